@@ -1,0 +1,52 @@
+//! Server functions by resource: the UI's doors into the service layer. Each has an explicit
+//! `/serverfn/...` URL (stable for tests and logs; `/api/v1` is the public REST API).
+
+/// Sign-in, sign-out, the current user.
+pub mod auth;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    //! Helpers every server function uses on the server.
+    use crate::error::AppError;
+    use crate::service::state::AppState;
+    use crate::service::users::UserRow;
+
+    /// The application state provided by `leptos_routes`.
+    pub fn state() -> Result<AppState, AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the Leptos context");
+            AppError::Internal
+        })
+    }
+
+    /// The request's session.
+    pub async fn session() -> Result<tower_sessions::Session, AppError> {
+        leptos_axum::extract::<tower_sessions::Session>()
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "no session layer");
+                AppError::Internal
+            })
+    }
+
+    /// The signed-in user, or `Unauthorized`.
+    pub async fn require_user() -> Result<UserRow, AppError> {
+        let state = state()?;
+        let session = session().await?;
+        crate::service::auth::session_user(&state.pool, &session)
+            .await?
+            .ok_or(AppError::Unauthorized)
+    }
+
+    /// Sets the HTTP status of a failed server function to the error's status.
+    pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(e) = &result {
+            if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                if let Ok(code) = axum::http::StatusCode::from_u16(e.status()) {
+                    opts.set_status(code);
+                }
+            }
+        }
+        result
+    }
+}

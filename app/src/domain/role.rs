@@ -1,0 +1,98 @@
+//! Roles of SPEC "Roles": who may do what is decided in `workflow`; this is the vocabulary.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A user's (or API token's) role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
+pub enum Role {
+    /// Users, departments, schedule, calendar, network limits, API tokens.
+    Admin,
+    /// Receives and distributes messages; everything except approval.
+    Coordinator,
+    /// Acts on messages assigned to them.
+    Executor,
+    /// The regional authority (ЦУР): intake, approval, send back.
+    Authority,
+    /// Reads everything (head of the administration).
+    Observer,
+}
+
+impl Role {
+    /// Every role, in the order the UI lists them.
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::Executor,
+        Role::Authority,
+        Role::Observer,
+    ];
+
+    /// The stable name used in the database, the CLI and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Executor => "executor",
+            Role::Authority => "authority",
+            Role::Observer => "observer",
+        }
+    }
+
+    /// The Russian name shown in the interface.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Администратор",
+            Role::Coordinator => "Ответственный за взаимодействие",
+            Role::Executor => "Исполнитель",
+            Role::Authority => "Уполномоченный ОИВ (ЦУР)",
+            Role::Observer => "Наблюдатель",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A role name that is not one of SPEC's five.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Неизвестная роль «{0}»: допустимы admin, coordinator, executor, authority, observer")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_names_round_trip_and_unknown_is_refused() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>(), Ok(r));
+        }
+        assert_eq!("root".parse::<Role>(), Err(UnknownRole("root".to_owned())));
+        assert_eq!(
+            serde_json::to_string(&Role::Authority).unwrap(),
+            "\"authority\""
+        );
+    }
+}

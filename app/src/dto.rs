@@ -1,0 +1,36 @@
+//! Data sent between the server and the browser (server-function results).
+
+use crate::domain::ids::{DepartmentId, UserId};
+use crate::domain::role::Role;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user as the interface needs them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    /// Id.
+    pub id: UserId,
+    /// Login.
+    pub login: String,
+    /// Full name.
+    pub full_name: String,
+    /// Role.
+    pub role: Role,
+    /// Department, if any.
+    pub department_id: Option<DepartmentId>,
+    /// Department name, if any.
+    pub department_name: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::service::users::UserRow> for CurrentUser {
+    fn from(u: crate::service::users::UserRow) -> Self {
+        Self {
+            id: u.id,
+            login: u.login,
+            full_name: u.full_name,
+            role: u.role,
+            department_id: u.department_id,
+            department_name: u.department_name,
+        }
+    }
+}

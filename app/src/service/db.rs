@@ -1,0 +1,65 @@
+//! Opening the SQLite database: WAL, foreign keys, busy timeout, embedded migrations.
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The migrations in `app/migrations`, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The data directory could not be created.
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// SQLite refused to open or configure the file.
+    #[error("cannot open database: {0}")]
+    Open(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// The SQLite file inside a data directory.
+pub fn database_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("otklik.db")
+}
+
+/// Opens (creating if missing) the database in `data_dir` and runs pending migrations.
+pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
+    std::fs::create_dir_all(data_dir.join("files")).map_err(|source| DbError::DataDir {
+        path: data_dir.display().to_string(),
+        source,
+    })?;
+    let url = format!("sqlite://{}", database_path(data_dir).display());
+    let options = SqliteConnectOptions::from_str(&url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// Writes a consistent copy of the live database to `to` (`VACUUM INTO`), safe while the
+/// server runs: SQLite takes a read transaction for the copy.
+pub async fn backup(pool: &SqlitePool, to: &Path) -> Result<(), sqlx::Error> {
+    sqlx::query("VACUUM INTO ?")
+        .bind(to.display().to_string())
+        .execute(pool)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! The server-side service layer (`ssr` only): the one place where actions touch the
+//! database. Server functions and REST handlers are thin doors into it.
+
+/// Signing in: password hashing, the failed-attempt limit, the current user.
+pub mod auth;
+/// The wall clock, injectable for tests.
+pub mod clock;
+/// Opening the SQLite pool and running migrations.
+pub mod db;
+/// Demo data for `otklik serve --demo`.
+pub mod demo;
+/// Shared application state (pool, clock, options).
+pub mod state;
+/// Users and departments.
+pub mod users;

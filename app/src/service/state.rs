@@ -1,0 +1,20 @@
+//! `AppState`: everything a request needs, cloned cheaply into every handler.
+
+use super::clock::Clock;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+use std::path::PathBuf;
+
+/// Shared state of the running server.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// Leptos' site options (site root, package dir).
+    pub leptos_options: LeptosOptions,
+    /// The SQLite pool.
+    pub pool: SqlitePool,
+    /// Where "now" comes from.
+    pub clock: Clock,
+    /// The data directory (database, uploaded files).
+    pub data_dir: PathBuf,
+}

@@ -1,0 +1,144 @@
+//! Users and departments: queries and creation.
+
+use crate::domain::ids::{DepartmentId, UserId};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::service::auth::hash_password;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+
+/// A user as the rest of the system sees them (never the password hash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct UserRow {
+    /// Id.
+    pub id: UserId,
+    /// Login name.
+    pub login: String,
+    /// Full name shown in the interface.
+    pub full_name: String,
+    /// Role.
+    pub role: Role,
+    /// Department, if any.
+    pub department_id: Option<DepartmentId>,
+    /// Department name, if any.
+    pub department_name: Option<String>,
+}
+
+const USER_COLUMNS: &str =
+    "SELECT u.id, u.login, u.full_name, u.role, u.department_id, d.name AS department_name \
+     FROM users u LEFT JOIN departments d ON d.id = u.department_id";
+
+/// An active user by id.
+pub async fn by_id(pool: &SqlitePool, id: UserId) -> Result<Option<UserRow>, AppError> {
+    Ok(
+        sqlx::query_as::<_, UserRow>(&format!("{USER_COLUMNS} WHERE u.id = ? AND u.active = 1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// Number of users (a first start creates an admin when there are none).
+pub async fn count(pool: &SqlitePool) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(pool)
+        .await?)
+}
+
+/// The id of the department named `name`, created if missing.
+pub async fn ensure_department(pool: &SqlitePool, name: &str) -> Result<DepartmentId, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::validation(
+            "department",
+            "Название отдела не может быть пустым",
+        ));
+    }
+    sqlx::query("INSERT INTO departments (name) VALUES (?) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .execute(pool)
+        .await?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM departments WHERE name = ?")
+            .bind(name)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// What is needed to create a user.
+#[derive(Clone, Debug)]
+pub struct NewUser<'a> {
+    /// Login (letters, digits, `.`, `_`, `-`; 2–64 characters).
+    pub login: &'a str,
+    /// Full name.
+    pub full_name: &'a str,
+    /// Role.
+    pub role: Role,
+    /// Department name (created if missing).
+    pub department: Option<&'a str>,
+    /// Plain password (hashed here with argon2id; at least 4 characters).
+    pub password: &'a str,
+}
+
+/// Checks a login name.
+pub fn validate_login(login: &str) -> Result<(), AppError> {
+    let ok_chars = login
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let len = login.chars().count();
+    if !(2..=64).contains(&len) || !ok_chars {
+        return Err(AppError::validation(
+            "login",
+            "Логин: от 2 до 64 символов — буквы, цифры, точка, дефис, подчёркивание",
+        ));
+    }
+    Ok(())
+}
+
+/// Creates a user; a taken login is a conflict.
+pub async fn create(
+    pool: &SqlitePool,
+    user: NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<UserId, AppError> {
+    validate_login(user.login)?;
+    let full_name = user.full_name.trim();
+    if full_name.is_empty() || full_name.chars().count() > 200 {
+        return Err(AppError::validation(
+            "full_name",
+            "Укажите ФИО (до 200 символов)",
+        ));
+    }
+    if user.password.chars().count() < 4 {
+        return Err(AppError::validation(
+            "password",
+            "Пароль слишком короткий (не меньше 4 символов)",
+        ));
+    }
+    let department_id = match user.department {
+        Some(d) => Some(ensure_department(pool, d).await?),
+        None => None,
+    };
+    let hash = hash_password(user.password.to_owned()).await?;
+    let res = sqlx::query(
+        "INSERT INTO users (login, full_name, role, department_id, password_hash, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(user.login)
+    .bind(full_name)
+    .bind(user.role)
+    .bind(department_id)
+    .bind(hash)
+    .bind(now)
+    .execute(pool)
+    .await;
+    match res {
+        Ok(done) => Ok(UserId(done.last_insert_rowid())),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::Conflict(
+            format!("Пользователь с логином «{}» уже существует", user.login),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

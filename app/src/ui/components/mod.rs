@@ -1,0 +1,4 @@
+//! Small reusable components.
+
+/// An error message box.
+pub mod error_box;

@@ -1,0 +1,80 @@
+//! The page frame: product name, the signed-in user with their role, navigation by role,
+//! sign-out. On a phone the navigation folds behind a menu button.
+
+use crate::domain::role::Role;
+use crate::dto::CurrentUser;
+use crate::ui::auth::use_auth;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Navigation entries for a role: (href, label).
+pub fn nav_items(role: Role) -> &'static [(&'static str, &'static str)] {
+    match role {
+        Role::Admin => &[("/", "Работа"), ("/admin", "Администрирование")],
+        Role::Coordinator => &[
+            ("/", "Работа"),
+            ("/messages/new", "Новое сообщение"),
+            ("/import", "Импорт CSV"),
+        ],
+        Role::Executor => &[("/", "Мои сообщения")],
+        Role::Authority => &[
+            ("/approval", "Согласование"),
+            ("/", "Все сообщения"),
+            ("/messages/new", "Новое сообщение"),
+        ],
+        Role::Observer => &[("/", "Все сообщения")],
+    }
+}
+
+/// The header of every page.
+#[component]
+pub fn Header() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"О"</span>
+                <span class="brand-name">"Отклик"</span>
+            </a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(user)) => Some(view! { <UserBar user /> }),
+                        _ => None,
+                    }
+                })}
+            </Suspense>
+        </header>
+    }
+}
+
+#[component]
+fn UserBar(user: CurrentUser) -> impl IntoView {
+    let auth = use_auth();
+    let menu_open = RwSignal::new(false);
+    let items = nav_items(user.role);
+    view! {
+        <button
+            type="button"
+            class="menu-toggle"
+            aria-controls="site-nav"
+            aria-expanded=move || menu_open.get().to_string()
+            on:click=move |_| menu_open.update(|o| *o = !*o)
+        >
+            "Меню"
+        </button>
+        <nav id="site-nav" class="site-nav" class:open=move || menu_open.get() aria-label="Разделы">
+            {items
+                .iter()
+                .map(|(href, label)| view! { <A href=*href>{*label}</A> })
+                .collect_view()}
+        </nav>
+        <div class="user" data-testid="current-user">
+            <span class="user-name">{user.full_name.clone()}</span>
+            <span class="user-role" data-testid="current-role">{user.role.label()}</span>
+        </div>
+        <ActionForm action=auth.logout attr:class="logout">
+            <button type="submit" class="button secondary">"Выйти"</button>
+        </ActionForm>
+    }
+}

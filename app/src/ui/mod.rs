@@ -1,0 +1,67 @@
+//! The interface: the HTML shell, the router, the page layout, pages and components.
+
+/// The signed-in user and the sign-in/sign-out actions, shared through context.
+pub mod auth;
+/// Small reusable components.
+pub mod components;
+/// The page frame: header with the product name, the user and role-dependent navigation.
+pub mod layout;
+/// One file per route.
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use leptos_router::SsrMode;
+
+/// The HTML document around the app (server-rendered).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="ru">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes and the shared sign-in state.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    auth::provide_auth();
+    // Marks the page once the WASM has taken over (browser tests wait for it).
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/otklik.css" />
+        <Link rel="icon" href="/favicon.ico" />
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Meta name="theme-color" content="#1d4f91" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Отклик".to_owned() } else { format!("{page} — Отклик") }
+        } />
+        <Router>
+            <layout::Header />
+            <main id="main" class="page">
+                <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
+                    <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

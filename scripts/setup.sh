@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what building and testing Otklik needs, each step only when missing, so a
+# machine that already has everything spends seconds here. Debian 12, run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.11
+WASM_BINDGEN_VERSION=0.2.130
+
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# 1. The pinned Rust toolchain (rust-toolchain.toml: channel, wasm target, rustfmt, clippy).
+if ! rustup run "$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)" rustc --version >/dev/null 2>&1 \
+  || ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
+  log "installing the Rust toolchain from rust-toolchain.toml"
+  rustup toolchain install
+fi
+
+# 2. cargo-leptos, pinned (cargo install takes ~16 min on 2 cores: only when missing).
+if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+fi
+
+# 3. wasm-bindgen CLI equal to the workspace's `wasm-bindgen = "=0.2.130"` (no --locked:
+#    its lock file names a crate version the registry lacks).
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# 4. Debian's Chromium for the browser tests (Playwright cannot download its own here).
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+# 5. npm packages of end2end/: Playwright and binaryen (wasm-opt 132; never Debian's 108,
+#    whose output silently breaks hydration).
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/playwright ] \
+  || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  log "installing end2end npm packages"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+
+log "ready"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: cargo tests of the workspace, the wasm build,
+# and the Playwright browser tests against a server on a free port with a temporary data
+# dir. Exits non-zero if anything fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo test (domain, service, server, API)"
+cargo test -p app -p server --features app/ssr
+
+step "clippy (server side and browser side, separately)"
+CARGO_TARGET_DIR=target/clippy cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
+CARGO_TARGET_DIR=target/clippy cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "cargo leptos build (server + hydrating wasm)"
+cargo leptos build
+
+step "browser tests (Playwright, Debian Chromium)"
+scripts/e2e.sh

@@ -1,0 +1,105 @@
+//! The `otklik` command line. Every flag also reads an `OTKLIK_*` environment variable.
+
+/// `otklik user add`, `otklik token add`, `otklik migrate`, `otklik backup`.
+pub mod admin;
+/// `otklik serve`.
+pub mod serve;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Otklik: answering social-network messages within the legal working-time deadlines.
+#[derive(Debug, Parser)]
+#[command(name = "otklik", version, about, long_about = None)]
+pub struct Cli {
+    /// Data directory: the SQLite file `otklik.db` and uploaded files under `files/`.
+    #[arg(long, global = true, env = "OTKLIK_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run pending migrations and serve the web app and the /api/v1 integration API.
+    Serve(ServeArgs),
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    User {
+        /// What to do with users.
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens for the regional systems and scripts.
+    Token {
+        /// What to do with tokens.
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Write a consistent copy of the database to FILE (safe while the server runs).
+    Backup(BackupArgs),
+}
+
+/// `otklik serve` flags.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "OTKLIK_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: std::net::SocketAddr,
+    /// Seed demo users of every role (password `demo`) and demo messages into an empty database.
+    #[arg(long, env = "OTKLIK_DEMO")]
+    pub demo: bool,
+}
+
+/// `otklik user` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. The password is read from stdin, or generated and printed once if stdin is empty.
+    Add(UserAddArgs),
+}
+
+/// `otklik user add` flags.
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Login name.
+    #[arg(long, env = "OTKLIK_LOGIN")]
+    pub login: String,
+    /// Full name, e.g. "Иванов Иван Иванович".
+    #[arg(long, env = "OTKLIK_NAME")]
+    pub name: String,
+    /// Role: admin, coordinator, executor, authority or observer.
+    #[arg(long, env = "OTKLIK_ROLE")]
+    pub role: app::domain::role::Role,
+    /// Department (created if missing).
+    #[arg(long, env = "OTKLIK_DEPARTMENT")]
+    pub department: Option<String>,
+}
+
+/// `otklik token` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue a token; it is printed once, alone on the last line, and stored hashed.
+    Add(TokenAddArgs),
+}
+
+/// `otklik token add` flags.
+#[derive(Debug, Args)]
+pub struct TokenAddArgs {
+    /// A name for the token (who uses it).
+    #[arg(long, env = "OTKLIK_TOKEN_NAME")]
+    pub name: String,
+    /// The token's role (`authority` for the regional systems).
+    #[arg(long, env = "OTKLIK_TOKEN_ROLE")]
+    pub role: app::domain::role::Role,
+}
+
+/// `otklik backup` flags.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file to write (must not exist yet).
+    #[arg(long, env = "OTKLIK_BACKUP_TO")]
+    pub to: PathBuf,
+}

@@ -1,0 +1,73 @@
+//! `otklik serve`: migrate, seed (demo or first admin), listen.
+
+use crate::cli::admin::CliResult;
+use crate::cli::ServeArgs;
+use app::domain::role::Role;
+use app::service::auth::random_secret;
+use app::service::clock::Clock;
+use app::service::users::{self, NewUser};
+use leptos::config::get_configuration;
+use std::path::Path;
+
+/// Runs the server until Ctrl-C / SIGTERM.
+pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
+    let mut options = get_configuration(None)?.leptos_options;
+    options.site_addr = args.addr;
+    let clock = Clock::system();
+    let state = crate::open_state(data_dir, options, clock.clone()).await?;
+
+    if args.demo {
+        if app::service::demo::seed(&state.pool, clock.now()).await? {
+            println!("demo data seeded: logins admin, coordinator, executor, executor2, authority, observer; password \"demo\"");
+        }
+    } else if users::count(&state.pool).await? == 0 {
+        let password = random_secret(16);
+        users::create(
+            &state.pool,
+            NewUser {
+                login: "admin",
+                full_name: "Администратор",
+                role: Role::Admin,
+                department: None,
+                password: &password,
+            },
+            clock.now(),
+        )
+        .await?;
+        println!("first start: created user \"admin\" with password (shown once):");
+        println!("{password}");
+    }
+
+    // Expired sessions are removed in the background.
+    let store = tower_sessions_sqlx_store::SqliteStore::new(state.pool.clone());
+    tokio::spawn(
+        tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
+            store,
+            tokio::time::Duration::from_secs(3600),
+        ),
+    );
+
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    tracing::info!("listening on http://{}", args.addr);
+    println!("Otklik is listening on http://{}", args.addr);
+    axum::serve(listener, crate::router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
