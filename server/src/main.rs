@@ -1,7 +1,7 @@
 //! `otklik`: the server binary and admin command line.
 
 use clap::Parser;
-use server::cli::{admin, serve, Cli, Command, TokenCommand, UserCommand};
+use server::cli::{admin, calendar, serve, Cli, Command, TokenCommand, UserCommand};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -25,6 +25,8 @@ async fn main() -> ExitCode {
             command: TokenCommand::Add(args),
         } => admin::token_add(dir, args).await,
         Command::Backup(args) => admin::backup(dir, args).await,
+        Command::Due(args) => calendar::run_due(dir, args).await,
+        Command::Calendar(args) => calendar::run_calendar(dir, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

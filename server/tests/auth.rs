@@ -1,4 +1,5 @@
 //! Sign-in, sessions, the failed-attempt limit and page protection, through the real router.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The `otklik` binary's admin subcommands, run as a user would.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -147,4 +148,93 @@ fn migrate_user_add_token_add_and_backup() {
         "",
     );
     assert!(!out.status.success());
+}
+
+#[test]
+fn due_answers_with_the_deployment_offset_and_calendar_prints_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let due = |from: &str, after: &str| {
+        let out = otklik(dir.path(), &["due", "--from", from, "--after", after], "");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out).trim().to_owned()
+    };
+    // SPEC's worked example (no database: the built-in calendar).
+    assert_eq!(
+        due("2026-03-16T10:00:00+03:00", "5h"),
+        "2026-03-16T15:48:00+03:00"
+    );
+    assert_eq!(
+        due("2026-03-16T07:00:00Z", "9h"),
+        "2026-03-17T10:48:00+03:00"
+    );
+    assert_eq!(
+        due("2026-03-16T10:00:00+03:00", "30m"),
+        "2026-03-16T10:30:00+03:00"
+    );
+    // §10: the end of the 7th working day after Monday 16.03.2026 is Wednesday 25.03 18:00.
+    assert_eq!(
+        due("2026-03-16T10:00:00+03:00", "7wd"),
+        "2026-03-25T18:00:00+03:00"
+    );
+    // Over the New-Year block of 2026.
+    assert_eq!(
+        due("2025-12-30T17:00:00+03:00", "9h"),
+        "2026-01-12T17:48:00+03:00"
+    );
+    assert!(
+        !dir.path().join("otklik.db").exists(),
+        "due must not create a database"
+    );
+    let bad = otklik(
+        dir.path(),
+        &["due", "--from", "2026-03-16 10:00", "--after", "5h"],
+        "",
+    );
+    assert!(!bad.status.success());
+
+    let out = otklik(dir.path(), &["calendar", "--year", "2027"], "");
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(text.contains("working days: 247"), "{text}");
+    assert!(
+        text.contains("working hours (40-hour week norm): 1972"),
+        "{text}"
+    );
+    assert!(
+        text.contains("20.02.2027"),
+        "the shortened working Saturday is listed: {text}"
+    );
+}
+
+#[test]
+fn due_uses_the_deployment_calendar_when_a_database_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(otklik(dir.path(), &["migrate"], "").status.success());
+    // An admin marks Tuesday 17.03.2026 non-working for this deployment.
+    let db = dir.path().join("otklik.db");
+    let status = Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO calendar_overrides (date, mark, updated_at) VALUES ('2026-03-17','non_working','2026-03-01T00:00:00+00:00')\"); c.commit()",
+            db.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = otklik(
+        dir.path(),
+        &[
+            "due",
+            "--from",
+            "2026-03-16T10:00:00+03:00",
+            "--after",
+            "9h",
+        ],
+        "",
+    );
+    assert_eq!(stdout(&out).trim(), "2026-03-18T10:48:00+03:00");
 }

@@ -9,7 +9,6 @@ pub(crate) mod ssr {
     //! Helpers every server function uses on the server.
     use crate::error::AppError;
     use crate::service::state::AppState;
-    use crate::service::users::UserRow;
 
     /// The application state provided by `leptos_routes`.
     pub fn state() -> Result<AppState, AppError> {
@@ -27,15 +26,6 @@ pub(crate) mod ssr {
                 tracing::error!(error = %e, "no session layer");
                 AppError::Internal
             })
-    }
-
-    /// The signed-in user, or `Unauthorized`.
-    pub async fn require_user() -> Result<UserRow, AppError> {
-        let state = state()?;
-        let session = session().await?;
-        crate::service::auth::session_user(&state.pool, &session)
-            .await?
-            .ok_or(AppError::Unauthorized)
     }
 
     /// Sets the HTTP status of a failed server function to the error's status.

@@ -1,7 +1,13 @@
 //! The functional core: pure types and rules, no I/O and no clock reads.
 //! Compiles both into the server and into the browser (wasm).
 
+/// Working-time calendar: schedule, production calendar, working-time arithmetic.
+pub mod calendar;
+/// The deadline rules of SPEC (§5–§10) as data, and helpers over recorded deadlines.
+pub mod deadline;
 /// Typed ids.
 pub mod ids;
 /// Roles of SPEC "Roles".
 pub mod role;
+/// The message workflow: states, commands, permissions, deadline effects.
+pub mod workflow;

@@ -3,6 +3,8 @@
 
 /// Signing in: password hashing, the failed-attempt limit, the current user.
 pub mod auth;
+/// The deployment's working calendar (schedule + production calendar + corrections).
+pub mod calendar;
 /// The wall clock, injectable for tests.
 pub mod clock;
 /// Opening the SQLite pool and running migrations.

@@ -2,6 +2,8 @@
 
 /// `otklik user add`, `otklik token add`, `otklik migrate`, `otklik backup`.
 pub mod admin;
+/// `otklik due`, `otklik calendar`.
+pub mod calendar;
 /// `otklik serve`.
 pub mod serve;
 
@@ -41,6 +43,29 @@ pub enum Command {
     },
     /// Write a consistent copy of the database to FILE (safe while the server runs).
     Backup(BackupArgs),
+    /// Print when a deadline falls: FROM plus a working duration, in the deployment's offset.
+    Due(DueArgs),
+    /// Print a year's non-working, shortened and working-weekend days and its totals.
+    Calendar(CalendarArgs),
+}
+
+/// `otklik due` flags.
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// The start instant, RFC 3339 (e.g. 2026-03-16T10:00:00+03:00).
+    #[arg(long, env = "OTKLIK_FROM")]
+    pub from: chrono::DateTime<chrono::FixedOffset>,
+    /// Working time to add: <N>h, <N>m, or <N>wd (the end of the N-th working day after the day of --from).
+    #[arg(long, env = "OTKLIK_AFTER", value_parser = calendar::parse_after)]
+    pub after: calendar::After,
+}
+
+/// `otklik calendar` flags.
+#[derive(Debug, Args)]
+pub struct CalendarArgs {
+    /// The year, e.g. 2026.
+    #[arg(long, env = "OTKLIK_YEAR")]
+    pub year: i32,
 }
 
 /// `otklik serve` flags.

@@ -1,0 +1,737 @@
+//! The message workflow of SPEC "Workflow" as pure code: states, commands, who may do
+//! what from which state, and which deadlines each transition starts or completes.
+//! `decide` is the one choke-point: the server persists what it returns, and the UI asks
+//! `permitted` what to show.
+
+use crate::domain::deadline::DeadlineRule;
+use crate::domain::ids::{DepartmentId, UserId};
+use crate::domain::role::Role;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The state of a message (stored as its snake_case name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
+pub enum MessageState {
+    /// новое — the coordinator assigns, returns or rejects.
+    New,
+    /// в работе — the executor writes a draft.
+    InWork,
+    /// на согласовании — the authority approves or returns for revision.
+    OnApproval,
+    /// на доработке — the executor reworks and resubmits.
+    Revision,
+    /// согласовано — the executor publishes and records the link.
+    Approved,
+    /// промежуточный ответ размещён — the final draft is due (§10).
+    AwaitingFinal,
+    /// запрошено уточнение — waiting for the author's reply.
+    AwaitingAuthor,
+    /// ответ размещён — closed.
+    Answered,
+    /// возвращено в ОИВ — the authority may send it back.
+    Returned,
+    /// не подлежит обработке — closed (§12).
+    Rejected,
+}
+
+impl MessageState {
+    /// Every state, in workflow order.
+    pub const ALL: [MessageState; 10] = [
+        MessageState::New,
+        MessageState::InWork,
+        MessageState::OnApproval,
+        MessageState::Revision,
+        MessageState::Approved,
+        MessageState::AwaitingFinal,
+        MessageState::AwaitingAuthor,
+        MessageState::Answered,
+        MessageState::Returned,
+        MessageState::Rejected,
+    ];
+
+    /// The SPEC name (`in_work`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageState::New => "new",
+            MessageState::InWork => "in_work",
+            MessageState::OnApproval => "on_approval",
+            MessageState::Revision => "revision",
+            MessageState::Approved => "approved",
+            MessageState::AwaitingFinal => "awaiting_final",
+            MessageState::AwaitingAuthor => "awaiting_author",
+            MessageState::Answered => "answered",
+            MessageState::Returned => "returned",
+            MessageState::Rejected => "rejected",
+        }
+    }
+
+    /// The Russian label.
+    pub fn label(self) -> &'static str {
+        match self {
+            MessageState::New => "новое",
+            MessageState::InWork => "в работе",
+            MessageState::OnApproval => "на согласовании",
+            MessageState::Revision => "на доработке",
+            MessageState::Approved => "согласовано",
+            MessageState::AwaitingFinal => "промежуточный ответ размещён",
+            MessageState::AwaitingAuthor => "запрошено уточнение",
+            MessageState::Answered => "ответ размещён",
+            MessageState::Returned => "возвращено в ОИВ",
+            MessageState::Rejected => "не подлежит обработке",
+        }
+    }
+
+    /// True while someone of the administration still has to act (deadlines run).
+    pub fn is_active(self) -> bool {
+        !matches!(
+            self,
+            MessageState::Answered | MessageState::Returned | MessageState::Rejected
+        )
+    }
+}
+
+impl fmt::Display for MessageState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for MessageState {
+    type Err = TransitionError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MessageState::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+            .ok_or_else(|| TransitionError::Invalid {
+                field: "status".into(),
+                message: format!("Неизвестное состояние «{s}»"),
+            })
+    }
+}
+
+/// The kind of a draft answer (§7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
+pub enum AnswerKind {
+    /// ответ — the final answer.
+    Final,
+    /// промежуточный ответ — buys 7 working days for the final one (§10).
+    Intermediate,
+    /// запрос уточнения — a clarification request to the author.
+    Clarification,
+}
+
+impl AnswerKind {
+    /// Every kind.
+    pub const ALL: [AnswerKind; 3] = [
+        AnswerKind::Final,
+        AnswerKind::Intermediate,
+        AnswerKind::Clarification,
+    ];
+
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerKind::Final => "final",
+            AnswerKind::Intermediate => "intermediate",
+            AnswerKind::Clarification => "clarification",
+        }
+    }
+
+    /// The Russian label.
+    pub fn label(self) -> &'static str {
+        match self {
+            AnswerKind::Final => "ответ",
+            AnswerKind::Intermediate => "промежуточный ответ",
+            AnswerKind::Clarification => "запрос уточнения",
+        }
+    }
+}
+
+impl std::str::FromStr for AnswerKind {
+    type Err = TransitionError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        AnswerKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| TransitionError::Invalid {
+                field: "kind".into(),
+                message: "Вид ответа: final, intermediate или clarification".into(),
+            })
+    }
+}
+
+/// Why a message is not to be processed (§12).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
+pub enum RejectCategory {
+    /// Threats to life, health or property.
+    Threat,
+    /// Obscene language.
+    Obscenity,
+    /// Insults.
+    Insult,
+}
+
+impl RejectCategory {
+    /// Every category.
+    pub const ALL: [RejectCategory; 3] = [
+        RejectCategory::Threat,
+        RejectCategory::Obscenity,
+        RejectCategory::Insult,
+    ];
+
+    /// The stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectCategory::Threat => "threat",
+            RejectCategory::Obscenity => "obscenity",
+            RejectCategory::Insult => "insult",
+        }
+    }
+
+    /// The Russian label.
+    pub fn label(self) -> &'static str {
+        match self {
+            RejectCategory::Threat => "угрозы",
+            RejectCategory::Obscenity => "нецензурная брань",
+            RejectCategory::Insult => "оскорбления",
+        }
+    }
+}
+
+impl std::str::FromStr for RejectCategory {
+    type Err = TransitionError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RejectCategory::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| TransitionError::Invalid {
+                field: "category".into(),
+                message: "Причина: threat, obscenity или insult".into(),
+            })
+    }
+}
+
+/// What `decide` needs to know about a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageView {
+    /// Current state.
+    pub state: MessageState,
+    /// The assigned executor.
+    pub assignee: Option<UserId>,
+    /// The responsible department.
+    pub department: Option<DepartmentId>,
+    /// Marked urgent (shorter `answer_by`).
+    pub urgent: bool,
+    /// Kind of the latest draft (decides where `publish` leads).
+    pub draft_kind: Option<AnswerKind>,
+    /// When the latest draft was approved (publication cannot be earlier).
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+/// Who acts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The user (None for an API token not tied to a user).
+    pub user: Option<UserId>,
+    /// The role.
+    pub role: Role,
+}
+
+/// The kinds of action, for permissions and the journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// Create a message (→ new).
+    Intake,
+    /// Assign or reassign the executor.
+    Assign,
+    /// Return to the authority (§5).
+    Return,
+    /// The authority sends a returned message back.
+    SendBack,
+    /// Not to be processed (§12).
+    Reject,
+    /// Send a draft for approval.
+    SubmitDraft,
+    /// The authority approves the draft.
+    Approve,
+    /// The authority returns the draft with remarks (§8).
+    RequestRevision,
+    /// The approved answer is published (§9).
+    Publish,
+    /// The author answered a clarification request.
+    AuthorReplied,
+    /// Mark or unmark urgent.
+    SetUrgent,
+}
+
+impl ActionKind {
+    /// Every action.
+    pub const ALL: [ActionKind; 11] = [
+        ActionKind::Intake,
+        ActionKind::Assign,
+        ActionKind::Return,
+        ActionKind::SendBack,
+        ActionKind::Reject,
+        ActionKind::SubmitDraft,
+        ActionKind::Approve,
+        ActionKind::RequestRevision,
+        ActionKind::Publish,
+        ActionKind::AuthorReplied,
+        ActionKind::SetUrgent,
+    ];
+
+    /// The stable name (journal, API routes).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Intake => "intake",
+            ActionKind::Assign => "assign",
+            ActionKind::Return => "return",
+            ActionKind::SendBack => "send_back",
+            ActionKind::Reject => "reject",
+            ActionKind::SubmitDraft => "submit_draft",
+            ActionKind::Approve => "approve",
+            ActionKind::RequestRevision => "request_revision",
+            ActionKind::Publish => "publish",
+            ActionKind::AuthorReplied => "author_replied",
+            ActionKind::SetUrgent => "set_urgent",
+        }
+    }
+
+    /// The Russian label (buttons, timeline).
+    pub fn label(self) -> &'static str {
+        match self {
+            ActionKind::Intake => "Поступило",
+            ActionKind::Assign => "Назначить исполнителя",
+            ActionKind::Return => "Вернуть в ОИВ",
+            ActionKind::SendBack => "Направить повторно",
+            ActionKind::Reject => "Не подлежит обработке",
+            ActionKind::SubmitDraft => "Отправить на согласование",
+            ActionKind::Approve => "Согласовать",
+            ActionKind::RequestRevision => "Вернуть на доработку",
+            ActionKind::Publish => "Ответ размещён",
+            ActionKind::AuthorReplied => "Автор ответил",
+            ActionKind::SetUrgent => "Срочно",
+        }
+    }
+
+    /// The states this action may be taken from (Intake: none, it creates).
+    pub fn from_states(self) -> &'static [MessageState] {
+        use MessageState::*;
+        match self {
+            ActionKind::Intake => &[],
+            ActionKind::Assign => &[New, InWork, Revision, AwaitingFinal, AwaitingAuthor],
+            ActionKind::Return => &[New, InWork],
+            ActionKind::SendBack => &[Returned],
+            ActionKind::Reject => &[New, InWork],
+            ActionKind::SubmitDraft => &[InWork, Revision, AwaitingFinal],
+            ActionKind::Approve | ActionKind::RequestRevision => &[OnApproval],
+            ActionKind::Publish => &[Approved],
+            ActionKind::AuthorReplied => &[AwaitingAuthor],
+            ActionKind::SetUrgent => &[
+                New,
+                InWork,
+                OnApproval,
+                Revision,
+                Approved,
+                AwaitingFinal,
+                AwaitingAuthor,
+            ],
+        }
+    }
+
+    /// Which roles may take the action at all (SPEC "Roles"). Executors additionally must be
+    /// the message's assignee where [`ActionKind::needs_assignee`].
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            ActionKind::Intake => &[Authority, Coordinator],
+            ActionKind::Assign | ActionKind::Reject => &[Coordinator],
+            ActionKind::Return => &[Coordinator, Executor],
+            ActionKind::SendBack | ActionKind::Approve | ActionKind::RequestRevision => {
+                &[Authority]
+            }
+            ActionKind::SubmitDraft | ActionKind::Publish => &[Coordinator, Executor],
+            ActionKind::AuthorReplied => &[Coordinator, Executor, Authority],
+            ActionKind::SetUrgent => &[Coordinator, Authority],
+        }
+    }
+
+    /// True if an executor may take it only on a message assigned to them.
+    pub fn needs_assignee(self) -> bool {
+        matches!(
+            self,
+            ActionKind::Return
+                | ActionKind::SubmitDraft
+                | ActionKind::Publish
+                | ActionKind::AuthorReplied
+        )
+    }
+}
+
+/// A request to change a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Command {
+    /// Assign (or reassign) an executor and department.
+    Assign {
+        /// The executor.
+        executor: UserId,
+        /// Their department.
+        department: Option<DepartmentId>,
+    },
+    /// Return to the authority as outside our competence, with a justification (§5).
+    Return {
+        /// Why (required).
+        justification: String,
+    },
+    /// The authority disagrees with a return and sends the message back.
+    SendBack {
+        /// Why (required).
+        reason: String,
+    },
+    /// Not to be processed (§12).
+    Reject {
+        /// The category.
+        category: RejectCategory,
+        /// Details (optional).
+        reason: String,
+    },
+    /// Send a draft for approval.
+    SubmitDraft {
+        /// Kind of answer.
+        kind: AnswerKind,
+        /// The text.
+        text: String,
+    },
+    /// Approve the draft on approval.
+    Approve,
+    /// Return the draft for revision with remarks (§8).
+    RequestRevision {
+        /// The remarks (required).
+        remarks: String,
+    },
+    /// The approved answer was published at `published_at` under `link`.
+    Publish {
+        /// Link to the published reply.
+        link: String,
+        /// When it was published (not in the future, not before approval).
+        published_at: DateTime<Utc>,
+    },
+    /// The author replied to a clarification request.
+    AuthorReplied {
+        /// The reply.
+        text: String,
+    },
+    /// Mark (or unmark) the message urgent.
+    SetUrgent {
+        /// Urgent or not.
+        urgent: bool,
+    },
+}
+
+impl Command {
+    /// The action this command takes.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Command::Assign { .. } => ActionKind::Assign,
+            Command::Return { .. } => ActionKind::Return,
+            Command::SendBack { .. } => ActionKind::SendBack,
+            Command::Reject { .. } => ActionKind::Reject,
+            Command::SubmitDraft { .. } => ActionKind::SubmitDraft,
+            Command::Approve => ActionKind::Approve,
+            Command::RequestRevision { .. } => ActionKind::RequestRevision,
+            Command::Publish { .. } => ActionKind::Publish,
+            Command::AuthorReplied { .. } => ActionKind::AuthorReplied,
+            Command::SetUrgent { .. } => ActionKind::SetUrgent,
+        }
+    }
+}
+
+/// What a transition does to the deadlines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeadlineEffect {
+    /// A deadline starts at the instant given.
+    Start(DeadlineRule, DateTime<Utc>),
+    /// The open deadline of this rule is done at the instant given.
+    Complete(DeadlineRule, DateTime<Utc>),
+    /// The open `answer_by` is recomputed for the new priority.
+    Reschedule(DeadlineRule),
+}
+
+/// The outcome of a permitted command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The action taken.
+    pub action: ActionKind,
+    /// State before.
+    pub from: MessageState,
+    /// State after.
+    pub to: MessageState,
+    /// Deadlines started or completed.
+    pub effects: Vec<DeadlineEffect>,
+}
+
+/// Why a command is refused (messages in Russian for the UI).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum TransitionError {
+    /// The role may not take this action at all.
+    #[error("Роль «{role}» не может выполнить действие «{action}»", role = .role.label(), action = .action.label())]
+    RoleForbidden {
+        /// The role.
+        role: Role,
+        /// The action.
+        action: ActionKind,
+    },
+    /// An executor acting on a message not assigned to them.
+    #[error("Сообщение назначено другому исполнителю")]
+    NotAssignee,
+    /// The action is not possible in the current state.
+    #[error("Действие «{action}» невозможно в состоянии «{state}»", action = .action.label(), state = .state.label())]
+    WrongState {
+        /// The action.
+        action: ActionKind,
+        /// The current state.
+        state: MessageState,
+    },
+    /// Bad input.
+    #[error("{message}")]
+    Invalid {
+        /// The field at fault.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Maximum length of free-text reasons and remarks.
+pub const MAX_REASON_CHARS: usize = 4000;
+/// Maximum length of a draft text (a network's own limit is checked by the service).
+pub const MAX_DRAFT_CHARS: usize = 20_000;
+
+/// Checks whether `actor` may take `action` on a message in `view` (role, assignment, state).
+pub fn permitted(
+    view: &MessageView,
+    action: ActionKind,
+    actor: &Actor,
+) -> Result<(), TransitionError> {
+    if !action.roles().contains(&actor.role) {
+        return Err(TransitionError::RoleForbidden {
+            role: actor.role,
+            action,
+        });
+    }
+    if actor.role == Role::Executor
+        && action.needs_assignee()
+        && (actor.user.is_none() || view.assignee != actor.user)
+    {
+        return Err(TransitionError::NotAssignee);
+    }
+    if !action.from_states().contains(&view.state) {
+        return Err(TransitionError::WrongState {
+            action,
+            state: view.state,
+        });
+    }
+    Ok(())
+}
+
+/// The actions `actor` may take now (for the UI's buttons).
+pub fn available_actions(view: &MessageView, actor: &Actor) -> Vec<ActionKind> {
+    ActionKind::ALL
+        .into_iter()
+        .filter(|a| *a != ActionKind::Intake && permitted(view, *a, actor).is_ok())
+        .collect()
+}
+
+fn required(field: &str, value: &str, what: &str, max: usize) -> Result<(), TransitionError> {
+    let n = value.trim().chars().count();
+    if n == 0 {
+        return Err(TransitionError::Invalid {
+            field: field.into(),
+            message: format!("Укажите {what}"),
+        });
+    }
+    if n > max {
+        return Err(TransitionError::Invalid {
+            field: field.into(),
+            message: format!("Слишком длинный текст: {n} символов, допустимо не больше {max}"),
+        });
+    }
+    Ok(())
+}
+
+/// The deadlines started when a message is taken in (intake): `return_by` from receipt,
+/// `draft_by` and `answer_by` from detection.
+pub fn intake_effects(
+    detected_at: DateTime<Utc>,
+    received_at: DateTime<Utc>,
+) -> Vec<DeadlineEffect> {
+    vec![
+        DeadlineEffect::Start(DeadlineRule::ReturnBy, received_at),
+        DeadlineEffect::Start(DeadlineRule::DraftBy, detected_at),
+        DeadlineEffect::Start(DeadlineRule::AnswerBy, detected_at),
+    ]
+}
+
+/// Decides a command: the new state and deadline effects, or a typed refusal.
+pub fn decide(
+    view: &MessageView,
+    cmd: &Command,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Decision, TransitionError> {
+    use DeadlineEffect::{Complete, Reschedule, Start};
+    use DeadlineRule::*;
+    use MessageState::*;
+    let action = cmd.kind();
+    permitted(view, action, actor)?;
+    let (to, effects) = match cmd {
+        Command::Assign { .. } => (
+            if view.state == New {
+                InWork
+            } else {
+                view.state
+            },
+            vec![],
+        ),
+        Command::Return { justification } => {
+            required(
+                "justification",
+                justification,
+                "обоснование возврата",
+                MAX_REASON_CHARS,
+            )?;
+            (Returned, vec![Complete(ReturnBy, now)])
+        }
+        Command::SendBack { reason } => {
+            required(
+                "reason",
+                reason,
+                "причину повторного направления",
+                MAX_REASON_CHARS,
+            )?;
+            // A sent-back message is received anew: a fresh 30 minutes to return it (§5).
+            (New, vec![Start(ReturnBy, now)])
+        }
+        Command::Reject { reason, .. } => {
+            if reason.chars().count() > MAX_REASON_CHARS {
+                return Err(TransitionError::Invalid {
+                    field: "reason".into(),
+                    message: "Слишком длинное пояснение".into(),
+                });
+            }
+            (Rejected, vec![Complete(ReturnBy, now)])
+        }
+        Command::SubmitDraft { text, .. } => {
+            required("text", text, "текст ответа", MAX_DRAFT_CHARS)?;
+            let done = match view.state {
+                Revision => RevisionBy,
+                AwaitingFinal => FinalDraftBy,
+                _ => DraftBy,
+            };
+            (OnApproval, vec![Complete(done, now)])
+        }
+        Command::Approve => (Approved, vec![Start(PublishBy, now)]),
+        Command::RequestRevision { remarks } => {
+            required("remarks", remarks, "замечания", MAX_REASON_CHARS)?;
+            (Revision, vec![Start(RevisionBy, now)])
+        }
+        Command::Publish { link, published_at } => {
+            validate_link(link)?;
+            if *published_at > now {
+                return Err(TransitionError::Invalid {
+                    field: "published_at".into(),
+                    message: "Время размещения не может быть в будущем".into(),
+                });
+            }
+            if view.approved_at.is_some_and(|a| *published_at < a) {
+                return Err(TransitionError::Invalid {
+                    field: "published_at".into(),
+                    message: "Время размещения раньше согласования".into(),
+                });
+            }
+            let at = *published_at;
+            match view.draft_kind.unwrap_or(AnswerKind::Final) {
+                AnswerKind::Final => (
+                    Answered,
+                    vec![Complete(PublishBy, at), Complete(AnswerBy, at)],
+                ),
+                AnswerKind::Intermediate => (
+                    AwaitingFinal,
+                    vec![
+                        Complete(PublishBy, at),
+                        Complete(AnswerBy, at),
+                        Start(FinalDraftBy, at),
+                    ],
+                ),
+                AnswerKind::Clarification => (
+                    AwaitingAuthor,
+                    vec![Complete(PublishBy, at), Complete(AnswerBy, at)],
+                ),
+            }
+        }
+        Command::AuthorReplied { text } => {
+            required("text", text, "ответ автора", MAX_DRAFT_CHARS)?;
+            // The clock paused while waiting; a new pair starts now.
+            (InWork, vec![Start(DraftBy, now), Start(AnswerBy, now)])
+        }
+        Command::SetUrgent { urgent } => {
+            let effects = if *urgent != view.urgent {
+                vec![Reschedule(AnswerBy)]
+            } else {
+                vec![]
+            };
+            (view.state, effects)
+        }
+    };
+    Ok(Decision {
+        action,
+        from: view.state,
+        to,
+        effects,
+    })
+}
+
+/// A published reply's link must be an http(s) URL.
+pub fn validate_link(link: &str) -> Result<(), TransitionError> {
+    let l = link.trim();
+    let ok = (l.starts_with("https://") || l.starts_with("http://"))
+        && l.len() <= 2000
+        && l.len() > "https://".len()
+        && !l.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(())
+    } else {
+        Err(TransitionError::Invalid {
+            field: "link".into(),
+            message: "Укажите ссылку на размещённый ответ (http:// или https://)".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "workflow_tests.rs"]
+mod tests;

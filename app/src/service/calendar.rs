@@ -1,0 +1,60 @@
+//! The deployment's working calendar: the schedule from settings and the built-in
+//! production calendar with the deployment's corrections laid on top.
+
+use crate::domain::calendar::{DayMark, ProductionCalendar, Schedule, WorkingCalendar};
+use crate::error::AppError;
+use chrono::NaiveDate;
+use sqlx::SqlitePool;
+
+/// Settings key of the weekly schedule (JSON of [`Schedule`]).
+pub const SCHEDULE_KEY: &str = "schedule";
+
+fn mark_from_str(s: &str) -> Option<DayMark> {
+    match s {
+        "non_working" => Some(DayMark::NonWorking),
+        "working" => Some(DayMark::Working),
+        "shortened" => Some(DayMark::Shortened),
+        _ => None,
+    }
+}
+
+/// The deployment's schedule (the SPEC default until an admin changes it).
+pub async fn schedule(pool: &SqlitePool) -> Result<Schedule, AppError> {
+    let stored: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(SCHEDULE_KEY)
+        .fetch_optional(pool)
+        .await?;
+    match stored {
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            tracing::error!(error = %e, "stored schedule is not valid JSON");
+            AppError::Internal
+        }),
+        None => Ok(Schedule::default()),
+    }
+}
+
+/// The production calendar: built-in data plus the deployment's corrections.
+pub async fn production(pool: &SqlitePool) -> Result<ProductionCalendar, AppError> {
+    let rows: Vec<(NaiveDate, Option<String>)> =
+        sqlx::query_as("SELECT date, mark FROM calendar_overrides ORDER BY date")
+            .fetch_all(pool)
+            .await?;
+    let built_in = ProductionCalendar::built_in().map_err(|e| {
+        tracing::error!(error = %e, "built-in production calendar is broken");
+        AppError::Internal
+    })?;
+    Ok(built_in.with_overrides(
+        rows.into_iter()
+            .map(|(date, mark)| (date, mark.as_deref().and_then(mark_from_str))),
+    ))
+}
+
+/// The deployment's working calendar, ready for arithmetic.
+pub async fn load(pool: &SqlitePool) -> Result<WorkingCalendar, AppError> {
+    let schedule = schedule(pool).await?;
+    let production = production(pool).await?;
+    WorkingCalendar::new(schedule, production).map_err(|e| {
+        tracing::error!(error = %e, "cannot build the working calendar");
+        AppError::Internal
+    })
+}
