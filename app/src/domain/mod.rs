@@ -7,6 +7,8 @@ pub mod calendar;
 pub mod deadline;
 /// Typed ids.
 pub mod ids;
+/// Social networks.
+pub mod network;
 /// Roles of SPEC "Roles".
 pub mod role;
 /// The message workflow: states, commands, permissions, deadline effects.

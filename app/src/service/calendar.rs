@@ -2,6 +2,7 @@
 //! production calendar with the deployment's corrections laid on top.
 
 use crate::domain::calendar::{DayMark, ProductionCalendar, Schedule, WorkingCalendar};
+use crate::domain::deadline::DeadlineSettings;
 use crate::error::AppError;
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
@@ -57,4 +58,22 @@ pub async fn load(pool: &SqlitePool) -> Result<WorkingCalendar, AppError> {
         tracing::error!(error = %e, "cannot build the working calendar");
         AppError::Internal
     })
+}
+
+/// Settings key of the deadline lengths (JSON of [`DeadlineSettings`]).
+pub const DEADLINES_KEY: &str = "deadlines";
+
+/// The deployment's deadline lengths (SPEC defaults until an admin changes them).
+pub async fn deadline_settings(pool: &SqlitePool) -> Result<DeadlineSettings, AppError> {
+    let stored: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
+        .bind(DEADLINES_KEY)
+        .fetch_optional(pool)
+        .await?;
+    match stored {
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            tracing::error!(error = %e, "stored deadline settings are not valid JSON");
+            AppError::Internal
+        }),
+        None => Ok(DeadlineSettings::default()),
+    }
 }

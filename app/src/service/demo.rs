@@ -1,10 +1,17 @@
-//! Demo data for `otklik serve --demo`: users of every role (password `demo`), seeded into
-//! an empty database only.
+//! Demo data for `otklik serve --demo`: users of every role (password `demo`) and a dozen
+//! messages in different states, seeded into an empty database only. Every message goes
+//! through the real intake and workflow service, so its deadlines and journal are real.
 
+use crate::domain::ids::UserId;
+use crate::domain::network::Network;
 use crate::domain::role::Role;
+use crate::domain::workflow::{AnswerKind, Command, RejectCategory};
 use crate::error::AppError;
+use crate::service::messages::intake::{intake, Intake, NewMessage};
+use crate::service::messages::transition::act;
+use crate::service::messages::Caller;
 use crate::service::users::{self, NewUser};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::SqlitePool;
 
 /// The demo logins: (login, full name, role, department).
@@ -42,19 +49,224 @@ pub async fn seed(pool: &SqlitePool, now: DateTime<Utc>) -> Result<bool, AppErro
     if users::count(pool).await? > 0 {
         return Ok(false);
     }
+    let mut callers = Vec::new();
     for (login, full_name, role, department) in DEMO_USERS {
-        users::create(
-            pool,
-            NewUser {
-                login,
-                full_name,
-                role,
-                department,
-                password: "demo",
-            },
-            now,
-        )
-        .await?;
+        let user = NewUser {
+            login,
+            full_name,
+            role,
+            department,
+            password: "demo",
+        };
+        let id = users::create(pool, user, now).await?;
+        callers.push(Caller {
+            user: Some(id),
+            role,
+            label: full_name.to_owned(),
+        });
     }
+    // DEMO_USERS order: admin, coordinator, executor, executor2, authority, observer.
+    let [_, coordinator, executor, executor2, authority, _] = &callers[..] else {
+        return Err(AppError::Internal);
+    };
+    seed_messages(pool, now, authority, coordinator, executor, executor2).await?;
     Ok(true)
+}
+
+/// One demo message: text, network, hours before now it was detected, and the steps
+/// taken on it (who, what, minutes before now).
+struct Demo {
+    author: &'static str,
+    network: Network,
+    text: &'static str,
+    detected_hours_ago: i64,
+}
+
+const MESSAGES: [Demo; 13] = [
+    Demo {
+        author: "Мария Соколова",
+        network: Network::Vk,
+        text: "Когда починят дорогу на улице Ленина? Яма на яме, уже две машины пробили колёса.",
+        detected_hours_ago: 0,
+    },
+    Demo {
+        author: "Пётр Волков",
+        network: Network::Telegram,
+        text: "На Заводской улице прорвало трубу, вода заливает двор дома 7!",
+        detected_hours_ago: 0,
+    },
+    Demo {
+        author: "Елена Морозова",
+        network: Network::Ok,
+        text: "Почему не работает уличное освещение в посёлке Приозёрный?",
+        detected_hours_ago: 1,
+    },
+    Demo {
+        author: "Андрей Лебедев",
+        network: Network::Vk,
+        text: "Третью неделю не вывозят мусор с контейнерной площадки на Садовой, 12.",
+        detected_hours_ago: 2,
+    },
+    Demo {
+        author: "Ольга Новикова",
+        network: Network::Max,
+        text: "Во дворе дома 3 по Пионерской сломаны качели, дети могут пострадать.",
+        detected_hours_ago: 3,
+    },
+    Demo {
+        author: "Игорь Козлов",
+        network: Network::Vk,
+        text: "Детская площадка у школы №2 в ужасном состоянии, когда будет ремонт?",
+        detected_hours_ago: 4,
+    },
+    Demo {
+        author: "Наталья Попова",
+        network: Network::Telegram,
+        text: "Тротуары на Кирова не чистят от снега, пожилым людям не пройти.",
+        detected_hours_ago: 5,
+    },
+    Demo {
+        author: "Сергей Васильев",
+        network: Network::Ok,
+        text: "Перенесли автобусную остановку, а новую так и не оборудовали навесом.",
+        detected_hours_ago: 6,
+    },
+    Demo {
+        author: "Татьяна Павлова",
+        network: Network::Vk,
+        text: "Когда начнётся капремонт крыши дома 15 по Комсомольскому проспекту?",
+        detected_hours_ago: 30,
+    },
+    Demo {
+        author: "Дмитрий Семёнов",
+        network: Network::Telegram,
+        text: "Где можно узнать график отключения горячей воды летом?",
+        detected_hours_ago: 28,
+    },
+    Demo {
+        author: "Анна Голубева",
+        network: Network::Vk,
+        text: "Спасибо, что убрали свалку у реки! А урны там поставят?",
+        detected_hours_ago: 50,
+    },
+    Demo {
+        author: "Виктор Богданов",
+        network: Network::Ok,
+        text: "В школе №5 холодно в классах, отопление еле тёплое.",
+        detected_hours_ago: 3,
+    },
+    Demo {
+        author: "Аноним",
+        network: Network::Other,
+        text: "Вы все бездельники и воры, ничего не делаете!",
+        detected_hours_ago: 2,
+    },
+];
+
+async fn seed_messages(
+    pool: &SqlitePool,
+    now: DateTime<Utc>,
+    authority: &Caller,
+    coordinator: &Caller,
+    executor: &Caller,
+    executor2: &Caller,
+) -> Result<(), AppError> {
+    let cal = crate::service::calendar::load(pool).await?;
+    let settings = crate::service::calendar::deadline_settings(pool).await?;
+    let exec_id = executor.user.unwrap_or(UserId(0));
+    let exec2_id = executor2.user.unwrap_or(UserId(0));
+    for (n, demo) in MESSAGES.iter().enumerate() {
+        let detected_at = now - Duration::hours(demo.detected_hours_ago) - Duration::minutes(10);
+        let received_at = detected_at + Duration::minutes(5);
+        let msg = NewMessage {
+            external_id: format!("demo-{:03}", n + 1),
+            network: demo.network,
+            url: format!(
+                "https://example.org/{}/post/{}",
+                demo.network.as_str(),
+                1000 + n
+            ),
+            author: demo.author.to_owned(),
+            author_url: Some(format!(
+                "https://example.org/{}/user/{}",
+                demo.network.as_str(),
+                500 + n
+            )),
+            text: demo.text.to_owned(),
+            topic: None,
+            detected_at,
+        };
+        let Intake::Created(id) =
+            intake(pool, &cal, &settings, msg, authority, received_at).await?
+        else {
+            continue;
+        };
+        let mut t = received_at;
+        let step = |who: &'static str, cmd: Command| (who, cmd);
+        let assign = |user: UserId| Command::Assign {
+            executor: user,
+            department: None,
+        };
+        let draft = |kind: AnswerKind, text: &str| Command::SubmitDraft {
+            kind,
+            text: text.to_owned(),
+        };
+        let reply = "Здравствуйте! Спасибо за обращение. Информация передана в ответственную службу, работы будут выполнены в ближайшее время.";
+        let steps: Vec<(&str, Command)> = match n {
+            1 => vec![step("coordinator", Command::SetUrgent { urgent: true })],
+            3 => vec![step("coordinator", assign(exec_id))],
+            4 => vec![step("coordinator", assign(exec2_id))],
+            5 => vec![step("coordinator", assign(exec_id)), step("executor", draft(AnswerKind::Final, reply))],
+            6 => vec![
+                step("coordinator", assign(exec_id)),
+                step("executor", draft(AnswerKind::Final, "Здравствуйте! Тротуары почистят.")),
+                step("authority", Command::RequestRevision { remarks: "Укажите сроки уборки и обратитесь к автору по имени.".into() }),
+            ],
+            7 => vec![
+                step("coordinator", assign(exec_id)),
+                step("executor", draft(AnswerKind::Final, reply)),
+                step("authority", Command::Approve),
+            ],
+            8 => vec![
+                step("coordinator", assign(exec_id)),
+                step("executor", draft(AnswerKind::Intermediate, "Здравствуйте, Татьяна! Ваш вопрос изучается, окончательный ответ будет дан в течение 7 рабочих дней.")),
+                step("authority", Command::Approve),
+                step("executor", Command::Publish { link: "https://example.org/vk/reply/9".into(), published_at: DateTime::<Utc>::MIN_UTC }),
+            ],
+            9 => vec![
+                step("coordinator", assign(exec2_id)),
+                step("executor2", draft(AnswerKind::Clarification, "Здравствуйте, Дмитрий! Уточните, пожалуйста, ваш адрес.")),
+                step("authority", Command::Approve),
+                step("executor2", Command::Publish { link: "https://example.org/telegram/reply/10".into(), published_at: DateTime::<Utc>::MIN_UTC }),
+            ],
+            10 => vec![
+                step("coordinator", assign(exec_id)),
+                step("executor", draft(AnswerKind::Final, "Здравствуйте, Анна! Урны установят до конца месяца.")),
+                step("authority", Command::Approve),
+                step("executor", Command::Publish { link: "https://example.org/vk/reply/11".into(), published_at: DateTime::<Utc>::MIN_UTC }),
+            ],
+            11 => vec![step("coordinator", Command::Return { justification: "Школы подведомственны комитету образования области.".into() })],
+            12 => vec![step("coordinator", Command::Reject { category: RejectCategory::Insult, reason: "Оскорбления без сути вопроса".into() })],
+            _ => vec![],
+        };
+        for (who, cmd) in steps {
+            t = (t + Duration::minutes(7)).min(now);
+            let caller = match who {
+                "coordinator" => coordinator,
+                "executor" => executor,
+                "executor2" => executor2,
+                _ => authority,
+            };
+            // A publication happens at the moment it is recorded.
+            let cmd = match cmd {
+                Command::Publish { link, .. } => Command::Publish {
+                    link,
+                    published_at: t,
+                },
+                other => other,
+            };
+            act(pool, &cal, &settings, id, None, cmd, caller, t).await?;
+        }
+    }
+    Ok(())
 }

@@ -11,6 +11,8 @@ pub mod clock;
 pub mod db;
 /// Demo data for `otklik serve --demo`.
 pub mod demo;
+/// Messages: intake and workflow actions.
+pub mod messages;
 /// Shared application state (pool, clock, options).
 pub mod state;
 /// Users and departments.

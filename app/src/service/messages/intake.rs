@@ -1,0 +1,226 @@
+//! Intake: validate, deduplicate by `external_id`, store the message in `new` with the
+//! deadlines that start at receipt and detection, and journal it.
+
+use super::{begin_write, Caller};
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::deadline::{self, DeadlineSettings, Priority};
+use crate::domain::ids::MessageId;
+use crate::domain::network::Network;
+use crate::domain::workflow::{intake_effects, ActionKind, DeadlineEffect, MessageState};
+use crate::error::AppError;
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+
+/// How far in the future `detected_at` may lie (clock skew of the regional systems).
+pub const MAX_CLOCK_SKEW_MINUTES: i64 = 5;
+
+/// A message to take in (the columns of the intake API).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMessage {
+    /// The regional system's id; intake is idempotent on it.
+    pub external_id: String,
+    /// The network.
+    pub network: Network,
+    /// Link to the post or comment.
+    pub url: String,
+    /// The author's name.
+    pub author: String,
+    /// Link to the author's page.
+    pub author_url: Option<String>,
+    /// The text of the message.
+    pub text: String,
+    /// Topic, if the authority gave one.
+    pub topic: Option<String>,
+    /// When the authority detected it (the 9-hour clock starts here).
+    pub detected_at: DateTime<Utc>,
+}
+
+/// What intake did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Intake {
+    /// A new message was stored.
+    Created(MessageId),
+    /// The same message had been taken in before (same `external_id` and content).
+    Existing(MessageId),
+}
+
+fn check_len(field: &str, value: &str, what: &str, max: usize) -> Result<(), AppError> {
+    let n = value.trim().chars().count();
+    if n == 0 {
+        return Err(AppError::validation(field, format!("Укажите {what}")));
+    }
+    if n > max {
+        return Err(AppError::validation(
+            field,
+            format!("Поле «{what}» длиннее {max} символов"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_url(field: &str, value: &str) -> Result<(), AppError> {
+    let v = value.trim();
+    let ok = (v.starts_with("https://") || v.starts_with("http://"))
+        && v.len() > 8
+        && v.len() <= 2000
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            field,
+            "Ссылка должна начинаться с http:// или https://",
+        ))
+    }
+}
+
+impl NewMessage {
+    /// Checks every field; `now` bounds `detected_at`.
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<(), AppError> {
+        check_len(
+            "external_id",
+            &self.external_id,
+            "внешний идентификатор",
+            200,
+        )?;
+        check_url("url", &self.url)?;
+        check_len("author", &self.author, "автора", 300)?;
+        if let Some(u) = &self.author_url {
+            check_url("author_url", u)?;
+        }
+        check_len("text", &self.text, "текст сообщения", 20_000)?;
+        if let Some(t) = &self.topic {
+            if t.chars().count() > 300 {
+                return Err(AppError::validation("topic", "Тема длиннее 300 символов"));
+            }
+        }
+        if self.detected_at > now + Duration::minutes(MAX_CLOCK_SKEW_MINUTES) {
+            return Err(AppError::validation(
+                "detected_at",
+                "Момент выявления не может быть в будущем",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The same message with trimmed fields, empty optionals as `None`, whole seconds.
+    pub fn normalized(mut self) -> Self {
+        self.external_id = self.external_id.trim().to_owned();
+        self.url = self.url.trim().to_owned();
+        self.author = self.author.trim().to_owned();
+        self.author_url = self
+            .author_url
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        self.topic = self
+            .topic
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        self.detected_at = self.detected_at.trunc_subsecs(0);
+        self
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Stored {
+    id: MessageId,
+    network: Network,
+    url: String,
+    author: String,
+    author_url: Option<String>,
+    text: String,
+    topic: Option<String>,
+    detected_at: DateTime<Utc>,
+}
+
+/// Takes a message in: `Created`, or `Existing` for a repeat with the same content; a
+/// repeat with different content is a conflict.
+pub async fn intake(
+    pool: &SqlitePool,
+    cal: &WorkingCalendar,
+    settings: &DeadlineSettings,
+    msg: NewMessage,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Intake, AppError> {
+    if !ActionKind::Intake.roles().contains(&caller.role) {
+        return Err(AppError::Forbidden(format!(
+            "Роль «{}» не может регистрировать сообщения",
+            caller.role.label()
+        )));
+    }
+    let msg = msg.normalized();
+    msg.validate(now)?;
+    let mut tx = begin_write(pool).await?;
+    let existing: Option<Stored> = sqlx::query_as(
+        "SELECT id, network, url, author, author_url, text, topic, detected_at FROM messages WHERE external_id = ?",
+    )
+    .bind(&msg.external_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(s) = existing {
+        let same = (
+            s.network,
+            &s.url,
+            &s.author,
+            &s.author_url,
+            &s.text,
+            &s.topic,
+            s.detected_at,
+        ) == (
+            msg.network,
+            &msg.url,
+            &msg.author,
+            &msg.author_url,
+            &msg.text,
+            &msg.topic,
+            msg.detected_at,
+        );
+        return if same {
+            Ok(Intake::Existing(s.id))
+        } else {
+            Err(AppError::Conflict(format!(
+                "Сообщение с external_id «{}» уже получено с другим содержимым",
+                msg.external_id
+            )))
+        };
+    }
+    let flags = serde_json::json!({});
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO messages (external_id, network, url, author, author_url, text, topic, detected_at, received_at, state, flags) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&msg.external_id)
+    .bind(msg.network)
+    .bind(&msg.url)
+    .bind(&msg.author)
+    .bind(&msg.author_url)
+    .bind(&msg.text)
+    .bind(&msg.topic)
+    .bind(msg.detected_at)
+    .bind(now)
+    .bind(MessageState::New)
+    .bind(flags.to_string())
+    .fetch_one(&mut *tx)
+    .await?;
+    for effect in intake_effects(msg.detected_at, now) {
+        if let DeadlineEffect::Start(rule, at) = effect {
+            let due = deadline::due(rule, at, Priority::Normal, settings, cal)?;
+            super::transition::insert_deadline(&mut tx, MessageId(id), rule, at, due).await?;
+        }
+    }
+    super::transition::journal(
+        &mut tx,
+        MessageId(id),
+        now,
+        caller,
+        ActionKind::Intake,
+        None,
+        MessageState::New,
+        serde_json::json!({ "external_id": msg.external_id, "detected_at": msg.detected_at }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Intake::Created(MessageId(id)))
+}

@@ -1,0 +1,325 @@
+//! Workflow actions: load the message, let `decide` rule, then write state, drafts,
+//! publications, deadlines and the journal in one transaction.
+
+use super::{begin_write, Caller, STALE_VERSION};
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::deadline::{self, DeadlineRule, DeadlineSettings, Priority};
+use crate::domain::ids::{DepartmentId, MessageId, UserId};
+use crate::domain::role::Role;
+use crate::domain::workflow::{
+    decide, ActionKind, Actor, AnswerKind, Command, DeadlineEffect, MessageState, MessageView,
+};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+type Tx = Transaction<'static, Sqlite>;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    state: MessageState,
+    assignee_id: Option<UserId>,
+    department_id: Option<DepartmentId>,
+    urgent: bool,
+    version: i64,
+    draft_id: Option<i64>,
+    draft_kind: Option<AnswerKind>,
+    approved_at: Option<DateTime<Utc>>,
+}
+
+async fn load(tx: &mut Tx, id: MessageId) -> Result<Row, AppError> {
+    sqlx::query_as(
+        "SELECT m.state, m.assignee_id, m.department_id, m.urgent, m.version, \
+                d.id AS draft_id, d.kind AS draft_kind, \
+                CASE WHEN d.decision = 'approved' THEN d.decided_at END AS approved_at \
+         FROM messages m \
+         LEFT JOIN drafts d ON d.id = (SELECT MAX(id) FROM drafts WHERE message_id = m.id) \
+         WHERE m.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound(format!("Сообщение №{id} не найдено")))
+}
+
+/// Records a started deadline.
+pub(crate) async fn insert_deadline(
+    tx: &mut Tx,
+    id: MessageId,
+    rule: DeadlineRule,
+    started_at: DateTime<Utc>,
+    due_at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sqlx::query("INSERT INTO deadlines (message_id, rule, started_at, due_at) VALUES (?, ?, ?, ?)")
+        .bind(id)
+        .bind(rule.as_str())
+        .bind(started_at)
+        .bind(due_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Appends a journal event.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn journal(
+    tx: &mut Tx,
+    id: MessageId,
+    at: DateTime<Utc>,
+    caller: &Caller,
+    action: ActionKind,
+    from: Option<MessageState>,
+    to: MessageState,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO journal (message_id, at, actor_id, actor_label, action, from_state, to_state, details) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(caller.user)
+    .bind(&caller.label)
+    .bind(action.as_str())
+    .bind(from)
+    .bind(to)
+    .bind(details.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Takes `cmd` on message `id`. `expected_version`, when given, must be the current
+/// version (a stale one is a conflict). Returns the new version.
+#[allow(clippy::too_many_arguments)]
+pub async fn act(
+    pool: &SqlitePool,
+    cal: &WorkingCalendar,
+    settings: &DeadlineSettings,
+    id: MessageId,
+    expected_version: Option<i64>,
+    cmd: Command,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let row = load(&mut tx, id).await?;
+    if expected_version.is_some_and(|v| v != row.version) {
+        return Err(AppError::Conflict(STALE_VERSION.to_owned()));
+    }
+    let view = MessageView {
+        state: row.state,
+        assignee: row.assignee_id,
+        department: row.department_id,
+        urgent: row.urgent,
+        draft_kind: row.draft_kind,
+        approved_at: row.approved_at,
+    };
+    let actor = Actor {
+        user: caller.user,
+        role: caller.role,
+    };
+    let decision = decide(&view, &cmd, &actor, now)?;
+    let mut urgent = row.urgent;
+    let details = apply_command(&mut tx, id, &row, &cmd, caller, now, &mut urgent).await?;
+    let priority = if urgent {
+        Priority::Urgent
+    } else {
+        Priority::Normal
+    };
+    for effect in &decision.effects {
+        match *effect {
+            DeadlineEffect::Start(rule, at) => {
+                let due = deadline::due(rule, at, priority, settings, cal)?;
+                insert_deadline(&mut tx, id, rule, at, due).await?;
+            }
+            DeadlineEffect::Complete(rule, at) => complete(&mut tx, id, rule, at, cal).await?,
+            DeadlineEffect::Reschedule(rule) => {
+                reschedule(&mut tx, id, rule, priority, settings, cal).await?
+            }
+        }
+    }
+    let done = sqlx::query("UPDATE messages SET state = ?, urgent = ?, version = version + 1 WHERE id = ? AND version = ?")
+        .bind(decision.to)
+        .bind(urgent)
+        .bind(id)
+        .bind(row.version)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::Conflict(STALE_VERSION.to_owned()));
+    }
+    journal(
+        &mut tx,
+        id,
+        now,
+        caller,
+        decision.action,
+        Some(decision.from),
+        decision.to,
+        details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.version + 1)
+}
+
+/// Writes what a command carries (assignee, draft, decision, publication) and returns the
+/// journal details.
+#[allow(clippy::too_many_arguments)]
+async fn apply_command(
+    tx: &mut Tx,
+    id: MessageId,
+    row: &Row,
+    cmd: &Command,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    urgent: &mut bool,
+) -> Result<serde_json::Value, AppError> {
+    use serde_json::json;
+    Ok(match cmd {
+        Command::Assign {
+            executor,
+            department,
+        } => {
+            let target: Option<(Role, Option<DepartmentId>, String)> = sqlx::query_as(
+                "SELECT role, department_id, full_name FROM users WHERE id = ? AND active = 1",
+            )
+            .bind(executor)
+            .fetch_optional(&mut **tx)
+            .await?;
+            let Some((Role::Executor, user_department, name)) = target else {
+                return Err(AppError::validation(
+                    "executor",
+                    "Выберите исполнителя из списка",
+                ));
+            };
+            let department = department.or(user_department);
+            sqlx::query("UPDATE messages SET assignee_id = ?, department_id = ? WHERE id = ?")
+                .bind(executor)
+                .bind(department)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            json!({ "before": { "assignee": row.assignee_id, "department": row.department_id },
+                    "after": { "assignee": executor, "assignee_name": name, "department": department } })
+        }
+        Command::SubmitDraft { kind, text } => {
+            let number: i64 = sqlx::query_scalar(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM drafts WHERE message_id = ?",
+            )
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO drafts (message_id, number, kind, text, submitted_at, submitted_by) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(number)
+            .bind(kind)
+            .bind(text.trim())
+            .bind(now)
+            .bind(caller.user)
+            .execute(&mut **tx)
+            .await?;
+            json!({ "draft": number, "kind": kind })
+        }
+        Command::Approve | Command::RequestRevision { .. } => {
+            let (decision, remarks) = match cmd {
+                Command::RequestRevision { remarks } => ("returned", Some(remarks.trim())),
+                _ => ("approved", None),
+            };
+            sqlx::query("UPDATE drafts SET decision = ?, remarks = ?, decided_by = ?, decided_at = ? WHERE id = ?")
+                .bind(decision)
+                .bind(remarks)
+                .bind(caller.user)
+                .bind(now)
+                .bind(row.draft_id)
+                .execute(&mut **tx)
+                .await?;
+            json!({ "decision": decision, "remarks": remarks })
+        }
+        Command::Publish { link, published_at } => {
+            let draft_id = row
+                .draft_id
+                .ok_or_else(|| AppError::Conflict("Нет согласованного проекта ответа".into()))?;
+            sqlx::query(
+                "INSERT INTO publications (message_id, draft_id, link, published_at, published_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(draft_id)
+            .bind(link.trim())
+            .bind(published_at)
+            .bind(caller.user)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            json!({ "link": link.trim(), "published_at": published_at })
+        }
+        Command::SetUrgent { urgent: u } => {
+            *urgent = *u;
+            json!({ "before": { "urgent": row.urgent }, "after": { "urgent": u } })
+        }
+        Command::Return { justification } => json!({ "justification": justification.trim() }),
+        Command::SendBack { reason } => json!({ "reason": reason.trim() }),
+        Command::Reject { category, reason } => {
+            json!({ "category": category, "reason": reason.trim() })
+        }
+        Command::AuthorReplied { text } => json!({ "reply": text.trim() }),
+    })
+}
+
+/// Marks the open deadline of `rule` done at `at`; `met` when no working time passed
+/// between due and done.
+async fn complete(
+    tx: &mut Tx,
+    id: MessageId,
+    rule: DeadlineRule,
+    at: DateTime<Utc>,
+    cal: &WorkingCalendar,
+) -> Result<(), AppError> {
+    let open: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT id, due_at FROM deadlines WHERE message_id = ? AND rule = ? AND done_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .bind(rule.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some((deadline_id, due_at)) = open {
+        let met = cal.between(due_at, at) <= 0;
+        sqlx::query("UPDATE deadlines SET done_at = ?, met = ? WHERE id = ?")
+            .bind(at)
+            .bind(met)
+            .bind(deadline_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Recomputes the open deadline of `rule` from its start for a new priority.
+async fn reschedule(
+    tx: &mut Tx,
+    id: MessageId,
+    rule: DeadlineRule,
+    priority: Priority,
+    settings: &DeadlineSettings,
+    cal: &WorkingCalendar,
+) -> Result<(), AppError> {
+    let open: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT id, started_at FROM deadlines WHERE message_id = ? AND rule = ? AND done_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .bind(rule.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some((deadline_id, started_at)) = open {
+        let due = deadline::due(rule, started_at, priority, settings, cal)?;
+        sqlx::query("UPDATE deadlines SET due_at = ? WHERE id = ?")
+            .bind(due)
+            .bind(deadline_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
