@@ -444,3 +444,28 @@ async fn demo_seeds_a_dozen_messages_covering_every_state() {
             .unwrap();
     assert!(open_deadlines > 0);
 }
+
+#[tokio::test]
+async fn incoming_obscene_or_threatening_text_is_flagged_not_rejected() {
+    let w = World::new().await;
+    let t0 = monday_10();
+    let mut m = message("vk-flag", t0);
+    m.text = "Вы там все б.л.я.д.и, я вас взорву".into();
+    let id = created(w.intake(m, t0).await.unwrap());
+    assert_eq!(w.state(id).await, "new", "never rejected automatically");
+    let flags: String = sqlx::query_scalar("SELECT flags FROM messages WHERE id = ?")
+        .bind(id)
+        .fetch_one(w.pool())
+        .await
+        .unwrap();
+    let flags: serde_json::Value = serde_json::from_str(&flags).unwrap();
+    assert!(!flags["obscene"].as_array().unwrap().is_empty(), "{flags}");
+    assert!(!flags["threat"].as_array().unwrap().is_empty(), "{flags}");
+    let clean = created(w.intake(message("vk-clean", t0), t0).await.unwrap());
+    let flags: String = sqlx::query_scalar("SELECT flags FROM messages WHERE id = ?")
+        .bind(clean)
+        .fetch_one(w.pool())
+        .await
+        .unwrap();
+    assert_eq!(flags, r#"{"obscene":[],"threat":[]}"#);
+}

@@ -7,6 +7,8 @@ pub mod calendar;
 pub mod deadline;
 /// Typed ids.
 pub mod ids;
+/// §12 flagging of obscene or threatening text.
+pub mod moderation;
 /// Social networks.
 pub mod network;
 /// Roles of SPEC "Roles".

@@ -152,6 +152,12 @@ pub async fn intake(
     }
     let msg = msg.normalized();
     msg.validate(now)?;
+    // §12: flag for the coordinator; a person decides.
+    let flags = crate::domain::moderation::check(&msg.text);
+    let flags = serde_json::to_string(&flags).map_err(|e| {
+        tracing::error!(error = %e, "cannot serialise §12 flags");
+        AppError::Internal
+    })?;
     let mut tx = begin_write(pool).await?;
     let existing: Option<Stored> = sqlx::query_as(
         "SELECT id, network, url, author, author_url, text, topic, detected_at FROM messages WHERE external_id = ?",
@@ -186,7 +192,6 @@ pub async fn intake(
             )))
         };
     }
-    let flags = serde_json::json!({});
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO messages (external_id, network, url, author, author_url, text, topic, detected_at, received_at, state, flags) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -201,7 +206,7 @@ pub async fn intake(
     .bind(msg.detected_at)
     .bind(now)
     .bind(MessageState::New)
-    .bind(flags.to_string())
+    .bind(flags)
     .fetch_one(&mut *tx)
     .await?;
     for effect in intake_effects(msg.detected_at, now) {
