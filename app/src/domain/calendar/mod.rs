@@ -15,6 +15,8 @@ mod production;
 mod schedule;
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_data;

@@ -1,35 +1,9 @@
 //! Worked examples of SPEC "Working time" on the default schedule and the built-in data.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
-use chrono_tz::{Europe, Tz};
+use chrono::TimeDelta;
 
+use super::test_support::*;
 use super::*;
-
-fn cal() -> WorkingCalendar {
-    WorkingCalendar::standard().unwrap()
-}
-
-fn at(tz: Tz, y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-    tz.with_ymd_and_hms(y, mo, d, h, mi, 0)
-        .unwrap()
-        .with_timezone(&Utc)
-}
-
-/// An instant given in Moscow time.
-fn msk(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-    at(Europe::Moscow, y, mo, d, h, mi)
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn t(h: u32, m: u32) -> NaiveTime {
-    NaiveTime::from_hms_opt(h, m, 0).unwrap()
-}
-
-const H: fn(u32) -> WorkingDuration = WorkingDuration::from_hours;
-const M: fn(u32) -> WorkingDuration = WorkingDuration::from_minutes;
 
 #[test]
 fn spec_worked_example_monday_10_00() {

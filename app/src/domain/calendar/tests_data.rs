@@ -4,13 +4,10 @@
 use chrono::{Datelike, NaiveDate, Weekday};
 use holidays_ru::{DayFlags, Federal};
 
+use super::test_support::date;
 use super::*;
 
 const REFERENCE_JSON: &str = include_str!("../../../data/reference-calendar-2025-2027.json");
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
 
 fn flags(day: NaiveDate) -> DayFlags {
     let resolved =
