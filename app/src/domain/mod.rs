@@ -1,6 +1,42 @@
 //! The functional core: pure types and rules, no I/O and no clock reads.
 //! Compiles both into the server and into the browser (wasm).
 
+/// For a fieldless enum with a stable name and a Russian label per variant: `ALL`,
+/// `as_str`, `label`, `from_name` and `Display` (the stable name), written once.
+macro_rules! named_enum {
+    ($name:ident { $($variant:ident => ($str:literal, $label:literal)),+ $(,)? }) => {
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: [$name; [$(stringify!($variant)),+].len()] = [$($name::$variant),+];
+
+            /// The stable name (database, API, CLI).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $str),+
+                }
+            }
+
+            /// The Russian label shown in the interface.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $($name::$variant => $label),+
+                }
+            }
+
+            /// The value whose stable name is `s`.
+            pub fn from_name(s: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|v| v.as_str() == s)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 /// Working-time calendar: schedule, production calendar, working-time arithmetic.
 pub mod calendar;
 /// The deadline rules of SPEC (§5–§10) as data, and helpers over recorded deadlines.

@@ -25,41 +25,16 @@ pub enum Network {
     Other,
 }
 
+named_enum!(Network {
+    Vk => ("vk", "ВКонтакте"),
+    Ok => ("ok", "Одноклассники"),
+    Telegram => ("telegram", "Telegram"),
+    Max => ("max", "MAX"),
+    Instagram => ("instagram", "Instagram"),
+    Other => ("other", "Другая сеть"),
+});
+
 impl Network {
-    /// Every network.
-    pub const ALL: [Network; 6] = [
-        Network::Vk,
-        Network::Ok,
-        Network::Telegram,
-        Network::Max,
-        Network::Instagram,
-        Network::Other,
-    ];
-
-    /// The API name (`vk`, `ok`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Network::Vk => "vk",
-            Network::Ok => "ok",
-            Network::Telegram => "telegram",
-            Network::Max => "max",
-            Network::Instagram => "instagram",
-            Network::Other => "other",
-        }
-    }
-
-    /// The name shown in the interface.
-    pub fn label(self) -> &'static str {
-        match self {
-            Network::Vk => "ВКонтакте",
-            Network::Ok => "Одноклассники",
-            Network::Telegram => "Telegram",
-            Network::Max => "MAX",
-            Network::Instagram => "Instagram",
-            Network::Other => "Другая сеть",
-        }
-    }
-
     /// Default maximum answer length in characters (§11; admin-adjustable settings).
     pub fn default_max_chars(self) -> u32 {
         match self {
@@ -74,11 +49,8 @@ impl std::str::FromStr for Network {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Network::ALL
-            .into_iter()
-            .find(|n| n.as_str() == s)
-            .ok_or_else(|| {
-                format!("Неизвестная сеть «{s}»: допустимы vk, ok, telegram, max, instagram, other")
-            })
+        Network::from_name(s).ok_or_else(|| {
+            format!("Неизвестная сеть «{s}»: допустимы vk, ok, telegram, max, instagram, other")
+        })
     }
 }

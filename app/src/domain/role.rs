@@ -1,7 +1,6 @@
 //! Roles of SPEC "Roles": who may do what is decided in `workflow`; this is the vocabulary.
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::str::FromStr;
 
 /// A user's (or API token's) role.
@@ -25,44 +24,13 @@ pub enum Role {
     Observer,
 }
 
-impl Role {
-    /// Every role, in the order the UI lists them.
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Coordinator,
-        Role::Executor,
-        Role::Authority,
-        Role::Observer,
-    ];
-
-    /// The stable name used in the database, the CLI and the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Coordinator => "coordinator",
-            Role::Executor => "executor",
-            Role::Authority => "authority",
-            Role::Observer => "observer",
-        }
-    }
-
-    /// The Russian name shown in the interface.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Admin => "Администратор",
-            Role::Coordinator => "Ответственный за взаимодействие",
-            Role::Executor => "Исполнитель",
-            Role::Authority => "Уполномоченный ОИВ (ЦУР)",
-            Role::Observer => "Наблюдатель",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+named_enum!(Role {
+    Admin => ("admin", "Администратор"),
+    Coordinator => ("coordinator", "Ответственный за взаимодействие"),
+    Executor => ("executor", "Исполнитель"),
+    Authority => ("authority", "Уполномоченный ОИВ (ЦУР)"),
+    Observer => ("observer", "Наблюдатель"),
+});
 
 /// A role name that is not one of SPEC's five.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -73,10 +41,7 @@ impl FromStr for Role {
     type Err = UnknownRole;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| UnknownRole(s.to_owned()))
+        Role::from_name(s).ok_or_else(|| UnknownRole(s.to_owned()))
     }
 }
 

@@ -8,7 +8,6 @@ use crate::domain::ids::{DepartmentId, UserId};
 use crate::domain::role::Role;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// The state of a message (stored as its snake_case name).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -41,53 +40,20 @@ pub enum MessageState {
     Rejected,
 }
 
+named_enum!(MessageState {
+    New => ("new", "новое"),
+    InWork => ("in_work", "в работе"),
+    OnApproval => ("on_approval", "на согласовании"),
+    Revision => ("revision", "на доработке"),
+    Approved => ("approved", "согласовано"),
+    AwaitingFinal => ("awaiting_final", "промежуточный ответ размещён"),
+    AwaitingAuthor => ("awaiting_author", "запрошено уточнение"),
+    Answered => ("answered", "ответ размещён"),
+    Returned => ("returned", "возвращено в ОИВ"),
+    Rejected => ("rejected", "не подлежит обработке"),
+});
+
 impl MessageState {
-    /// Every state, in workflow order.
-    pub const ALL: [MessageState; 10] = [
-        MessageState::New,
-        MessageState::InWork,
-        MessageState::OnApproval,
-        MessageState::Revision,
-        MessageState::Approved,
-        MessageState::AwaitingFinal,
-        MessageState::AwaitingAuthor,
-        MessageState::Answered,
-        MessageState::Returned,
-        MessageState::Rejected,
-    ];
-
-    /// The SPEC name (`in_work`, …).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageState::New => "new",
-            MessageState::InWork => "in_work",
-            MessageState::OnApproval => "on_approval",
-            MessageState::Revision => "revision",
-            MessageState::Approved => "approved",
-            MessageState::AwaitingFinal => "awaiting_final",
-            MessageState::AwaitingAuthor => "awaiting_author",
-            MessageState::Answered => "answered",
-            MessageState::Returned => "returned",
-            MessageState::Rejected => "rejected",
-        }
-    }
-
-    /// The Russian label.
-    pub fn label(self) -> &'static str {
-        match self {
-            MessageState::New => "новое",
-            MessageState::InWork => "в работе",
-            MessageState::OnApproval => "на согласовании",
-            MessageState::Revision => "на доработке",
-            MessageState::Approved => "согласовано",
-            MessageState::AwaitingFinal => "промежуточный ответ размещён",
-            MessageState::AwaitingAuthor => "запрошено уточнение",
-            MessageState::Answered => "ответ размещён",
-            MessageState::Returned => "возвращено в ОИВ",
-            MessageState::Rejected => "не подлежит обработке",
-        }
-    }
-
     /// True while someone of the administration still has to act (deadlines run).
     pub fn is_active(self) -> bool {
         !matches!(
@@ -97,23 +63,14 @@ impl MessageState {
     }
 }
 
-impl fmt::Display for MessageState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 impl std::str::FromStr for MessageState {
     type Err = TransitionError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        MessageState::ALL
-            .into_iter()
-            .find(|st| st.as_str() == s)
-            .ok_or_else(|| TransitionError::Invalid {
-                field: "status".into(),
-                message: format!("Неизвестное состояние «{s}»"),
-            })
+        MessageState::from_name(s).ok_or_else(|| TransitionError::Invalid {
+            field: "status".into(),
+            message: format!("Неизвестное состояние «{s}»"),
+        })
     }
 }
 
@@ -134,44 +91,20 @@ pub enum AnswerKind {
     Clarification,
 }
 
-impl AnswerKind {
-    /// Every kind.
-    pub const ALL: [AnswerKind; 3] = [
-        AnswerKind::Final,
-        AnswerKind::Intermediate,
-        AnswerKind::Clarification,
-    ];
-
-    /// The stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AnswerKind::Final => "final",
-            AnswerKind::Intermediate => "intermediate",
-            AnswerKind::Clarification => "clarification",
-        }
-    }
-
-    /// The Russian label.
-    pub fn label(self) -> &'static str {
-        match self {
-            AnswerKind::Final => "ответ",
-            AnswerKind::Intermediate => "промежуточный ответ",
-            AnswerKind::Clarification => "запрос уточнения",
-        }
-    }
-}
+named_enum!(AnswerKind {
+    Final => ("final", "ответ"),
+    Intermediate => ("intermediate", "промежуточный ответ"),
+    Clarification => ("clarification", "запрос уточнения"),
+});
 
 impl std::str::FromStr for AnswerKind {
     type Err = TransitionError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        AnswerKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| TransitionError::Invalid {
-                field: "kind".into(),
-                message: "Вид ответа: final, intermediate или clarification".into(),
-            })
+        AnswerKind::from_name(s).ok_or_else(|| TransitionError::Invalid {
+            field: "kind".into(),
+            message: "Вид ответа: final, intermediate или clarification".into(),
+        })
     }
 }
 
@@ -192,44 +125,20 @@ pub enum RejectCategory {
     Insult,
 }
 
-impl RejectCategory {
-    /// Every category.
-    pub const ALL: [RejectCategory; 3] = [
-        RejectCategory::Threat,
-        RejectCategory::Obscenity,
-        RejectCategory::Insult,
-    ];
-
-    /// The stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RejectCategory::Threat => "threat",
-            RejectCategory::Obscenity => "obscenity",
-            RejectCategory::Insult => "insult",
-        }
-    }
-
-    /// The Russian label.
-    pub fn label(self) -> &'static str {
-        match self {
-            RejectCategory::Threat => "угрозы",
-            RejectCategory::Obscenity => "нецензурная брань",
-            RejectCategory::Insult => "оскорбления",
-        }
-    }
-}
+named_enum!(RejectCategory {
+    Threat => ("threat", "угрозы"),
+    Obscenity => ("obscenity", "нецензурная брань"),
+    Insult => ("insult", "оскорбления"),
+});
 
 impl std::str::FromStr for RejectCategory {
     type Err = TransitionError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RejectCategory::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| TransitionError::Invalid {
-                field: "category".into(),
-                message: "Причина: threat, obscenity или insult".into(),
-            })
+        RejectCategory::from_name(s).ok_or_else(|| TransitionError::Invalid {
+            field: "category".into(),
+            message: "Причина: threat, obscenity или insult".into(),
+        })
     }
 }
 
@@ -287,56 +196,21 @@ pub enum ActionKind {
     SetUrgent,
 }
 
+named_enum!(ActionKind {
+    Intake => ("intake", "Поступило"),
+    Assign => ("assign", "Назначить исполнителя"),
+    Return => ("return", "Вернуть в ОИВ"),
+    SendBack => ("send_back", "Направить повторно"),
+    Reject => ("reject", "Не подлежит обработке"),
+    SubmitDraft => ("submit_draft", "Отправить на согласование"),
+    Approve => ("approve", "Согласовать"),
+    RequestRevision => ("request_revision", "Вернуть на доработку"),
+    Publish => ("publish", "Ответ размещён"),
+    AuthorReplied => ("author_replied", "Автор ответил"),
+    SetUrgent => ("set_urgent", "Срочно"),
+});
+
 impl ActionKind {
-    /// Every action.
-    pub const ALL: [ActionKind; 11] = [
-        ActionKind::Intake,
-        ActionKind::Assign,
-        ActionKind::Return,
-        ActionKind::SendBack,
-        ActionKind::Reject,
-        ActionKind::SubmitDraft,
-        ActionKind::Approve,
-        ActionKind::RequestRevision,
-        ActionKind::Publish,
-        ActionKind::AuthorReplied,
-        ActionKind::SetUrgent,
-    ];
-
-    /// The stable name (journal, API routes).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionKind::Intake => "intake",
-            ActionKind::Assign => "assign",
-            ActionKind::Return => "return",
-            ActionKind::SendBack => "send_back",
-            ActionKind::Reject => "reject",
-            ActionKind::SubmitDraft => "submit_draft",
-            ActionKind::Approve => "approve",
-            ActionKind::RequestRevision => "request_revision",
-            ActionKind::Publish => "publish",
-            ActionKind::AuthorReplied => "author_replied",
-            ActionKind::SetUrgent => "set_urgent",
-        }
-    }
-
-    /// The Russian label (buttons, timeline).
-    pub fn label(self) -> &'static str {
-        match self {
-            ActionKind::Intake => "Поступило",
-            ActionKind::Assign => "Назначить исполнителя",
-            ActionKind::Return => "Вернуть в ОИВ",
-            ActionKind::SendBack => "Направить повторно",
-            ActionKind::Reject => "Не подлежит обработке",
-            ActionKind::SubmitDraft => "Отправить на согласование",
-            ActionKind::Approve => "Согласовать",
-            ActionKind::RequestRevision => "Вернуть на доработку",
-            ActionKind::Publish => "Ответ размещён",
-            ActionKind::AuthorReplied => "Автор ответил",
-            ActionKind::SetUrgent => "Срочно",
-        }
-    }
-
     /// The states this action may be taken from (Intake: none, it creates).
     pub fn from_states(self) -> &'static [MessageState] {
         use MessageState::*;
