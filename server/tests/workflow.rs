@@ -6,7 +6,6 @@ mod common;
 
 use app::domain::ids::{MessageId, UserId};
 use app::domain::network::Network;
-use app::domain::role::Role;
 use app::domain::workflow::{AnswerKind, Command};
 use app::error::AppError;
 use app::service::messages::intake::{intake, Intake, NewMessage};
@@ -17,17 +16,16 @@ use common::*;
 use sqlx::SqlitePool;
 
 async fn caller(pool: &SqlitePool, login: &str) -> Caller {
-    let (id, role, name): (i64, Role, String) =
-        sqlx::query_as("SELECT id, role, full_name FROM users WHERE login = ?")
-            .bind(login)
-            .fetch_one(pool)
-            .await
-            .unwrap();
-    Caller {
-        user: Some(UserId(id)),
-        role,
-        label: name,
-    }
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = ?")
+        .bind(login)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let user = app::service::users::by_id(pool, UserId(id))
+        .await
+        .unwrap()
+        .unwrap();
+    Caller::person(&user)
 }
 
 fn message(external_id: &str, detected_at: DateTime<Utc>) -> NewMessage {
@@ -149,6 +147,7 @@ async fn full_flow_records_every_deadline_as_met() {
         Command::SubmitDraft {
             kind: AnswerKind::Final,
             text: "Здравствуйте!".into(),
+            attachments: vec![],
         },
         m(60),
     )
@@ -171,6 +170,7 @@ async fn full_flow_records_every_deadline_as_met() {
         Command::SubmitDraft {
             kind: AnswerKind::Final,
             text: "Здравствуйте, Мария!".into(),
+            attachments: vec![],
         },
         m(120),
     )
@@ -207,9 +207,9 @@ async fn full_flow_records_every_deadline_as_met() {
     // SPEC worked example: draft_by 15:48 MSK, answer_by Tuesday 10:48 MSK.
     assert_eq!(d[1].1.to_rfc3339(), "2026-03-16T12:48:00+00:00");
     assert_eq!(d[2].1.to_rfc3339(), "2026-03-17T07:48:00+00:00");
-    // return_by is not done (nobody returned it); every other deadline is done and met.
-    assert_eq!(d[0].2, None);
-    for (rule, _, done, met) in &d[1..] {
+    // return_by lapsed with the first draft (nobody returned it); all done and met.
+    assert_eq!(d[0].2, Some(m(60)), "return_by closes with the first draft");
+    for (rule, _, done, met) in &d {
         assert!(done.is_some(), "{rule} done");
         assert_eq!(*met, Some(true), "{rule} met");
     }
@@ -271,6 +271,7 @@ async fn a_late_draft_is_recorded_as_breached() {
         Command::SubmitDraft {
             kind: AnswerKind::Final,
             text: "Ответ".into(),
+            attachments: vec![],
         },
         late,
     )

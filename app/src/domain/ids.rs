@@ -7,7 +7,7 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
-        #[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(transparent))]
+        #[cfg_attr(feature = "ssr", derive(sqlx::Type, utoipa::ToSchema), sqlx(transparent))]
         pub struct $name(pub i64);
 
         impl std::fmt::Display for $name {

@@ -3,11 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 /// A social network.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "ssr",
-    derive(sqlx::Type),
+    derive(sqlx::Type, utoipa::ToSchema),
     sqlx(type_name = "TEXT", rename_all = "snake_case")
 )]
 pub enum Network {
@@ -34,14 +34,43 @@ named_enum!(Network {
     Other => ("other", "Другая сеть"),
 });
 
+/// What a network accepts in one answer (§11; admin-adjustable settings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkLimit {
+    /// Maximum answer length in characters.
+    pub max_chars: u32,
+    /// Maximum number of photos/videos in one answer.
+    pub max_media: u32,
+}
+
 impl Network {
-    /// Default maximum answer length in characters (§11; admin-adjustable settings).
-    pub fn default_max_chars(self) -> u32 {
-        match self {
-            Network::Max => 4000,
-            Network::Instagram => 2200,
-            Network::Vk | Network::Ok | Network::Telegram | Network::Other => 4096,
+    /// SPEC defaults: Telegram 4,096 characters and 10 media; MAX 4,000 and 12; Instagram
+    /// 2,200; VK, OK and other networks have no documented limit, default 4,096.
+    pub fn default_limit(self) -> NetworkLimit {
+        let (max_chars, max_media) = match self {
+            Network::Max => (4000, 12),
+            Network::Instagram => (2200, 10),
+            Network::Vk | Network::Ok | Network::Telegram | Network::Other => (4096, 10),
+        };
+        NetworkLimit {
+            max_chars,
+            max_media,
         }
+    }
+}
+
+/// The limits of every network; networks missing from stored settings use the defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct NetworkLimits(pub std::collections::BTreeMap<Network, NetworkLimit>);
+
+impl NetworkLimits {
+    /// The limit for `network`.
+    pub fn get(&self, network: Network) -> NetworkLimit {
+        self.0
+            .get(&network)
+            .copied()
+            .unwrap_or_else(|| network.default_limit())
     }
 }
 

@@ -8,7 +8,7 @@ use std::str::FromStr;
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "ssr",
-    derive(sqlx::Type),
+    derive(sqlx::Type, utoipa::ToSchema),
     sqlx(type_name = "TEXT", rename_all = "snake_case")
 )]
 pub enum Role {

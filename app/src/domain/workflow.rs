@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "ssr",
-    derive(sqlx::Type),
+    derive(sqlx::Type, utoipa::ToSchema),
     sqlx(type_name = "TEXT", rename_all = "snake_case")
 )]
 pub enum MessageState {
@@ -79,7 +79,7 @@ impl std::str::FromStr for MessageState {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "ssr",
-    derive(sqlx::Type),
+    derive(sqlx::Type, utoipa::ToSchema),
     sqlx(type_name = "TEXT", rename_all = "snake_case")
 )]
 pub enum AnswerKind {
@@ -113,7 +113,7 @@ impl std::str::FromStr for AnswerKind {
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "ssr",
-    derive(sqlx::Type),
+    derive(sqlx::Type, utoipa::ToSchema),
     sqlx(type_name = "TEXT", rename_all = "snake_case")
 )]
 pub enum RejectCategory {
@@ -171,6 +171,7 @@ pub struct Actor {
 /// The kinds of action, for permissions and the journal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ActionKind {
     /// Create a message (→ new).
     Intake,
@@ -299,6 +300,9 @@ pub enum Command {
         kind: AnswerKind,
         /// The text.
         text: String,
+        /// Ids of uploaded files to attach (photo/video evidence, §11).
+        #[serde(default)]
+        attachments: Vec<i64>,
     },
     /// Approve the draft on approval.
     Approve,
@@ -353,6 +357,9 @@ pub enum DeadlineEffect {
     Complete(DeadlineRule, DateTime<Utc>),
     /// The open `answer_by` is recomputed for the new priority.
     Reschedule(DeadlineRule),
+    /// The open deadline of this rule can no longer be acted on and was not breached by
+    /// that (the window to return a message closes with the first draft): closed as met.
+    Lapse(DeadlineRule, DateTime<Utc>),
 }
 
 /// The outcome of a permitted command.
@@ -477,7 +484,7 @@ pub fn decide(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Decision, TransitionError> {
-    use DeadlineEffect::{Complete, Reschedule, Start};
+    use DeadlineEffect::{Complete, Lapse, Reschedule, Start};
     use DeadlineRule::*;
     use MessageState::*;
     let action = cmd.kind();
@@ -526,7 +533,13 @@ pub fn decide(
                 AwaitingFinal => FinalDraftBy,
                 _ => DraftBy,
             };
-            (OnApproval, vec![Complete(done, now)])
+            let mut effects = vec![Complete(done, now)];
+            if done == DraftBy {
+                // A draft from `in_work` accepts the message as ours: the window to return
+                // it closes (a no-op when it closed before).
+                effects.push(Lapse(ReturnBy, now));
+            }
+            (OnApproval, effects)
         }
         Command::Approve => (Approved, vec![Start(PublishBy, now)]),
         Command::RequestRevision { remarks } => {

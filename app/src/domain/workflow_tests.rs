@@ -3,7 +3,7 @@
 
 use super::*;
 use chrono::TimeZone;
-use DeadlineEffect::{Complete, Reschedule, Start};
+use DeadlineEffect::{Complete, Lapse, Reschedule, Start};
 use DeadlineRule::*;
 use MessageState::*;
 
@@ -54,6 +54,7 @@ fn sample(action: ActionKind) -> Option<Command> {
         ActionKind::SubmitDraft => Command::SubmitDraft {
             kind: AnswerKind::Final,
             text: "Здравствуйте!".into(),
+            attachments: vec![],
         },
         ActionKind::Approve => Command::Approve,
         ActionKind::RequestRevision => Command::RequestRevision {
@@ -127,7 +128,7 @@ fn every_transition_of_spec_with_its_deadline_effects() {
             sample(ActionKind::SubmitDraft).unwrap(),
             Role::Executor,
             OnApproval,
-            vec![Complete(DraftBy, t)],
+            vec![Complete(DraftBy, t), Lapse(ReturnBy, t)],
         ),
         (
             Revision,
@@ -261,6 +262,7 @@ fn free_text_is_required_where_spec_asks_for_a_justification() {
             Command::SubmitDraft {
                 kind: AnswerKind::Final,
                 text: "\n".into(),
+                attachments: vec![],
             },
             Role::Executor,
         ),

@@ -21,17 +21,7 @@ fn mark_from_str(s: &str) -> Option<DayMark> {
 
 /// The deployment's schedule (the SPEC default until an admin changes it).
 pub async fn schedule(pool: &SqlitePool) -> Result<Schedule, AppError> {
-    let stored: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-        .bind(SCHEDULE_KEY)
-        .fetch_optional(pool)
-        .await?;
-    match stored {
-        Some(json) => serde_json::from_str(&json).map_err(|e| {
-            tracing::error!(error = %e, "stored schedule is not valid JSON");
-            AppError::Internal
-        }),
-        None => Ok(Schedule::default()),
-    }
+    super::settings::get(pool, SCHEDULE_KEY).await
 }
 
 /// The production calendar: built-in data plus the deployment's corrections.
@@ -65,15 +55,5 @@ pub const DEADLINES_KEY: &str = "deadlines";
 
 /// The deployment's deadline lengths (SPEC defaults until an admin changes them).
 pub async fn deadline_settings(pool: &SqlitePool) -> Result<DeadlineSettings, AppError> {
-    let stored: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
-        .bind(DEADLINES_KEY)
-        .fetch_optional(pool)
-        .await?;
-    match stored {
-        Some(json) => serde_json::from_str(&json).map_err(|e| {
-            tracing::error!(error = %e, "stored deadline settings are not valid JSON");
-            AppError::Internal
-        }),
-        None => Ok(DeadlineSettings::default()),
-    }
+    super::settings::get(pool, DEADLINES_KEY).await
 }

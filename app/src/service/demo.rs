@@ -59,11 +59,8 @@ pub async fn seed(pool: &SqlitePool, now: DateTime<Utc>) -> Result<bool, AppErro
             password: "demo",
         };
         let id = users::create(pool, user, now).await?;
-        callers.push(Caller {
-            user: Some(id),
-            role,
-            label: full_name.to_owned(),
-        });
+        let row = users::by_id(pool, id).await?.ok_or(AppError::Internal)?;
+        callers.push(Caller::person(&row));
     }
     // DEMO_USERS order: admin, coordinator, executor, executor2, authority, observer.
     let [_, coordinator, executor, executor2, authority, _] = &callers[..] else {
@@ -210,6 +207,7 @@ async fn seed_messages(
         let draft = |kind: AnswerKind, text: &str| Command::SubmitDraft {
             kind,
             text: text.to_owned(),
+            attachments: vec![],
         };
         let reply = "Здравствуйте! Спасибо за обращение. Информация передана в ответственную службу, работы будут выполнены в ближайшее время.";
         let steps: Vec<(&str, Command)> = match n {

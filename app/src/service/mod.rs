@@ -1,6 +1,8 @@
 //! The server-side service layer (`ssr` only): the one place where actions touch the
 //! database. Server functions and REST handlers are thin doors into it.
 
+/// Uploaded files (photo/video evidence, images of posts), checked by content.
+pub mod attachments;
 /// Signing in: password hashing, the failed-attempt limit, the current user.
 pub mod auth;
 /// The deployment's working calendar (schedule + production calendar + corrections).
@@ -11,8 +13,12 @@ pub mod clock;
 pub mod db;
 /// Demo data for `otklik serve --demo`.
 pub mod demo;
+/// CSV import of messages with a per-row report.
+pub mod import;
 /// Messages: intake and workflow actions.
 pub mod messages;
+/// Deployment settings stored as JSON (limits, schedule, deadline lengths).
+pub mod settings;
 /// Shared application state (pool, clock, options).
 pub mod state;
 /// Users and departments.

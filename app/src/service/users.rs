@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
 /// A user as the rest of the system sees them (never the password hash).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct UserRow {
     /// Id.
     pub id: UserId,
@@ -37,6 +37,16 @@ pub async fn by_id(pool: &SqlitePool, id: UserId) -> Result<Option<UserRow>, App
             .fetch_optional(pool)
             .await?,
     )
+}
+
+/// Active users, optionally of one role, by name.
+pub async fn list(pool: &SqlitePool, role: Option<Role>) -> Result<Vec<UserRow>, AppError> {
+    Ok(sqlx::query_as::<_, UserRow>(&format!(
+        "{USER_COLUMNS} WHERE u.active = 1 AND (?1 IS NULL OR u.role = ?1) ORDER BY u.full_name"
+    ))
+    .bind(role)
+    .fetch_all(pool)
+    .await?)
 }
 
 /// Number of users (a first start creates an admin when there are none).

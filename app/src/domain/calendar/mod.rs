@@ -79,6 +79,7 @@ impl WorkingDuration {
 /// (SPEC "Integration API": `working`, `shortened`, `non_working`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum DayKind {
     /// An ordinary working day (including a Saturday made working by transfer).
     Working,

@@ -36,6 +36,7 @@ use threat::Threats;
 
 /// What [`check`] found in a text. Empty means nothing to flag.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Flags {
     /// Obscene or insulting words, as they appear in the text, each once,
     /// in order of first appearance.

@@ -15,8 +15,10 @@ use sqlx::SqlitePool;
 /// How far in the future `detected_at` may lie (clock skew of the regional systems).
 pub const MAX_CLOCK_SKEW_MINUTES: i64 = 5;
 
-/// A message to take in (the columns of the intake API).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A message to take in (the body of `POST /api/v1/messages`, the columns of the CSV
+/// import). Unknown fields are refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewMessage {
     /// The regional system's id; intake is idempotent on it.
     pub external_id: String,
@@ -27,10 +29,12 @@ pub struct NewMessage {
     /// The author's name.
     pub author: String,
     /// Link to the author's page.
+    #[serde(default)]
     pub author_url: Option<String>,
     /// The text of the message.
     pub text: String,
     /// Topic, if the authority gave one.
+    #[serde(default)]
     pub topic: Option<String>,
     /// When the authority detected it (the 9-hour clock starts here).
     pub detected_at: DateTime<Utc>,

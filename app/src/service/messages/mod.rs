@@ -3,11 +3,13 @@
 
 /// Intake of a new message (UI form, API, CSV import, demo).
 pub mod intake;
+/// Reading messages: one, a filtered list, who may see what.
+pub mod query;
 /// Workflow actions through `domain::workflow::decide`.
 pub mod transition;
 
 use crate::domain::calendar::CalendarError;
-use crate::domain::ids::UserId;
+use crate::domain::ids::{DepartmentId, UserId};
 use crate::domain::role::Role;
 use crate::domain::workflow::TransitionError;
 use crate::error::AppError;
@@ -24,6 +26,30 @@ pub struct Caller {
     pub role: Role,
     /// How the journal names the caller (full name, or "API: token name").
     pub label: String,
+    /// The caller's department (an executor sees its messages).
+    pub department: Option<DepartmentId>,
+}
+
+impl Caller {
+    /// A signed-in person.
+    pub fn person(user: &crate::service::users::UserRow) -> Self {
+        Self {
+            user: Some(user.id),
+            role: user.role,
+            label: user.full_name.clone(),
+            department: user.department_id,
+        }
+    }
+
+    /// An API token (not tied to a person).
+    pub fn token(name: &str, role: Role) -> Self {
+        Self {
+            user: None,
+            role,
+            label: format!("API: {name}"),
+            department: None,
+        }
+    }
 }
 
 impl From<TransitionError> for AppError {

@@ -5,6 +5,7 @@ use super::{begin_write, Caller, STALE_VERSION};
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::deadline::{self, DeadlineRule, DeadlineSettings, Priority};
 use crate::domain::ids::{DepartmentId, MessageId, UserId};
+use crate::domain::network::{Network, NetworkLimits};
 use crate::domain::role::Role;
 use crate::domain::workflow::{
     decide, ActionKind, Actor, AnswerKind, Command, DeadlineEffect, MessageState, MessageView,
@@ -18,6 +19,7 @@ type Tx = Transaction<'static, Sqlite>;
 #[derive(sqlx::FromRow)]
 struct Row {
     state: MessageState,
+    network: Network,
     assignee_id: Option<UserId>,
     department_id: Option<DepartmentId>,
     urgent: bool,
@@ -29,7 +31,7 @@ struct Row {
 
 async fn load(tx: &mut Tx, id: MessageId) -> Result<Row, AppError> {
     sqlx::query_as(
-        "SELECT m.state, m.assignee_id, m.department_id, m.urgent, m.version, \
+        "SELECT m.state, m.network, m.assignee_id, m.department_id, m.urgent, m.version, \
                 d.id AS draft_id, d.kind AS draft_kind, \
                 CASE WHEN d.decision = 'approved' THEN d.decided_at END AS approved_at \
          FROM messages m \
@@ -102,6 +104,10 @@ pub async fn act(
     caller: &Caller,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
+    let limits = match cmd {
+        Command::SubmitDraft { .. } => Some(crate::service::settings::network_limits(pool).await?),
+        _ => None,
+    };
     let mut tx = begin_write(pool).await?;
     let row = load(&mut tx, id).await?;
     if expected_version.is_some_and(|v| v != row.version) {
@@ -121,6 +127,15 @@ pub async fn act(
     };
     let decision = decide(&view, &cmd, &actor, now)?;
     let mut urgent = row.urgent;
+    if let (
+        Command::SubmitDraft {
+            text, attachments, ..
+        },
+        Some(limits),
+    ) = (&cmd, &limits)
+    {
+        check_answer_format(row.network, text, attachments.len(), limits)?;
+    }
     let details = apply_command(&mut tx, id, &row, &cmd, caller, now, &mut urgent).await?;
     let priority = if urgent {
         Priority::Urgent
@@ -133,7 +148,10 @@ pub async fn act(
                 let due = deadline::due(rule, at, priority, settings, cal)?;
                 insert_deadline(&mut tx, id, rule, at, due).await?;
             }
-            DeadlineEffect::Complete(rule, at) => complete(&mut tx, id, rule, at, cal).await?,
+            DeadlineEffect::Complete(rule, at) => {
+                complete(&mut tx, id, rule, at, Some(cal)).await?
+            }
+            DeadlineEffect::Lapse(rule, at) => complete(&mut tx, id, rule, at, None).await?,
             DeadlineEffect::Reschedule(rule) => {
                 reschedule(&mut tx, id, rule, priority, settings, cal).await?
             }
@@ -204,7 +222,11 @@ async fn apply_command(
             json!({ "before": { "assignee": row.assignee_id, "department": row.department_id },
                     "after": { "assignee": executor, "assignee_name": name, "department": department } })
         }
-        Command::SubmitDraft { kind, text } => {
+        Command::SubmitDraft {
+            kind,
+            text,
+            attachments,
+        } => {
             let number: i64 = sqlx::query_scalar(
                 "SELECT COALESCE(MAX(number), 0) + 1 FROM drafts WHERE message_id = ?",
             )
@@ -222,7 +244,11 @@ async fn apply_command(
             .bind(caller.user)
             .execute(&mut **tx)
             .await?;
-            json!({ "draft": number, "kind": kind })
+            let draft_id: i64 = sqlx::query_scalar("SELECT last_insert_rowid()")
+                .fetch_one(&mut **tx)
+                .await?;
+            attach(tx, id, draft_id, attachments).await?;
+            json!({ "draft": number, "kind": kind, "attachments": attachments })
         }
         Command::Approve | Command::RequestRevision { .. } => {
             let (decision, remarks) = match cmd {
@@ -269,14 +295,69 @@ async fn apply_command(
     })
 }
 
+/// The answer fits the network (§11): length in characters and number of media files.
+fn check_answer_format(
+    network: Network,
+    text: &str,
+    media: usize,
+    limits: &NetworkLimits,
+) -> Result<(), AppError> {
+    let limit = limits.get(network);
+    let chars = text.trim().chars().count();
+    if chars > limit.max_chars as usize {
+        return Err(AppError::validation(
+            "text",
+            format!(
+                "Ответ длиннее допустимого для сети {}: {chars} символов при лимите {}",
+                network.label(),
+                limit.max_chars
+            ),
+        ));
+    }
+    if media > limit.max_media as usize {
+        return Err(AppError::validation(
+            "attachments",
+            format!(
+                "Слишком много файлов для сети {}: {media} при лимите {}",
+                network.label(),
+                limit.max_media
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Attaches uploaded files of this message that belong to no draft yet to `draft_id`.
+async fn attach(tx: &mut Tx, id: MessageId, draft_id: i64, files: &[i64]) -> Result<(), AppError> {
+    for file in files {
+        let done = sqlx::query(
+            "UPDATE attachments SET draft_id = ? WHERE id = ? AND message_id = ? AND draft_id IS NULL",
+        )
+        .bind(draft_id)
+        .bind(file)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(AppError::validation(
+                "attachments",
+                format!(
+                    "Файл №{file} не загружен к этому сообщению или уже приложен к другому проекту"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Marks the open deadline of `rule` done at `at`; `met` when no working time passed
-/// between due and done.
+/// between due and done (`cal`), or always for a lapsed deadline (`None`).
 async fn complete(
     tx: &mut Tx,
     id: MessageId,
     rule: DeadlineRule,
     at: DateTime<Utc>,
-    cal: &WorkingCalendar,
+    cal: Option<&WorkingCalendar>,
 ) -> Result<(), AppError> {
     let open: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
         "SELECT id, due_at FROM deadlines WHERE message_id = ? AND rule = ? AND done_at IS NULL ORDER BY id DESC LIMIT 1",
@@ -286,7 +367,7 @@ async fn complete(
     .fetch_optional(&mut **tx)
     .await?;
     if let Some((deadline_id, due_at)) = open {
-        let met = cal.between(due_at, at) <= 0;
+        let met = cal.is_none_or(|cal| cal.between(due_at, at) <= 0);
         sqlx::query("UPDATE deadlines SET done_at = ?, met = ? WHERE id = ?")
             .bind(at)
             .bind(met)

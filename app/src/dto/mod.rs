@@ -1,4 +1,12 @@
-//! Data sent between the server and the browser (server-function results).
+//! Data sent between the server and the browser (server-function results) and the REST
+//! API's JSON shapes: one definition for both doors.
+
+/// Workflow action input (one flat form for every action).
+pub mod action;
+/// Days of the working calendar.
+pub mod calendar;
+/// Messages as the API and the pages show them.
+pub mod message;
 
 use crate::domain::ids::{DepartmentId, UserId};
 use crate::domain::role::Role;

@@ -1,0 +1,223 @@
+//! Messages as the REST API returns them and the pages render them. Times carry the
+//! deployment's UTC offset (SPEC: "responses use the deployment's offset").
+
+use crate::domain::ids::{DepartmentId, MessageId, UserId};
+use crate::domain::moderation::Flags;
+use crate::domain::network::Network;
+use crate::domain::workflow::{ActionKind, AnswerKind, MessageState};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A time with the deployment's offset, serialised as RFC 3339.
+pub type Time = DateTime<FixedOffset>;
+
+/// A user named in a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct UserRef {
+    /// Id.
+    pub id: UserId,
+    /// Full name.
+    pub name: String,
+}
+
+/// A department named in a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DepartmentRef {
+    /// Id.
+    pub id: DepartmentId,
+    /// Name.
+    pub name: String,
+}
+
+/// The latest deadline of one rule (the `deadlines` object of SPEC).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeadlineDto {
+    /// When the clock started.
+    pub started_at: DateTime<FixedOffset>,
+    /// When it is due.
+    pub due: DateTime<FixedOffset>,
+    /// When its task was done (`null` while running).
+    pub done_at: Option<DateTime<FixedOffset>>,
+    /// Done in time (`null` while running).
+    pub met: Option<bool>,
+}
+
+/// A message with its current deadlines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MessageDto {
+    /// Otklik's id.
+    pub id: MessageId,
+    /// The regional system's id.
+    pub external_id: String,
+    /// The state (SPEC state names).
+    pub status: MessageState,
+    /// The network.
+    pub network: Network,
+    /// Link to the post.
+    pub url: String,
+    /// The author's name.
+    pub author: String,
+    /// Link to the author's page.
+    pub author_url: Option<String>,
+    /// The text.
+    pub text: String,
+    /// Topic.
+    pub topic: Option<String>,
+    /// Marked urgent (shorter `answer_by`).
+    pub urgent: bool,
+    /// When the authority detected it.
+    pub detected_at: DateTime<FixedOffset>,
+    /// When Otklik received it.
+    pub received_at: DateTime<FixedOffset>,
+    /// The assigned executor.
+    pub assignee: Option<UserRef>,
+    /// The responsible department.
+    pub department: Option<DepartmentRef>,
+    /// §12 words and phrases found in the text, for the coordinator.
+    pub flags: Flags,
+    /// Optimistic-concurrency version: send it back with an action.
+    pub version: i64,
+    /// The started deadlines by rule id (`return_by`, `draft_by`, ...), the latest of each.
+    #[cfg_attr(feature = "ssr", schema(value_type = BTreeMap<String, DeadlineDto>))]
+    pub deadlines: BTreeMap<String, DeadlineDto>,
+}
+
+/// An uploaded file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AttachmentDto {
+    /// Id (send it with `submit_draft` to attach it to the draft).
+    pub id: i64,
+    /// The content type found by content.
+    pub mime: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// The uploader's file name (a label only).
+    pub name: String,
+    /// Where to download it (signed-in users and API tokens only).
+    pub url: String,
+    /// The draft it belongs to, by number (`null`: not attached to a draft).
+    pub draft: Option<i64>,
+}
+
+/// One version of the answer draft.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DraftDto {
+    /// 1, 2, ... per message.
+    pub number: i64,
+    /// Final answer, intermediate answer or clarification request.
+    pub kind: AnswerKind,
+    /// The text.
+    pub text: String,
+    /// When it was sent for approval.
+    pub submitted_at: DateTime<FixedOffset>,
+    /// Who sent it.
+    pub submitted_by: Option<String>,
+    /// `approved`, `returned`, or `null` while on approval.
+    pub decision: Option<String>,
+    /// The authority's remarks when returned.
+    pub remarks: Option<String>,
+    /// Who decided.
+    pub decided_by: Option<String>,
+    /// When.
+    pub decided_at: Option<DateTime<FixedOffset>>,
+}
+
+/// A published answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PublicationDto {
+    /// The draft that was published, by number.
+    pub draft: i64,
+    /// Link to the published reply.
+    pub link: String,
+    /// When it was published.
+    pub published_at: DateTime<FixedOffset>,
+    /// Who recorded it.
+    pub published_by: Option<String>,
+}
+
+/// One journal event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct JournalEntryDto {
+    /// Event id (increasing).
+    pub id: i64,
+    /// When.
+    pub at: DateTime<FixedOffset>,
+    /// Who (a person's name or "API: token name").
+    pub actor: String,
+    /// What.
+    pub action: ActionKind,
+    /// State before (`null` for intake).
+    pub from: Option<MessageState>,
+    /// State after.
+    pub to: MessageState,
+    /// Details (assignee, draft number, remarks, link, ...).
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub details: serde_json::Value,
+}
+
+/// Every deadline ever started on the message, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeadlineRecordDto {
+    /// Rule id.
+    pub rule: String,
+    /// The deadline.
+    #[serde(flatten)]
+    pub deadline: DeadlineDto,
+}
+
+/// A message with everything about it: drafts, publications, files, journal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct MessageDetailDto {
+    /// The message.
+    #[serde(flatten)]
+    pub message: MessageDto,
+    /// Draft versions, oldest first.
+    pub drafts: Vec<DraftDto>,
+    /// Publications, oldest first.
+    pub publications: Vec<PublicationDto>,
+    /// Files: images of the post and evidence for the answer.
+    pub attachments: Vec<AttachmentDto>,
+    /// The timeline, oldest first.
+    pub journal: Vec<JournalEntryDto>,
+    /// Every deadline started, oldest first (the `deadlines` object has the latest of each).
+    pub deadline_history: Vec<DeadlineRecordDto>,
+    /// What the caller may do now.
+    pub actions: Vec<ActionKind>,
+}
+
+/// Which messages to list (every field optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams, utoipa::ToSchema))]
+pub struct MessageFilter {
+    /// One state or several separated by commas (`new,in_work`).
+    pub status: Option<String>,
+    /// Only messages still being worked on.
+    pub active: Option<bool>,
+    /// Assigned executor.
+    pub assignee: Option<UserId>,
+    /// Department.
+    pub department: Option<DepartmentId>,
+    /// Network.
+    pub network: Option<Network>,
+    /// Urgent only (or not urgent only).
+    pub urgent: Option<bool>,
+    /// Only messages with a running deadline already past due.
+    pub overdue: Option<bool>,
+    /// Only messages with a §12 flag.
+    pub flagged: Option<bool>,
+    /// Text search in the author, text, topic and external id (case-insensitive).
+    pub q: Option<String>,
+    /// At most this many (default and maximum 5,000).
+    pub limit: Option<u32>,
+}

@@ -1,0 +1,758 @@
+//! Uploaded files: checked by content, stored by hash under the data directory.
+//!
+//! The type of a file is decided only by its first bytes (`infer`), never by its name or
+//! the browser's `Content-Type`. The name the user gave is kept as a display label and
+//! never touches the file system: files live at `DATA_DIR/files/<2 hex>/<sha256>`.
+
+use super::messages::Caller;
+use crate::domain::ids::{MessageId, UserId};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::io::AsyncWriteExt;
+
+/// Settings key of the upload limits (JSON of [`UploadLimits`]).
+pub const UPLOADS_KEY: &str = "uploads";
+
+const MIB: u64 = 1024 * 1024;
+
+/// The longest display name kept, in characters.
+const MAX_NAME_CHARS: usize = 200;
+
+/// What the file system is told instead of an empty or unusable name.
+const FALLBACK_NAME: &str = "файл";
+
+/// Content types accepted, as `infer` names them; everything else is refused.
+const IMAGE_TYPES: &[&str] = &["image/jpeg", "image/png", "image/gif", "image/webp"];
+const VIDEO_TYPES: &[&str] = &["video/mp4", "video/quicktime", "video/webm"];
+
+/// Upload limits (settings key "uploads", JSON; defaults when absent).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UploadLimits {
+    /// The largest photo, in bytes (default 10 MiB).
+    pub max_image_bytes: u64,
+    /// The largest video, in bytes (default 100 MiB).
+    pub max_video_bytes: u64,
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        Self {
+            max_image_bytes: 10 * MIB,
+            max_video_bytes: 100 * MIB,
+        }
+    }
+}
+
+/// The deployment's upload limits (defaults until an admin changes them).
+pub async fn upload_limits(pool: &SqlitePool) -> Result<UploadLimits, AppError> {
+    super::settings::get(pool, UPLOADS_KEY).await
+}
+
+/// A stored attachment (row of `attachments`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Attachment {
+    /// The attachment's id.
+    pub id: i64,
+    /// The message it belongs to.
+    pub message_id: MessageId,
+    /// The draft it was attached to, if any.
+    pub draft_id: Option<i64>,
+    /// SHA-256 of the content, lowercase hex: the file's name on disk.
+    pub sha256: String,
+    /// The content type found from the content.
+    pub mime: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// The name the uploader gave, cleaned: a display label only.
+    pub original_name: String,
+    /// When it was uploaded.
+    pub uploaded_at: DateTime<Utc>,
+}
+
+const SELECT_ATTACHMENT: &str = "SELECT id, message_id, draft_id, sha256, mime, size, \
+     original_name, uploaded_at FROM attachments";
+
+/// Where the file with this hash lives: `data_dir/files/<first 2 hex>/<sha256>`.
+/// Anything but 64 lowercase hex digits is refused, so no input can leave that folder.
+pub fn file_path(data_dir: &Path, sha256: &str) -> Result<PathBuf, AppError> {
+    let valid = sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !valid {
+        tracing::error!(sha256 = %sha256.escape_debug(), "not a SHA-256 hex digest");
+        return Err(AppError::Internal);
+    }
+    Ok(data_dir.join("files").join(&sha256[..2]).join(sha256))
+}
+
+/// One attachment by id.
+pub async fn get(pool: &SqlitePool, id: i64) -> Result<Attachment, AppError> {
+    sqlx::query_as(&format!("{SELECT_ATTACHMENT} WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("Файл №{id} не найден")))
+}
+
+/// The attachments of a message, in upload order.
+pub async fn for_message(
+    pool: &SqlitePool,
+    message: MessageId,
+) -> Result<Vec<Attachment>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT_ATTACHMENT} WHERE message_id = ? ORDER BY id"
+    ))
+    .bind(message)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Photo or video: which limit applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Image,
+    Video,
+}
+
+/// The content type by magic bytes, if it is one we accept.
+fn sniff(bytes: &[u8]) -> Option<(&'static str, Kind)> {
+    let mime = infer::get(bytes)?.mime_type();
+    if let Some(m) = IMAGE_TYPES.iter().find(|m| **m == mime) {
+        // `infer` recognises WebP by bytes 8..12 alone; a real one is a RIFF container.
+        if *m == "image/webp" && !bytes.starts_with(b"RIFF") {
+            return None;
+        }
+        return Some((*m, Kind::Image));
+    }
+    VIDEO_TYPES
+        .iter()
+        .find(|m| **m == mime)
+        .map(|m| (*m, Kind::Video))
+}
+
+/// Characters that reorder text (used to disguise `gpj.exe` as `exe.jpg`).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The uploader's file name as a display label: last path component, no control
+/// characters, trimmed, at most 200 characters, never empty.
+fn display_name(original: &str) -> String {
+    let base = original.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !is_bidi_control(*c))
+        .collect();
+    let name: String = clean.trim().chars().take(MAX_NAME_CHARS).collect();
+    let name = name.trim_end();
+    if name.is_empty() {
+        FALLBACK_NAME.to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// A byte count as whole megabytes, or with one decimal (Russian comma) when not whole.
+fn megabytes(bytes: u64) -> String {
+    if bytes.is_multiple_of(MIB) {
+        (bytes / MIB).to_string()
+    } else {
+        format!("{:.1}", bytes as f64 / MIB as f64).replace('.', ",")
+    }
+}
+
+/// SHA-256 of `bytes` as lowercase hex, yielding to the runtime between chunks so that a
+/// large video does not hold a worker thread.
+async fn sha256_hex(bytes: &[u8]) -> String {
+    let mut hasher = Sha256::new();
+    for chunk in bytes.chunks(MIB as usize) {
+        hasher.update(chunk);
+        tokio::task::yield_now().await;
+    }
+    hex::encode(hasher.finalize())
+}
+
+fn io_error(what: &str, path: &Path, e: &std::io::Error) -> AppError {
+    tracing::error!(error = %e, path = %path.display(), "{what}");
+    AppError::Internal
+}
+
+/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename);
+/// leaves an existing file of the same size alone (same name = same content).
+async fn write_content(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    if let Ok(meta) = tokio::fs::metadata(path).await {
+        if meta.is_file() && meta.len() == bytes.len() as u64 {
+            return Ok(());
+        }
+    }
+    let dir = path.parent().ok_or_else(|| {
+        tracing::error!(path = %path.display(), "attachment path has no parent");
+        AppError::Internal
+    })?;
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| io_error("cannot create attachment folder", dir, &e))?;
+    let tmp = dir.join(format!(
+        ".upload-{}-{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = async {
+        let mut file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .await?;
+        file.write_all(bytes).await?;
+        file.sync_all().await?;
+        drop(file);
+        tokio::fs::rename(&tmp, path).await
+    }
+    .await;
+    if let Err(e) = written {
+        // Best effort: a leftover temporary file is only wasted space.
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(io_error("cannot write attachment", path, &e));
+    }
+    Ok(())
+}
+
+/// May `caller` attach files to a message assigned to `assignee`?
+fn check_may_upload(caller: &Caller, assignee: Option<UserId>) -> Result<(), AppError> {
+    match caller.role {
+        Role::Coordinator | Role::Authority => Ok(()),
+        Role::Executor if caller.user.is_some() && caller.user == assignee => Ok(()),
+        Role::Executor => Err(AppError::Forbidden(
+            "Файлы к сообщению прикладывает назначенный исполнитель".to_owned(),
+        )),
+        Role::Admin | Role::Observer => Err(AppError::Forbidden(format!(
+            "Роль «{}» не может прикладывать файлы",
+            caller.role.label()
+        ))),
+    }
+}
+
+/// Stores an uploaded photo or video for `message`: checks who uploads, the content type
+/// (by magic bytes only) and the size limit, writes the content under its hash and records
+/// the row. `original_name` is kept only as a label.
+pub async fn store(
+    pool: &SqlitePool,
+    data_dir: &Path,
+    message: MessageId,
+    original_name: &str,
+    bytes: &[u8],
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Attachment, AppError> {
+    let assignee: Option<Option<UserId>> =
+        sqlx::query_scalar("SELECT assignee_id FROM messages WHERE id = ?")
+            .bind(message)
+            .fetch_optional(pool)
+            .await?;
+    let Some(assignee) = assignee else {
+        return Err(AppError::NotFound(format!(
+            "Сообщение №{message} не найдено"
+        )));
+    };
+    check_may_upload(caller, assignee)?;
+
+    let name = display_name(original_name);
+    if bytes.is_empty() {
+        return Err(AppError::validation("file", "Файл пустой"));
+    }
+    let Some((mime, kind)) = sniff(bytes) else {
+        return Err(AppError::validation(
+            "file",
+            format!(
+                "Файл «{name}» не является фото или видео \
+                 (допустимы JPEG, PNG, GIF, WebP, MP4, MOV, WebM)"
+            ),
+        ));
+    };
+    let limits = upload_limits(pool).await?;
+    let limit = match kind {
+        Kind::Image => limits.max_image_bytes,
+        Kind::Video => limits.max_video_bytes,
+    };
+    let size = bytes.len() as u64;
+    if size > limit {
+        return Err(AppError::validation(
+            "file",
+            format!("Файл «{name}» больше допустимых {} МБ", megabytes(limit)),
+        ));
+    }
+    let size = i64::try_from(size).map_err(|_| {
+        tracing::error!(size, "attachment size does not fit i64");
+        AppError::Internal
+    })?;
+
+    let sha256 = sha256_hex(bytes).await;
+    let path = file_path(data_dir, &sha256)?;
+    write_content(&path, bytes).await?;
+
+    let uploaded_at = now.trunc_subsecs(0);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO attachments (message_id, draft_id, sha256, mime, size, original_name, uploaded_by, uploaded_at) \
+         VALUES (?, NULL, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(message)
+    .bind(&sha256)
+    .bind(mime)
+    .bind(size)
+    .bind(&name)
+    .bind(caller.user)
+    .bind(uploaded_at)
+    .fetch_one(pool)
+    .await?;
+    tracing::info!(attachment = id, %message, %sha256, mime, size, "attachment stored");
+    Ok(Attachment {
+        id,
+        message_id: message,
+        draft_id: None,
+        sha256,
+        mime: mime.to_owned(),
+        size,
+        original_name: name,
+        uploaded_at,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
+mod tests {
+    use super::*;
+    use crate::domain::network::Network;
+    use crate::service::messages::intake::{intake, Intake, NewMessage};
+    use chrono::TimeZone;
+
+    /// Monday 16.03.2026 10:00 Moscow.
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 16, 7, 0, 0).unwrap()
+    }
+
+    fn caller(role: Role, user: Option<UserId>) -> Caller {
+        Caller {
+            user,
+            role,
+            label: "test".to_owned(),
+            department: None,
+        }
+    }
+
+    /// A PNG signature and an IHDR chunk for a 1×1 image.
+    fn png() -> Vec<u8> {
+        let mut b = vec![0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+        b.extend_from_slice(&[0, 0, 0, 13]);
+        b.extend_from_slice(b"IHDR");
+        b.extend_from_slice(&[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+        b.extend_from_slice(&[0x90, 0x77, 0x53, 0xDE]);
+        b
+    }
+
+    /// A JPEG start (SOI + JFIF APP0) with some payload.
+    fn jpeg(payload: usize) -> Vec<u8> {
+        let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
+        b.extend_from_slice(b"JFIF\0");
+        b.extend(std::iter::repeat_n(0x42, payload));
+        b
+    }
+
+    /// An MP4 `ftyp` box (brand isom).
+    fn mp4() -> Vec<u8> {
+        let mut b = vec![0, 0, 0, 0x20];
+        b.extend_from_slice(b"ftypisom");
+        b.extend_from_slice(&[0, 0, 2, 0]);
+        b.extend_from_slice(b"isomiso2avc1mp41");
+        b
+    }
+
+    struct World {
+        _dir: tempfile::TempDir,
+        data: PathBuf,
+        pool: SqlitePool,
+        message: MessageId,
+    }
+
+    async fn world() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_path_buf();
+        let pool = crate::service::db::open(&data).await.unwrap();
+        let cal = crate::service::calendar::load(&pool).await.unwrap();
+        let settings = crate::service::calendar::deadline_settings(&pool)
+            .await
+            .unwrap();
+        let msg = NewMessage {
+            external_id: "vk-1".into(),
+            network: Network::Vk,
+            url: "https://vk.com/wall-1_100".into(),
+            author: "Мария Соколова".into(),
+            author_url: None,
+            text: "Когда починят дорогу?".into(),
+            topic: None,
+            detected_at: now(),
+        };
+        let authority = caller(Role::Authority, None);
+        let message = match intake(&pool, &cal, &settings, msg, &authority, now())
+            .await
+            .unwrap()
+        {
+            Intake::Created(id) => id,
+            Intake::Existing(_) => panic!("expected a new message"),
+        };
+        World {
+            _dir: dir,
+            data,
+            pool,
+            message,
+        }
+    }
+
+    impl World {
+        async fn store(
+            &self,
+            name: &str,
+            bytes: &[u8],
+            who: &Caller,
+        ) -> Result<Attachment, AppError> {
+            store(
+                &self.pool,
+                &self.data,
+                self.message,
+                name,
+                bytes,
+                who,
+                now(),
+            )
+            .await
+        }
+
+        async fn user(&self, login: &str, role: Role) -> UserId {
+            UserId(
+                sqlx::query_scalar(
+                    "INSERT INTO users (login, full_name, role, password_hash, created_at) \
+                     VALUES (?, ?, ?, 'x', ?) RETURNING id",
+                )
+                .bind(login)
+                .bind(login)
+                .bind(role)
+                .bind(now())
+                .fetch_one(&self.pool)
+                .await
+                .unwrap(),
+            )
+        }
+
+        /// Every regular file under `files/`, relative to the data directory.
+        fn files_on_disk(&self) -> Vec<PathBuf> {
+            fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+                for entry in std::fs::read_dir(dir).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        walk(&path, out);
+                    } else {
+                        out.push(path);
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            walk(&self.data.join("files"), &mut out);
+            out.sort();
+            out
+        }
+    }
+
+    fn validation_message(r: Result<Attachment, AppError>) -> String {
+        match r {
+            Err(AppError::Validation { field, message }) => {
+                assert_eq!(field, "file");
+                message
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn png_is_stored_by_hash_and_read_back() {
+        let w = world().await;
+        let coordinator = caller(Role::Coordinator, None);
+        let a = w.store("фото.png", &png(), &coordinator).await.unwrap();
+        assert_eq!(a.mime, "image/png");
+        assert_eq!(a.size, png().len() as i64);
+        assert_eq!(a.original_name, "фото.png");
+        assert_eq!(a.message_id, w.message);
+        assert_eq!(a.draft_id, None);
+        assert_eq!(a.uploaded_at, now());
+        assert_eq!(a.sha256, hex::encode(Sha256::digest(png())));
+        let path = file_path(&w.data, &a.sha256).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), png());
+        assert_eq!(w.files_on_disk(), vec![path]);
+        assert_eq!(get(&w.pool, a.id).await.unwrap(), a);
+        assert_eq!(for_message(&w.pool, w.message).await.unwrap(), vec![a]);
+    }
+
+    #[tokio::test]
+    async fn jpeg_and_mp4_are_recognised_by_content_not_name() {
+        let w = world().await;
+        let authority = caller(Role::Authority, None);
+        let a = w
+            .store("скриншот.txt", &jpeg(100), &authority)
+            .await
+            .unwrap();
+        assert_eq!(a.mime, "image/jpeg");
+        let v = w.store("clip.bin", &mp4(), &authority).await.unwrap();
+        assert_eq!(v.mime, "video/mp4");
+    }
+
+    #[tokio::test]
+    async fn exe_renamed_jpg_text_svg_and_html_are_refused() {
+        let w = world().await;
+        let coordinator = caller(Role::Coordinator, None);
+        let mut exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xFF\xFF".to_vec();
+        exe.extend(std::iter::repeat_n(0, 200));
+        let cases: [(&str, &[u8]); 4] = [
+            ("отчёт.jpg", &exe),
+            ("notes.png", "Просто текст, не картинка".as_bytes()),
+            (
+                "logo.png",
+                b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+            ),
+            ("page.gif", b"<!DOCTYPE html><html><body>hi</body></html>"),
+        ];
+        for (name, bytes) in cases {
+            assert_eq!(
+                validation_message(w.store(name, bytes, &coordinator).await),
+                format!(
+                    "Файл «{name}» не является фото или видео \
+                     (допустимы JPEG, PNG, GIF, WebP, MP4, MOV, WebM)"
+                )
+            );
+        }
+        // A WebP must be a RIFF container, not just "WEBP" at offset 8.
+        let fake_webp = b"XXXXXXXXWEBPVP8 \0\0\0\0".to_vec();
+        assert!(matches!(
+            w.store("a.webp", &fake_webp, &coordinator).await,
+            Err(AppError::Validation { .. })
+        ));
+        assert!(w.files_on_disk().is_empty());
+        assert!(for_message(&w.pool, w.message).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn empty_file_is_refused() {
+        let w = world().await;
+        let coordinator = caller(Role::Coordinator, None);
+        assert_eq!(
+            validation_message(w.store("a.png", &[], &coordinator).await),
+            "Файл пустой"
+        );
+    }
+
+    #[tokio::test]
+    async fn limits_come_from_settings_and_apply_by_kind() {
+        let w = world().await;
+        assert_eq!(
+            upload_limits(&w.pool).await.unwrap(),
+            UploadLimits::default()
+        );
+        assert_eq!(UploadLimits::default().max_image_bytes, 10 * 1024 * 1024);
+        assert_eq!(UploadLimits::default().max_video_bytes, 100 * 1024 * 1024);
+        sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)")
+            .bind(UPLOADS_KEY)
+            .bind(r#"{"max_image_bytes": 1048576, "max_video_bytes": 3145728}"#)
+            .bind(now())
+            .execute(&w.pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            upload_limits(&w.pool).await.unwrap(),
+            UploadLimits {
+                max_image_bytes: MIB,
+                max_video_bytes: 3 * MIB
+            }
+        );
+        let coordinator = caller(Role::Coordinator, None);
+        let big = jpeg(MIB as usize);
+        assert_eq!(
+            validation_message(w.store("big.jpg", &big, &coordinator).await),
+            "Файл «big.jpg» больше допустимых 1 МБ"
+        );
+        // Exactly at the limit is fine; a video of the same size is under its own limit.
+        let at_limit = jpeg(MIB as usize - 11);
+        assert_eq!(at_limit.len() as u64, MIB);
+        w.store("ok.jpg", &at_limit, &coordinator).await.unwrap();
+        let mut video = mp4();
+        video.resize(2 * MIB as usize, 0);
+        w.store("clip.mp4", &video, &coordinator).await.unwrap();
+        video.resize(3 * MIB as usize + 1, 0);
+        assert_eq!(
+            validation_message(w.store("long.mp4", &video, &coordinator).await),
+            "Файл «long.mp4» больше допустимых 3 МБ"
+        );
+        assert_eq!(megabytes(MIB + MIB / 2), "1,5");
+    }
+
+    #[tokio::test]
+    async fn path_tricks_in_names_are_plain_labels() {
+        let w = world().await;
+        let coordinator = caller(Role::Coordinator, None);
+        let a = w
+            .store("../../etc/passwd.jpg", &jpeg(10), &coordinator)
+            .await
+            .unwrap();
+        assert_eq!(a.original_name, "passwd.jpg");
+        let b = w
+            .store("C:\\x\\..\\evil.png", &png(), &coordinator)
+            .await
+            .unwrap();
+        assert_eq!(b.original_name, "evil.png");
+        let c = w
+            .store("  ../\u{0}\n\u{202E}gpj.exe ", &jpeg(11), &coordinator)
+            .await
+            .unwrap();
+        assert_eq!(c.original_name, "gpj.exe");
+        let d = w.store("dir/", &jpeg(12), &coordinator).await.unwrap();
+        assert_eq!(d.original_name, "файл");
+        let e = w
+            .store(&"я".repeat(300), &jpeg(13), &coordinator)
+            .await
+            .unwrap();
+        assert_eq!(e.original_name.chars().count(), 200);
+        let expected: Vec<PathBuf> = {
+            let mut v: Vec<PathBuf> = [&a, &b, &c, &d, &e]
+                .iter()
+                .map(|x| file_path(&w.data, &x.sha256).unwrap())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(w.files_on_disk(), expected);
+        assert!(!w.data.join("etc").exists());
+        assert!(!w.data.join("files").join("evil.png").exists());
+    }
+
+    #[tokio::test]
+    async fn same_content_twice_is_one_file_and_two_rows() {
+        let w = world().await;
+        let coordinator = caller(Role::Coordinator, None);
+        let a = w.store("one.png", &png(), &coordinator).await.unwrap();
+        let b = w.store("two.png", &png(), &coordinator).await.unwrap();
+        assert_ne!(a.id, b.id);
+        assert_eq!(a.sha256, b.sha256);
+        assert_eq!(
+            w.files_on_disk(),
+            vec![file_path(&w.data, &a.sha256).unwrap()]
+        );
+        let names: Vec<String> = for_message(&w.pool, w.message)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|x| x.original_name)
+            .collect();
+        assert_eq!(names, ["one.png", "two.png"]);
+    }
+
+    #[tokio::test]
+    async fn who_may_upload() {
+        let w = world().await;
+        let observer = caller(Role::Observer, None);
+        assert_eq!(
+            w.store("a.png", &png(), &observer).await,
+            Err(AppError::Forbidden(
+                "Роль «Наблюдатель» не может прикладывать файлы".into()
+            ))
+        );
+        let admin = caller(Role::Admin, None);
+        assert!(matches!(
+            w.store("a.png", &png(), &admin).await,
+            Err(AppError::Forbidden(_))
+        ));
+        let assigned = w.user("ivanov", Role::Executor).await;
+        let other = w.user("petrov", Role::Executor).await;
+        let not_yours = Err(AppError::Forbidden(
+            "Файлы к сообщению прикладывает назначенный исполнитель".into(),
+        ));
+        // Nobody is assigned yet.
+        let ivanov = caller(Role::Executor, Some(assigned));
+        assert_eq!(w.store("a.png", &png(), &ivanov).await, not_yours);
+        sqlx::query("UPDATE messages SET assignee_id = ? WHERE id = ?")
+            .bind(assigned)
+            .bind(w.message)
+            .execute(&w.pool)
+            .await
+            .unwrap();
+        let petrov = caller(Role::Executor, Some(other));
+        assert_eq!(w.store("a.png", &png(), &petrov).await, not_yours);
+        assert_eq!(
+            w.store("a.png", &png(), &caller(Role::Executor, None))
+                .await,
+            not_yours
+        );
+        assert!(w.files_on_disk().is_empty());
+        let a = w.store("a.png", &png(), &ivanov).await.unwrap();
+        let by: Option<UserId> =
+            sqlx::query_scalar("SELECT uploaded_by FROM attachments WHERE id = ?")
+                .bind(a.id)
+                .fetch_one(&w.pool)
+                .await
+                .unwrap();
+        assert_eq!(by, Some(assigned));
+    }
+
+    #[tokio::test]
+    async fn missing_message_and_attachment_are_not_found() {
+        let w = world().await;
+        let coordinator = caller(Role::Coordinator, None);
+        let r = store(
+            &w.pool,
+            &w.data,
+            MessageId(999),
+            "a.png",
+            &png(),
+            &coordinator,
+            now(),
+        )
+        .await;
+        assert_eq!(
+            r,
+            Err(AppError::NotFound("Сообщение №999 не найдено".into()))
+        );
+        assert_eq!(
+            get(&w.pool, 42).await,
+            Err(AppError::NotFound("Файл №42 не найден".into()))
+        );
+        assert!(for_message(&w.pool, MessageId(999))
+            .await
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn file_path_accepts_only_lowercase_sha256_hex() {
+        let dir = Path::new("/data");
+        let sha = "ab".repeat(32);
+        assert_eq!(
+            file_path(dir, &sha).unwrap(),
+            Path::new("/data/files/ab").join(&sha)
+        );
+        for bad in [
+            "../x".to_owned(),
+            "".to_owned(),
+            "AB".repeat(32),
+            "ab".repeat(31),
+            format!("../{}", "a".repeat(61)),
+            format!("{}/", "a".repeat(63)),
+            "g".repeat(64),
+        ] {
+            assert_eq!(file_path(dir, &bad), Err(AppError::Internal), "{bad}");
+        }
+    }
+}
