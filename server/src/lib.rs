@@ -1,5 +1,7 @@
 //! The Otklik HTTP server: one `router(state)` used by `main` and by every test.
 
+/// The REST API under `/api/v1`.
+pub mod api;
 /// The `otklik` command line (serve, migrate, user, token, backup, due, calendar).
 pub mod cli;
 /// Request guards: pages need a session.
@@ -64,6 +66,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     Router::new()
+        .nest("/api/v1", api::router())
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(

@@ -3,6 +3,8 @@
 
 /// Sign-in, sign-out, the current user.
 pub mod auth;
+/// Messages: list, detail, workflow actions.
+pub mod messages;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
@@ -26,6 +28,14 @@ pub(crate) mod ssr {
                 tracing::error!(error = %e, "no session layer");
                 AppError::Internal
             })
+    }
+
+    /// The signed-in user as a service caller, or `Unauthorized`.
+    pub async fn caller(state: &AppState) -> Result<crate::service::messages::Caller, AppError> {
+        let user = crate::service::auth::session_user(&state.pool, &session().await?)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        Ok(crate::service::messages::Caller::person(&user))
     }
 
     /// Sets the HTTP status of a failed server function to the error's status.

@@ -156,3 +156,105 @@ pub async fn app_error(res: Response<Body>) -> app::error::AppError {
     let text = body_text(res).await;
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not an AppError ({e}): {text}"))
 }
+
+/// How a REST request authenticates.
+#[derive(Clone, Copy, Debug)]
+pub enum Auth<'a> {
+    /// No credentials.
+    Anonymous,
+    /// `Authorization: Bearer <token>`.
+    Token(&'a str),
+    /// A session cookie (`name=value`).
+    Cookie(&'a str),
+}
+
+impl TestApp {
+    /// Issues an API token with `role`.
+    pub async fn token(&self, role: app::domain::role::Role) -> String {
+        app::service::auth::issue_token(&self.state.pool, "тест", role, self.state.clock.now())
+            .await
+            .unwrap()
+    }
+
+    /// A REST call; returns the status and the JSON body (`Null` when empty).
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        auth: Auth<'_>,
+        body: Option<&str>,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        match auth {
+            Auth::Anonymous => {}
+            Auth::Token(t) => req = req.header(header::AUTHORIZATION, format!("Bearer {t}")),
+            Auth::Cookie(c) => req = req.header(header::COOKIE, c),
+        }
+        if body.is_some() {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+        }
+        let res = self
+            .send(req.body(Body::from(body.unwrap_or("").to_owned())).unwrap())
+            .await;
+        let status = res.status();
+        let text = body_text(res).await;
+        let json = if text.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+        };
+        (status, json)
+    }
+
+    /// The id of the user with `login`.
+    pub async fn user_id(&self, login: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM users WHERE login = ?")
+            .bind(login)
+            .fetch_one(&self.state.pool)
+            .await
+            .unwrap()
+    }
+}
+
+impl TestApp {
+    /// Uploads `bytes` as the multipart part `file` named `name`.
+    pub async fn upload(
+        &self,
+        message: i64,
+        name: &str,
+        bytes: &[u8],
+        auth: Auth<'_>,
+    ) -> (StatusCode, serde_json::Value) {
+        let boundary = "----otklik-test-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut req = Request::post(format!("/api/v1/messages/{message}/attachments")).header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        );
+        match auth {
+            Auth::Anonymous => {}
+            Auth::Token(t) => req = req.header(header::AUTHORIZATION, format!("Bearer {t}")),
+            Auth::Cookie(c) => req = req.header(header::COOKIE, c),
+        }
+        let res = self.send(req.body(Body::from(body)).unwrap()).await;
+        let status = res.status();
+        (status, body_json(res).await)
+    }
+}
+
+/// A tiny valid PNG (1×1, signature + IHDR + IDAT + IEND).
+pub const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00,
+    0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE,
+    0x42, 0x60, 0x82,
+];

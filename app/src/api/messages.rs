@@ -1,0 +1,71 @@
+//! Messages for the pages: the list, one message, and workflow actions. The same service
+//! calls as the REST API; the caller is the signed-in user.
+
+use crate::domain::ids::MessageId;
+use crate::domain::workflow::ActionKind;
+use crate::dto::action::ActionInput;
+use crate::dto::message::{MessageDetailDto, MessageDto, MessageFilter};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The messages the user may see that match `filter`, the most pressing first.
+#[server(prefix = "/serverfn", endpoint = "messages")]
+pub async fn list_messages(filter: MessageFilter) -> Result<Vec<MessageDto>, AppError> {
+    use crate::api::ssr::{caller, finish, state};
+    finish(
+        async {
+            let state = state()?;
+            let caller = caller(&state).await?;
+            let cal = crate::service::calendar::load(&state.pool).await?;
+            crate::service::messages::query::list(
+                &state.pool,
+                &cal,
+                &caller,
+                &filter,
+                state.clock.now(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// One message with drafts, files, journal, deadlines and the user's possible actions.
+#[server(prefix = "/serverfn", endpoint = "message")]
+pub async fn message_detail(id: MessageId) -> Result<MessageDetailDto, AppError> {
+    use crate::api::ssr::{caller, finish, state};
+    finish(
+        async {
+            let state = state()?;
+            let caller = caller(&state).await?;
+            let tz = crate::service::calendar::schedule(&state.pool).await?.tz;
+            crate::service::messages::query::detail(&state.pool, tz, &caller, id).await
+        }
+        .await,
+    )
+}
+
+/// Takes `action` on message `id` with the fields of `input`; returns the message after.
+#[server(prefix = "/serverfn", endpoint = "act")]
+pub async fn act_on_message(
+    id: MessageId,
+    action: ActionKind,
+    #[server(default)] input: ActionInput,
+) -> Result<MessageDto, AppError> {
+    use crate::api::ssr::{caller, finish, state};
+    use crate::service::messages::{query, transition};
+    finish(
+        async {
+            let state = state()?;
+            let caller = caller(&state).await?;
+            let cal = crate::service::calendar::load(&state.pool).await?;
+            let settings = crate::service::calendar::deadline_settings(&state.pool).await?;
+            let now = state.clock.now();
+            let version = input.version;
+            let cmd = input.into_command(action, cal.tz(), now)?;
+            transition::act(&state.pool, &cal, &settings, id, version, cmd, &caller, now).await?;
+            query::message(&state.pool, cal.tz(), &caller, id).await
+        }
+        .await,
+    )
+}

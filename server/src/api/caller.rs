@@ -1,0 +1,44 @@
+//! Who calls the API: a bearer token (`otklik token add`) or a signed-in browser session.
+//! A request with an `Authorization` header is judged by the token alone.
+
+use super::error::ApiError;
+use app::error::AppError;
+use app::service::messages::Caller;
+use app::service::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use tower_sessions::Session;
+
+/// The authenticated caller of an API request.
+pub struct ApiCaller(pub Caller);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(value) = parts.headers.get(AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or(AppError::Unauthorized)?;
+            let (_, name, role) = app::service::auth::token_role(&state.pool, token)
+                .await?
+                .ok_or(AppError::Unauthorized)?;
+            return Ok(Self(Caller::token(&name, role)));
+        }
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::Unauthorized)?;
+        let user = app::service::auth::session_user(&state.pool, &session)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        Ok(Self(Caller::person(&user)))
+    }
+}

@@ -1,0 +1,139 @@
+//! `/api/v1/messages`: intake, reading, and every workflow action as
+//! `POST /api/v1/messages/{id}/{action}`.
+
+use super::caller::ApiCaller;
+use super::error::{parse_json, ApiError};
+use app::domain::ids::MessageId;
+use app::domain::workflow::ActionKind;
+use app::dto::action::ActionInput;
+use app::dto::message::{MessageDetailDto, MessageDto, MessageFilter};
+use app::error::AppError;
+use app::service::messages::intake::{intake, Intake, NewMessage};
+use app::service::messages::{query, transition};
+use app::service::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+
+/// Takes a message in from the regional system.
+#[utoipa::path(
+    post, path = "/api/v1/messages", tag = "messages",
+    request_body = NewMessage,
+    responses(
+        (status = 201, description = "Stored", body = MessageDto),
+        (status = 200, description = "The same message was sent before (idempotent)", body = MessageDto),
+        (status = 401, description = "No valid token"),
+        (status = 403, description = "The role may not take messages in"),
+        (status = 409, description = "The external_id was sent before with other content"),
+        (status = 422, description = "Invalid field, unknown field, or detected_at in the future"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<(StatusCode, Json<MessageDto>), ApiError> {
+    let msg: NewMessage = parse_json(&body)?;
+    let cal = app::service::calendar::load(&state.pool).await?;
+    let settings = app::service::calendar::deadline_settings(&state.pool).await?;
+    let now = state.clock.now();
+    let (status, id) = match intake(&state.pool, &cal, &settings, msg, &caller, now).await? {
+        Intake::Created(id) => (StatusCode::CREATED, id),
+        Intake::Existing(id) => (StatusCode::OK, id),
+    };
+    let dto = query::message(&state.pool, cal.tz(), &caller, id).await?;
+    Ok((status, Json(dto)))
+}
+
+/// One message with its drafts, publications, files, journal and deadlines.
+#[utoipa::path(
+    get, path = "/api/v1/messages/{id}", tag = "messages",
+    params(("id" = i64, Path, description = "Message id")),
+    responses(
+        (status = 200, body = MessageDetailDto),
+        (status = 401, description = "No valid token"),
+        (status = 403, description = "Another department's message (executor)"),
+        (status = 404, description = "No such message"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<MessageDetailDto>, ApiError> {
+    let cal = app::service::calendar::load(&state.pool).await?;
+    Ok(Json(
+        query::detail(&state.pool, cal.tz(), &caller, MessageId(id)).await?,
+    ))
+}
+
+/// The messages the caller may see, the most pressing first.
+#[utoipa::path(
+    get, path = "/api/v1/messages", tag = "messages",
+    params(MessageFilter),
+    responses(
+        (status = 200, body = Vec<MessageDto>),
+        (status = 401, description = "No valid token"),
+        (status = 422, description = "Unknown state in `status`"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    filter: Result<Query<MessageFilter>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<MessageDto>>, ApiError> {
+    let Query(filter) =
+        filter.map_err(|e| AppError::validation("query", format!("Неверный фильтр: {e}")))?;
+    let cal = app::service::calendar::load(&state.pool).await?;
+    Ok(Json(
+        query::list(&state.pool, &cal, &caller, &filter, state.clock.now()).await?,
+    ))
+}
+
+/// Takes a workflow action on a message; the body carries the action's fields.
+#[utoipa::path(
+    post, path = "/api/v1/messages/{id}/{action}", tag = "workflow",
+    params(
+        ("id" = i64, Path, description = "Message id"),
+        ("action" = ActionKind, Path, description = "assign, return, send_back, reject, submit_draft, approve, request_revision, publish, author_replied, set_urgent"),
+    ),
+    request_body(content = ActionInput, description = "Only the fields of this action; `version` optional (409 when stale). An empty body is `{}`."),
+    responses(
+        (status = 200, description = "Done; the message after the action", body = MessageDto),
+        (status = 401, description = "No valid token"),
+        (status = 403, description = "The role (or this user) may not take this action"),
+        (status = 404, description = "No such message or action"),
+        (status = 409, description = "Not possible in the current state, or a stale version"),
+        (status = 422, description = "Missing or invalid field"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn act(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, action)): Path<(i64, String)>,
+    body: Bytes,
+) -> Result<Json<MessageDto>, ApiError> {
+    let action = ActionKind::from_name(&action)
+        .filter(|a| *a != ActionKind::Intake)
+        .ok_or_else(|| AppError::NotFound(format!("Неизвестное действие «{action}»")))?;
+    let input: ActionInput = if body.iter().all(u8::is_ascii_whitespace) {
+        ActionInput::default()
+    } else {
+        parse_json(&body)?
+    };
+    let cal = app::service::calendar::load(&state.pool).await?;
+    let settings = app::service::calendar::deadline_settings(&state.pool).await?;
+    let now = state.clock.now();
+    let version = input.version;
+    let cmd = input.into_command(action, cal.tz(), now)?;
+    let id = MessageId(id);
+    transition::act(&state.pool, &cal, &settings, id, version, cmd, &caller, now).await?;
+    Ok(Json(
+        query::message(&state.pool, cal.tz(), &caller, id).await?,
+    ))
+}
