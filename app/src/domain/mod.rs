@@ -39,8 +39,12 @@ macro_rules! named_enum {
 
 /// Working-time calendar: schedule, production calendar, working-time arithmetic.
 pub mod calendar;
+/// Live countdowns and Russian formatting of times and durations.
+pub mod countdown;
 /// The deadline rules of SPEC (§5–§10) as data, and helpers over recorded deadlines.
 pub mod deadline;
+/// Word diff of draft versions.
+pub mod diff;
 /// Typed ids.
 pub mod ids;
 /// §12 flagging of obscene or threatening text.
