@@ -8,7 +8,8 @@ source scripts/env.sh
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 data=$(mktemp -d)
 log="$data/server.log"
-target/debug/otklik serve --demo --addr "127.0.0.1:$port" --data-dir "$data" >"$log" 2>&1 &
+# The clock starts on a working Monday morning so that countdowns tick on any day.
+target/debug/otklik serve --demo --clock-start 2026-03-16T10:00:00+03:00 --addr "127.0.0.1:$port" --data-dir "$data" >"$log" 2>&1 &
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT

@@ -69,3 +69,52 @@ pub async fn act_on_message(
         .await,
     )
 }
+
+/// Active executors by name (for the assign form and the dashboard filter).
+#[server(prefix = "/serverfn", endpoint = "executors")]
+pub async fn executors() -> Result<Vec<crate::dto::message::ExecutorOption>, AppError> {
+    use crate::api::ssr::{caller, finish, state};
+    finish(
+        async {
+            let state = state()?;
+            caller(&state).await?;
+            let users =
+                crate::service::users::list(&state.pool, Some(crate::domain::role::Role::Executor))
+                    .await?;
+            Ok(users
+                .into_iter()
+                .map(|u| crate::dto::message::ExecutorOption {
+                    id: u.id,
+                    name: u.full_name,
+                    department: u.department_name,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// Drafts waiting for approval, with their messages, the oldest deadline first.
+#[server(prefix = "/serverfn", endpoint = "approval_queue")]
+pub async fn approval_queue() -> Result<Vec<MessageDetailDto>, AppError> {
+    use crate::api::ssr::{caller, finish, state};
+    use crate::service::messages::query;
+    finish(
+        async {
+            let state = state()?;
+            let caller = caller(&state).await?;
+            let cal = crate::service::calendar::load(&state.pool).await?;
+            let filter = MessageFilter {
+                status: Some("on_approval".into()),
+                ..MessageFilter::default()
+            };
+            let list = query::list(&state.pool, &cal, &caller, &filter, state.clock.now()).await?;
+            let mut out = Vec::with_capacity(list.len());
+            for m in list {
+                out.push(query::detail(&state.pool, cal.tz(), &caller, m.id).await?);
+            }
+            Ok(out)
+        }
+        .await,
+    )
+}

@@ -3,6 +3,8 @@
 
 /// Sign-in, sign-out, the current user.
 pub mod auth;
+/// The countdowns' setup (time, calendar, limits).
+pub mod live;
 /// Messages: list, detail, workflow actions.
 pub mod messages;
 

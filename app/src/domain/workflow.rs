@@ -61,6 +61,23 @@ impl MessageState {
             MessageState::Answered | MessageState::Returned | MessageState::Rejected
         )
     }
+
+    /// The deadline of the stage the message is in (what must happen next), besides
+    /// `answer_by`; `None` while the authority or the author has the next move.
+    pub fn stage_deadline(self) -> Option<DeadlineRule> {
+        match self {
+            MessageState::New => Some(DeadlineRule::ReturnBy),
+            MessageState::InWork => Some(DeadlineRule::DraftBy),
+            MessageState::Revision => Some(DeadlineRule::RevisionBy),
+            MessageState::Approved => Some(DeadlineRule::PublishBy),
+            MessageState::AwaitingFinal => Some(DeadlineRule::FinalDraftBy),
+            MessageState::OnApproval
+            | MessageState::AwaitingAuthor
+            | MessageState::Answered
+            | MessageState::Returned
+            | MessageState::Rejected => None,
+        }
+    }
 }
 
 impl std::str::FromStr for MessageState {

@@ -43,3 +43,29 @@ impl CalendarDayDto {
         }
     }
 }
+
+/// What the browser needs to run the countdowns itself: the server's time, the
+/// deployment's schedule and calendar corrections, and the networks' answer limits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LiveSetup {
+    /// The server's "now" when the page was rendered (the browser keeps its offset to it).
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// The weekly schedule with the time zone.
+    pub schedule: crate::domain::calendar::Schedule,
+    /// The deployment's corrections of the built-in production calendar.
+    pub overrides: Vec<(NaiveDate, Option<crate::domain::calendar::DayMark>)>,
+    /// Answer limits per network (§11).
+    pub limits: crate::domain::network::NetworkLimits,
+}
+
+impl LiveSetup {
+    /// The deployment's working calendar, built the same way on both sides.
+    pub fn calendar(
+        &self,
+    ) -> Result<crate::domain::calendar::WorkingCalendar, crate::domain::calendar::CalendarError>
+    {
+        let production = crate::domain::calendar::ProductionCalendar::built_in()?
+            .with_overrides(self.overrides.iter().copied());
+        crate::domain::calendar::WorkingCalendar::new(self.schedule.clone(), production)
+    }
+}

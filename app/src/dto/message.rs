@@ -221,3 +221,14 @@ pub struct MessageFilter {
     /// At most this many (default and maximum 5,000).
     pub limit: Option<u32>,
 }
+
+/// An executor to choose when assigning.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecutorOption {
+    /// The user.
+    pub id: UserId,
+    /// Full name.
+    pub name: String,
+    /// Department name.
+    pub department: Option<String>,
+}

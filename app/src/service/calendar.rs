@@ -24,20 +24,27 @@ pub async fn schedule(pool: &SqlitePool) -> Result<Schedule, AppError> {
     super::settings::get(pool, SCHEDULE_KEY).await
 }
 
-/// The production calendar: built-in data plus the deployment's corrections.
-pub async fn production(pool: &SqlitePool) -> Result<ProductionCalendar, AppError> {
+/// The deployment's corrections of the production calendar (`None`: back to the weekday
+/// rule).
+pub async fn overrides(pool: &SqlitePool) -> Result<Vec<(NaiveDate, Option<DayMark>)>, AppError> {
     let rows: Vec<(NaiveDate, Option<String>)> =
         sqlx::query_as("SELECT date, mark FROM calendar_overrides ORDER BY date")
             .fetch_all(pool)
             .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(date, mark)| (date, mark.as_deref().and_then(mark_from_str)))
+        .collect())
+}
+
+/// The production calendar: built-in data plus the deployment's corrections.
+pub async fn production(pool: &SqlitePool) -> Result<ProductionCalendar, AppError> {
+    let rows = overrides(pool).await?;
     let built_in = ProductionCalendar::built_in().map_err(|e| {
         tracing::error!(error = %e, "built-in production calendar is broken");
         AppError::Internal
     })?;
-    Ok(built_in.with_overrides(
-        rows.into_iter()
-            .map(|(date, mark)| (date, mark.as_deref().and_then(mark_from_str))),
-    ))
+    Ok(built_in.with_overrides(rows))
 }
 
 /// The deployment's working calendar, ready for arithmetic.

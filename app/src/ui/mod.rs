@@ -6,6 +6,8 @@ pub mod auth;
 pub mod components;
 /// The page frame: header with the product name, the user and role-dependent navigation.
 pub mod layout;
+/// The ticking clock and the calendar for countdowns.
+pub mod live;
 /// One file per route.
 pub mod pages;
 
@@ -39,6 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_auth();
+    live::provide_live();
     // Marks the page once the WASM has taken over (browser tests wait for it).
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
@@ -59,7 +62,9 @@ pub fn App() -> impl IntoView {
             <main id="main" class="page">
                 <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
-                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages/:id") view=pages::message::MessagePage ssr=SsrMode::Async />
+                    <Route path=path!("/approval") view=pages::approval::ApprovalPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -77,6 +77,10 @@ pub struct ServeArgs {
     /// Seed demo users of every role (password `demo`) and demo messages into an empty database.
     #[arg(long, env = "OTKLIK_DEMO")]
     pub demo: bool,
+    /// Run the clock as if it were this instant at start-up, then in real time (RFC 3339;
+    /// for demos and browser tests that need working hours on any day).
+    #[arg(long, env = "OTKLIK_CLOCK_START")]
+    pub clock_start: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// `otklik user` subcommands.

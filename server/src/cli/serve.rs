@@ -13,7 +13,10 @@ use std::path::Path;
 pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
     let mut options = get_configuration(None)?.leptos_options;
     options.site_addr = args.addr;
-    let clock = Clock::system();
+    let clock = match args.clock_start {
+        Some(start) => Clock::starting_at(start.with_timezone(&chrono::Utc)),
+        None => Clock::system(),
+    };
     let state = crate::open_state(data_dir, options, clock.clone()).await?;
 
     if args.demo {

@@ -1,4 +1,8 @@
 //! Small reusable components.
 
+/// A deadline's live countdown.
+pub mod countdown;
 /// An error message box.
 pub mod error_box;
+/// Network and state badges, first lines.
+pub mod message_bits;

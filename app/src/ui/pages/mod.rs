@@ -1,8 +1,12 @@
 //! Pages, one file per route.
 
-/// `/` — the start page of the signed-in user.
-pub mod home;
+/// `/approval` — «Согласование» (authority).
+pub mod approval;
+/// `/` — «Работа»: the dashboard.
+pub mod dashboard;
 /// `/login` — sign-in.
 pub mod login;
+/// `/messages/:id` — one message.
+pub mod message;
 /// Any unknown address.
 pub mod not_found;

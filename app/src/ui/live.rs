@@ -1,0 +1,91 @@
+//! The live clock of the pages: the server's time when the page was rendered, then ticking
+//! every second in the browser (`gloo-timers`) with the browser's offset to the server,
+//! and the deployment's calendar, so that countdowns run in working time on both sides.
+
+use crate::api::live::load_live_setup;
+use crate::domain::calendar::WorkingCalendar;
+use crate::dto::calendar::LiveSetup;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// The shared clock and calendar setup.
+#[derive(Clone, Copy)]
+pub struct Live {
+    /// Time, calendar and limits from the server.
+    pub setup: Resource<Result<LiveSetup, AppError>>,
+    /// The ticking "now"; `None` until the browser starts ticking (then the setup's time).
+    pub now: RwSignal<Option<DateTime<Utc>>>,
+}
+
+/// The setup and its calendar, ready for the countdowns.
+#[derive(Clone)]
+pub struct Ready {
+    /// The server's time when the setup was made.
+    pub base: DateTime<Utc>,
+    /// The deployment's working calendar.
+    pub cal: Arc<WorkingCalendar>,
+    /// The setup itself.
+    pub setup: LiveSetup,
+}
+
+impl Live {
+    /// Waits for the setup and builds the calendar.
+    pub async fn ready(self) -> Result<Ready, AppError> {
+        let setup = self.setup.await?;
+        let cal = setup.calendar().map_err(|_| AppError::Internal)?;
+        Ok(Ready {
+            base: setup.now,
+            cal: Arc::new(cal),
+            setup,
+        })
+    }
+
+    /// The current time for rendering: the ticking clock, or `base` before it starts.
+    pub fn now_or(self, base: DateTime<Utc>) -> DateTime<Utc> {
+        self.now.get().unwrap_or(base)
+    }
+}
+
+/// Creates the clock (and, in the browser, starts it once the setup has arrived).
+pub fn provide_live() {
+    let auth = crate::ui::auth::use_auth();
+    let setup = Resource::new_blocking(
+        move || (auth.login.version().get(), auth.logout.version().get()),
+        move |_| async move {
+            // Only a signed-in user gets the setup (the sign-in page needs none).
+            match auth.user.await {
+                Ok(Some(_)) => load_live_setup().await,
+                _ => Err(AppError::Unauthorized),
+            }
+        },
+    );
+    let now = RwSignal::new(None);
+    #[cfg(feature = "hydrate")]
+    {
+        let started = StoredValue::new(false);
+        Effect::new(move |_| {
+            if let Some(Ok(s)) = setup.get() {
+                if started.get_value() {
+                    return;
+                }
+                started.set_value(true);
+                let offset = s.now - Utc::now();
+                let interval = gloo_timers::callback::Interval::new(1000, move || {
+                    now.set(Some(Utc::now() + offset));
+                });
+                interval.forget();
+            }
+        });
+    }
+    provide_context(Live { setup, now });
+}
+
+/// The shared [`Live`].
+pub fn use_live() -> Live {
+    use_context::<Live>().unwrap_or_else(|| Live {
+        setup: Resource::new_blocking(|| (), |_| load_live_setup()),
+        now: RwSignal::new(None),
+    })
+}

@@ -1,0 +1,222 @@
+//! `/` — «Работа»: the active messages, most urgent first, with the live countdowns of the
+//! current stage and of `answer_by`; filters and search in the address (a plain GET form,
+//! so it works before the WASM arrives and links can be shared).
+
+use crate::api::messages::{executors, list_messages};
+use crate::domain::deadline::DeadlineRule;
+use crate::domain::network::Network;
+use crate::domain::role::Role;
+use crate::domain::workflow::MessageState;
+use crate::dto::message::{MessageDto, MessageFilter};
+use crate::ui::auth::use_auth;
+use crate::ui::components::countdown::Countdown;
+use crate::ui::components::error_box::ErrorBox;
+use crate::ui::components::message_bits::{first_line, NetworkBadge, StateBadge};
+use crate::ui::live::{use_live, Ready};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The dashboard filter from the address's query.
+fn filter_from_query(
+    q: &leptos_router::params::ParamsMap,
+    me: Option<crate::domain::ids::UserId>,
+) -> MessageFilter {
+    let get = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
+    let flag = |k: &str| get(k).map(|v| v == "1" || v == "on" || v == "true");
+    let status = get("status");
+    MessageFilter {
+        active: Some(status.is_none() && get("all").is_none()),
+        status,
+        assignee: if flag("mine") == Some(true) {
+            me
+        } else {
+            get("assignee")
+                .and_then(|v| v.parse().ok())
+                .map(crate::domain::ids::UserId)
+        },
+        department: None,
+        network: get("network").and_then(|v| Network::from_name(&v)),
+        urgent: flag("urgent").filter(|u| *u),
+        overdue: flag("overdue").filter(|u| *u),
+        flagged: flag("flagged").filter(|u| *u),
+        q: get("q"),
+        limit: Some(1000),
+    }
+}
+
+/// The dashboard.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let auth = use_auth();
+    let live = use_live();
+    let query = use_query_map();
+    let data = Resource::new_blocking(
+        move || query.get(),
+        move |q| async move {
+            let me = auth.user.await.ok().flatten();
+            let filter = filter_from_query(&q, me.as_ref().map(|u| u.id));
+            list_messages(filter).await.map(|list| (me, list))
+        },
+    );
+    let people = Resource::new_blocking(|| (), |_| executors());
+    view! {
+        <Title text="Работа" />
+        <h1>"Работа"</h1>
+        <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
+            {move || Suspend::new(async move {
+                let ready = match live.ready().await {
+                    Ok(r) => r,
+                    Err(e) => return view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                };
+                let people = people.await.unwrap_or_default();
+                match data.await {
+                    Ok((me, list)) => {
+                        let role = me.as_ref().map(|u| u.role);
+                        view! {
+                            <Filters role people />
+                            <MessageTable list ready />
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Filters(role: Option<Role>, people: Vec<crate::dto::message::ExecutorOption>) -> impl IntoView {
+    let query = use_query_map();
+    let q = move |k: &str| query.with_untracked(|m| m.get(k).unwrap_or_default());
+    let checked = move |k: &str| !q(k).is_empty();
+    view! {
+        <form method="get" action="/" class="filters" role="search" aria-label="Фильтры">
+            <label class="grow">
+                <span>"Поиск"</span>
+                <input type="search" name="q" value=q("q") placeholder="автор, текст, номер" />
+            </label>
+            <label>
+                <span>"Состояние"</span>
+                <select name="status">
+                    <option value="">"Все активные"</option>
+                    {MessageState::ALL
+                        .into_iter()
+                        .map(|s| view! { <option value=s.as_str() selected=q("status") == s.as_str()>{s.label()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            <label>
+                <span>"Сеть"</span>
+                <select name="network">
+                    <option value="">"Все"</option>
+                    {Network::ALL
+                        .into_iter()
+                        .map(|n| view! { <option value=n.as_str() selected=q("network") == n.as_str()>{n.label()}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+            {(role != Some(Role::Executor)).then(|| view! {
+                <label>
+                    <span>"Исполнитель"</span>
+                    <select name="assignee">
+                        <option value="">"Все"</option>
+                        {people
+                            .iter()
+                            .map(|p| {
+                                let id = p.id.0.to_string();
+                                let selected = q("assignee") == id;
+                                view! { <option value=id selected=selected>{p.name.clone()}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            })}
+            <fieldset class="checks">
+                <legend class="sr-only">"Отметки"</legend>
+                {(role == Some(Role::Executor)).then(|| view! {
+                    <label><input type="checkbox" name="mine" value="1" checked=checked("mine") />" Только мои"</label>
+                })}
+                <label><input type="checkbox" name="overdue" value="1" checked=checked("overdue") />" Просроченные"</label>
+                <label><input type="checkbox" name="urgent" value="1" checked=checked("urgent") />" Срочные"</label>
+                <label><input type="checkbox" name="flagged" value="1" checked=checked("flagged") />" §12"</label>
+            </fieldset>
+            <button type="submit" class="button primary">"Показать"</button>
+        </form>
+    }
+}
+
+/// The running deadline of `rule`, if it has started and is not done.
+fn running(m: &MessageDto, rule: DeadlineRule) -> Option<crate::dto::message::DeadlineDto> {
+    m.deadlines
+        .get(rule.as_str())
+        .filter(|d| d.done_at.is_none())
+        .cloned()
+}
+
+#[component]
+fn MessageTable(list: Vec<MessageDto>, ready: Ready) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p class="empty" data-testid="empty">"Сообщений нет."</p> }.into_any();
+    }
+    let count = list.len();
+    view! {
+        <p class="muted">{format!("Сообщений: {count}")}</p>
+        <table class="messages" data-testid="messages">
+            <thead>
+                <tr>
+                    <th scope="col">"Сеть"</th>
+                    <th scope="col">"Автор и текст"</th>
+                    <th scope="col">"Состояние"</th>
+                    <th scope="col">"Исполнитель"</th>
+                    <th scope="col">"Этап"</th>
+                    <th scope="col">"Ответ (9 ч)"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .into_iter()
+                    .map(|m| {
+                        let stage = m.status.stage_deadline().and_then(|r| running(&m, r).map(|d| (r, d)));
+                        let answer = running(&m, DeadlineRule::AnswerBy);
+                        let href = format!("/messages/{}", m.id);
+                        let ready2 = ready.clone();
+                        let ready3 = ready.clone();
+                        view! {
+                            <tr data-testid="message-row" data-id=m.id.0 class:urgent=m.urgent>
+                                <td data-label="Сеть"><NetworkBadge network=m.network /></td>
+                                <td data-label="Сообщение" class="msg-main">
+                                    <a href=href class="msg-link">
+                                        <strong>{m.author.clone()}</strong>
+                                        {m.urgent.then(|| view! { <span class="tag urgent">"срочно"</span> })}
+                                        {m.flags.is_flagged().then(|| view! { <span class="tag flag" title="Текст похож на §12">"§12"</span> })}
+                                        <span class="first-line">{first_line(&m.text, 120)}</span>
+                                    </a>
+                                </td>
+                                <td data-label="Состояние"><StateBadge state=m.status /></td>
+                                <td data-label="Исполнитель">{m.assignee.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "—".into())}</td>
+                                <td data-label="Этап">
+                                    {match stage {
+                                        Some((rule, d)) => view! {
+                                            <span class="rule">{rule.label()}</span>
+                                            <Countdown deadline=d ready=ready2 label=rule.label() />
+                                        }.into_any(),
+                                        None => view! { <span class="muted">"—"</span> }.into_any(),
+                                    }}
+                                </td>
+                                <td data-label="Ответ">
+                                    {match answer {
+                                        Some(d) => view! { <Countdown deadline=d ready=ready3 label="Ответ" /> }.into_any(),
+                                        None => view! { <span class="muted">"—"</span> }.into_any(),
+                                    }}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,413 @@
+//! `/messages/:id` — one message: the original post, each deadline with its countdown or
+//! its verdict, the actions the signed-in role may take now, the draft versions with the
+//! authority's remarks and a diff, and the journal as a timeline.
+
+use crate::api::messages::{executors, message_detail, ActOnMessage};
+use crate::domain::countdown::format_datetime;
+use crate::domain::deadline::DeadlineRule;
+use crate::domain::diff::{self, Change};
+use crate::domain::ids::MessageId;
+use crate::domain::workflow::{ActionKind, AnswerKind, MessageState, RejectCategory};
+use crate::dto::message::{DraftDto, MessageDetailDto};
+use crate::ui::components::countdown::Countdown;
+use crate::ui::components::error_box::ErrorBox;
+use crate::ui::components::message_bits::{NetworkBadge, StateBadge};
+use crate::ui::live::{use_live, Ready};
+use chrono::Utc;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// The message page.
+#[component]
+pub fn MessagePage() -> impl IntoView {
+    let params = use_params_map();
+    let live = use_live();
+    let act = ServerAction::<ActOnMessage>::new();
+    let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let detail = Resource::new_blocking(
+        move || (id(), act.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => message_detail(MessageId(id)).await,
+                None => Err(crate::error::AppError::NotFound(
+                    "Сообщение не найдено".into(),
+                )),
+            }
+        },
+    );
+    let error = move || {
+        act.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string())
+    };
+    view! {
+        <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
+            {move || Suspend::new(async move {
+                let ready = match live.ready().await {
+                    Ok(r) => r,
+                    Err(e) => return view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                };
+                match detail.await {
+                    Ok(d) => view! { <Message d ready act error=Signal::derive(error) /> }.into_any(),
+                    Err(e) => view! {
+                        <Title text="Сообщение" />
+                        <ErrorBox message=e.to_string() />
+                        <p><a href="/">"К списку сообщений"</a></p>
+                    }
+                        .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Message(
+    d: MessageDetailDto,
+    ready: Ready,
+    act: ServerAction<ActOnMessage>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let m = d.message.clone();
+    let tz = ready.cal.tz();
+    let title = format!("Сообщение №{}", m.id);
+    let deadlines = d.deadline_history.clone();
+    view! {
+        <Title text=title.clone() />
+        <p class="crumbs"><a href="/">"← Работа"</a></p>
+        <article class="message card" data-testid="message" data-id=m.id.0>
+            <header class="message-head">
+                <NetworkBadge network=m.network />
+                <h1>{title}</h1>
+                <StateBadge state=m.status />
+                {m.urgent.then(|| view! { <span class="tag urgent">"срочно"</span> })}
+            </header>
+            <p class="meta">
+                {match m.author_url.clone() {
+                    Some(u) => view! { <a href=u rel="noopener noreferrer" target="_blank">{m.author.clone()}</a> }.into_any(),
+                    None => view! { <strong>{m.author.clone()}</strong> }.into_any(),
+                }}
+                " · выявлено " {format_datetime(m.detected_at.with_timezone(&Utc), tz)}
+                " · " <a href=m.url.clone() rel="noopener noreferrer" target="_blank">"открыть в сети"</a>
+            </p>
+            {m.topic.clone().map(|t| view! { <p class="muted">"Тема: " {t}</p> })}
+            {m.flags.is_flagged().then(|| {
+                let words = m.flags.obscene.iter().chain(m.flags.threat.iter()).cloned().collect::<Vec<_>>().join(", ");
+                view! { <p class="notice warn" role="note">"Текст похож на §12 (" {words} "). Решает координатор."</p> }
+            })}
+            <blockquote class="post-text" data-testid="post-text">{m.text.clone()}</blockquote>
+            {(!d.attachments.is_empty()).then(|| view! {
+                <ul class="files">
+                    {d.attachments.iter().map(|f| view! {
+                        <li><a href=f.url.clone() target="_blank">{f.name.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </article>
+
+        <section class="card" aria-labelledby="deadlines-h">
+            <h2 id="deadlines-h">"Сроки"</h2>
+            <ul class="deadlines" data-testid="deadlines">
+                {deadlines
+                    .into_iter()
+                    .map(|r| {
+                        let rule = r.rule.parse::<DeadlineRule>().ok();
+                        let label = rule.map(|x| x.label()).unwrap_or("Срок");
+                        let due = format_datetime(r.deadline.due.with_timezone(&Utc), tz);
+                        view! {
+                            <li data-rule=r.rule.clone() data-met=r.deadline.met.map(|x| x.to_string())>
+                                <span class="rule">{label}</span>
+                                <span class="due">"до " {due}</span>
+                                <Countdown deadline=r.deadline.clone() ready=ready.clone() label=label />
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+
+        {(!d.actions.is_empty()).then(|| view! {
+            <section class="card actions" aria-labelledby="actions-h">
+                <h2 id="actions-h">"Действия"</h2>
+                {move || error.get().map(|message| view! { <ErrorBox message /> })}
+                <Actions d=d.clone() ready=ready.clone() act />
+            </section>
+        })}
+
+        {(!d.drafts.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="drafts-h">
+                <h2 id="drafts-h">"Проекты ответа"</h2>
+                <Drafts drafts=d.drafts.clone() tz />
+            </section>
+        })}
+
+        <section class="card" aria-labelledby="journal-h">
+            <h2 id="journal-h">"Журнал"</h2>
+            <ol class="timeline" data-testid="journal">
+                {d.journal.iter().map(|j| {
+                    let pause = j.to == MessageState::AwaitingAuthor;
+                    let detail = ["remarks", "justification", "reason", "link", "reply", "assignee_name"]
+                        .iter()
+                        .find_map(|k| j.details.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
+                    view! {
+                        <li class:pause=pause>
+                            <time>{format_datetime(j.at.with_timezone(&Utc), tz)}</time>
+                            " " <strong>{j.action.label()}</strong>
+                            " — " {j.actor.clone()}
+                            {j.from.map(|f| format!(" ({} → {})", f.label(), j.to.label()))}
+                            {detail.map(|t| view! { <div class="detail">{t}</div> })}
+                            {pause.then(|| view! { <div class="detail muted">"Ожидание ответа автора: срок на паузе"</div> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// Hidden fields every action form carries.
+#[component]
+fn Common(id: MessageId, action: ActionKind, version: i64) -> impl IntoView {
+    view! {
+        <input type="hidden" name="id" value=id.0 />
+        <input type="hidden" name="action" value=action.as_str() />
+        <input type="hidden" name="input[version]" value=version />
+    }
+}
+
+/// A required "I confirm" box for actions that cannot be undone.
+#[component]
+fn Confirm(text: &'static str) -> impl IntoView {
+    view! {
+        <label class="confirm"><input type="checkbox" required />" " {text}</label>
+    }
+}
+
+/// The text of an action's button (imperative where the journal label is a past event).
+fn button_text(a: ActionKind) -> &'static str {
+    match a {
+        ActionKind::Publish => "Разместить ответ",
+        ActionKind::Reject => "Отклонить по §12",
+        ActionKind::AuthorReplied => "Записать ответ автора",
+        other => other.label(),
+    }
+}
+
+#[component]
+fn Actions(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -> impl IntoView {
+    let m = d.message.clone();
+    let (id, v) = (m.id, m.version);
+    let people = Resource::new_blocking(|| (), |_| executors());
+    d.actions
+        .iter()
+        .map(|a| {
+            let a = *a;
+            let testid = format!("action-{}", a.as_str());
+            let form = match a {
+                ActionKind::Assign => view! {
+                    <Common id action=a version=v />
+                    <label for="executor">"Исполнитель"</label>
+                    <Suspense fallback=|| view! { <span>"…"</span> }>
+                        {move || Suspend::new(async move {
+                            let list = people.await.unwrap_or_default();
+                            view! {
+                                <select id="executor" name="input[executor_id]" required>
+                                    <option value="">"Выберите исполнителя"</option>
+                                    {list.into_iter().map(|p| view! {
+                                        <option value=p.id.0>{p.name} {p.department.map(|d| format!(" ({d})"))}</option>
+                                    }).collect_view()}
+                                </select>
+                            }
+                        })}
+                    </Suspense>
+                    <button type="submit" class="button primary">{button_text(a)}</button>
+                }.into_any(),
+                ActionKind::Return => view! {
+                    <Common id action=a version=v />
+                    <label for="justification">"Обоснование возврата в ОИВ"</label>
+                    <textarea id="justification" name="input[justification]" required rows="3"></textarea>
+                    <Confirm text="Сообщение не относится к нашей компетенции" />
+                    <button type="submit" class="button danger">{button_text(a)}</button>
+                }.into_any(),
+                ActionKind::SendBack => view! {
+                    <Common id action=a version=v />
+                    <label for="reason">"Почему возврат не принят"</label>
+                    <textarea id="reason" name="input[reason]" required rows="3"></textarea>
+                    <button type="submit" class="button primary">{button_text(a)}</button>
+                }.into_any(),
+                ActionKind::Reject => view! {
+                    <Common id action=a version=v />
+                    <label for="category">"Основание (§12)"</label>
+                    <select id="category" name="input[category]" required>
+                        {RejectCategory::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{c.label()}</option> }).collect_view()}
+                    </select>
+                    <label for="reject-reason">"Пояснение"</label>
+                    <textarea id="reject-reason" name="input[reason]" rows="2"></textarea>
+                    <Confirm text="Сообщение не подлежит обработке" />
+                    <button type="submit" class="button danger">{button_text(a)}</button>
+                }.into_any(),
+                ActionKind::SubmitDraft => view! {
+                    <Common id action=a version=v />
+                    <DraftEditor d=d.clone() ready=ready.clone() />
+                }.into_any(),
+                ActionKind::Approve => view! {
+                    <Common id action=a version=v />
+                    <Confirm text="Текст ответа проверен" />
+                    <button type="submit" class="button primary">{button_text(a)}</button>
+                }.into_any(),
+                ActionKind::RequestRevision => view! {
+                    <Common id action=a version=v />
+                    <label for="remarks">"Замечания"</label>
+                    <textarea id="remarks" name="input[remarks]" required rows="3"></textarea>
+                    <button type="submit" class="button secondary">{button_text(a)}</button>
+                }.into_any(),
+                ActionKind::Publish => view! {
+                    <Common id action=a version=v />
+                    <label for="link">"Ссылка на опубликованный ответ"</label>
+                    <input id="link" type="url" name="input[link]" required placeholder="https://" />
+                    <label for="published_at">"Время публикации (если не сейчас)"</label>
+                    <input id="published_at" type="datetime-local" name="input[published_at]" />
+                    <Confirm text="Ответ опубликован в сети" />
+                    <button type="submit" class="button primary">{button_text(a)}</button>
+                }.into_any(),
+                ActionKind::AuthorReplied => view! {
+                    <Common id action=a version=v />
+                    <label for="reply">"Ответ автора"</label>
+                    <textarea id="reply" name="input[text]" required rows="3"></textarea>
+                    <button type="submit" class="button primary">{button_text(a)}</button>
+                }.into_any(),
+                ActionKind::SetUrgent => view! {
+                    <Common id action=a version=v />
+                    <input type="hidden" name="input[urgent]" value=(!m.urgent).to_string() />
+                    <button type="submit" class="button secondary">
+                        {if m.urgent { "Снять срочность" } else { "Отметить срочным" }}
+                    </button>
+                }.into_any(),
+                ActionKind::Intake => ().into_any(),
+            };
+            view! {
+                <ActionForm action=act attr:class="form action" attr:data-testid=testid>
+                    {form}
+                </ActionForm>
+            }
+        })
+        .collect_view()
+}
+
+/// Answer templates: (name, text with `{автор}` and `{дата}`).
+const TEMPLATES: [(&str, &str); 3] = [
+    (
+        "Ответ по существу",
+        "{автор}, здравствуйте! Спасибо за обращение. ",
+    ),
+    (
+        "Промежуточный ответ",
+        "{автор}, здравствуйте! Ваше обращение принято в работу. Ответ будет дан до {дата}.",
+    ),
+    (
+        "Запрос уточнения",
+        "{автор}, здравствуйте! Уточните, пожалуйста, адрес, чтобы мы могли проверить информацию.",
+    ),
+];
+
+#[component]
+fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
+    let m = d.message.clone();
+    let limit = ready.setup.limits.get(m.network).max_chars as usize;
+    let first_name = m.author.split_whitespace().next().unwrap_or("").to_owned();
+    let last = d.drafts.last().cloned();
+    let text = RwSignal::new(last.as_ref().map(|x| x.text.clone()).unwrap_or_default());
+    let kind = RwSignal::new(last.as_ref().map(|x| x.kind).unwrap_or(AnswerKind::Final));
+    let count = move || text.with(|t| t.trim().chars().count());
+    let over = move || count() > limit;
+    let near = move || !over() && count() * 10 >= limit * 9;
+    let date = crate::domain::countdown::format_datetime(ready.base, ready.cal.tz());
+    let date = date.split(' ').next().unwrap_or("").to_owned();
+    view! {
+        <label for="kind">"Вид ответа"</label>
+        <select id="kind" name="input[kind]" on:change=move |ev| {
+            if let Some(k) = AnswerKind::from_name(&event_target_value(&ev)) { kind.set(k) }
+        }>
+            {AnswerKind::ALL.into_iter().map(|k| view! {
+                <option value=k.as_str() selected=move || kind.get() == k>{k.label()}</option>
+            }).collect_view()}
+        </select>
+        <div class="templates" role="group" aria-label="Шаблоны">
+            {TEMPLATES.iter().map(|(name, body)| {
+                let filled = body.replace("{автор}", &first_name).replace("{дата}", &date);
+                view! {
+                    <button type="button" class="button small secondary" on:click=move |_| text.set(filled.clone())>{*name}</button>
+                }
+            }).collect_view()}
+        </div>
+        <label for="draft-text">"Текст ответа"</label>
+        <textarea
+            id="draft-text"
+            name="input[text]"
+            rows="6"
+            required
+            prop:value=move || text.get()
+            on:input=move |ev| text.set(event_target_value(&ev))
+            aria-describedby="draft-count"
+        >
+            {text.get_untracked()}
+        </textarea>
+        <p id="draft-count" class="counter" class:warn=near class:bad=over data-testid="char-count" aria-live="polite">
+            {move || format!("{} / {limit}", count())}
+            {move || over().then_some(" — длиннее, чем допускает сеть")}
+            {move || near().then_some(" — близко к пределу")}
+        </p>
+        <details class="preview">
+            <summary>"Как ответ будет выглядеть"</summary>
+            <div class="reply-preview">
+                <span class="reply-to">"Ответ для " {m.author.clone()}</span>
+                <p class="post-text">{move || text.get()}</p>
+            </div>
+        </details>
+        <button type="submit" class="button primary" disabled=over>"Отправить на согласование"</button>
+    }
+}
+
+#[component]
+fn Drafts(drafts: Vec<DraftDto>, tz: chrono_tz::Tz) -> impl IntoView {
+    let mut prev: Option<String> = None;
+    drafts
+        .into_iter()
+        .map(|dr| {
+            let diff = prev.replace(dr.text.clone()).map(|old| diff::words(&old, &dr.text));
+            view! {
+                <div class="draft" data-testid="draft" data-number=dr.number>
+                    <h3>
+                        {format!("Версия {} · {}", dr.number, dr.kind.label())}
+                        {dr.decision.as_deref().map(|x| match x {
+                            "approved" => view! { <span class="tag ok">"согласовано"</span> }.into_any(),
+                            _ => view! { <span class="tag warn">"возвращено на доработку"</span> }.into_any(),
+                        })}
+                    </h3>
+                    <p class="muted">
+                        {format_datetime(dr.submitted_at.with_timezone(&Utc), tz)} " · " {dr.submitted_by.clone().unwrap_or_default()}
+                    </p>
+                    {match diff {
+                        Some(pieces) => view! { <p class="post-text diff">{render_diff(pieces)}</p> }.into_any(),
+                        None => view! { <p class="post-text">{dr.text.clone()}</p> }.into_any(),
+                    }}
+                    {dr.remarks.clone().map(|r| view! { <p class="remarks"><strong>"Замечания: "</strong>{r}</p> })}
+                </div>
+            }
+        })
+        .collect_view()
+}
+
+/// Added words as `<ins>`, removed as `<del>`.
+pub fn render_diff(pieces: Vec<(Change, String)>) -> impl IntoView {
+    pieces
+        .into_iter()
+        .map(|(k, t)| match k {
+            Change::Same => view! { <span>{t}</span> }.into_any(),
+            Change::Added => view! { <ins>{t}</ins> }.into_any(),
+            Change::Removed => view! { <del>{t}</del> }.into_any(),
+        })
+        .collect_view()
+}

@@ -1,0 +1,84 @@
+//! Server-rendered pages: the first HTML already has the data and the countdowns, and
+//! message text is rendered as text (escaped), never as markup.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
+
+mod common;
+
+use app::domain::role::Role;
+use axum::http::StatusCode;
+use common::*;
+use serde_json::json;
+
+#[tokio::test]
+async fn message_text_is_rendered_escaped() {
+    let app = TestApp::new().await;
+    let token = app.token(Role::Authority).await;
+    let body = json!({
+        "external_id": "xss-1", "network": "vk", "url": "https://vk.com/wall-1_1",
+        "author": "<img src=x onerror=alert(2)>", "text": "Вопрос <script>alert(1)</script>",
+        "detected_at": "2026-03-16T09:30:00+03:00",
+    });
+    let (s, m) = app
+        .api(
+            "POST",
+            "/api/v1/messages",
+            Auth::Token(&token),
+            Some(&body.to_string()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let cookie = app.sign_in("coordinator", "demo").await;
+    let res = app
+        .send(get(&format!("/messages/{}", m["id"]), Some(&cookie)))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = body_text(res).await;
+    assert!(
+        html.contains("Вопрос &lt;script&gt;alert(1)&lt;/script&gt;"),
+        "escaped text missing"
+    );
+    assert!(!html.contains("<script>alert(1)"), "raw script in the page");
+    assert!(
+        !html.contains("<img src=x"),
+        "raw author markup in the page"
+    );
+    // The dashboard lists it, escaped, with the countdowns already rendered.
+    let html = body_text(app.send(get("/", Some(&cookie))).await).await;
+    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"));
+    assert!(html.contains("data-testid=\"countdown\""));
+    assert!(
+        html.contains("data-tone=\"on-track\""),
+        "countdowns on first paint"
+    );
+}
+
+#[tokio::test]
+async fn the_approval_queue_and_message_page_need_the_right_reader() {
+    let app = TestApp::new().await;
+    let authority = app.sign_in("authority", "demo").await;
+    let html = body_text(app.send(get("/approval", Some(&authority))).await).await;
+    assert!(
+        html.contains("data-testid=\"approval-item\""),
+        "the demo draft on approval is listed"
+    );
+    assert!(html.contains("Согласовать"));
+    // An executor of another department gets the Russian refusal, not the text.
+    let stranger = app.sign_in("executor2", "demo").await;
+    let other: i64 = sqlx::query_scalar(
+        "SELECT m.id FROM messages m JOIN users u ON u.id = m.assignee_id WHERE u.login = 'executor' LIMIT 1",
+    )
+    .fetch_one(&app.state.pool)
+    .await
+    .unwrap();
+    let text: String = sqlx::query_scalar("SELECT text FROM messages WHERE id = ?")
+        .bind(other)
+        .fetch_one(&app.state.pool)
+        .await
+        .unwrap();
+    let res = app
+        .send(get(&format!("/messages/{other}"), Some(&stranger)))
+        .await;
+    let html = body_text(res).await;
+    assert!(html.contains("другому отделу"));
+    assert!(!html.contains(&text));
+}
