@@ -17,6 +17,7 @@ pub async fn load_live_setup() -> Result<LiveSetup, AppError> {
                 schedule: crate::service::calendar::schedule(&state.pool).await?,
                 overrides: crate::service::calendar::overrides(&state.pool).await?,
                 limits: crate::service::settings::network_limits(&state.pool).await?,
+                templates: crate::service::settings::templates(&state.pool).await?,
             })
         }
         .await,

@@ -1,6 +1,8 @@
 //! Server functions by resource: the UI's doors into the service layer. Each has an explicit
 //! `/serverfn/...` URL (stable for tests and logs; `/api/v1` is the public REST API).
 
+/// Administration: users, calendar, settings, tokens.
+pub mod admin;
 /// Sign-in, sign-out, the current user.
 pub mod auth;
 /// The countdowns' setup (time, calendar, limits).

@@ -83,3 +83,46 @@ impl std::str::FromStr for Network {
         })
     }
 }
+
+/// An answer template; `{автор}` becomes the author's first name, `{дата}` a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerTemplate {
+    /// Short name on the button.
+    pub name: String,
+    /// The text with placeholders.
+    pub text: String,
+}
+
+/// The deployment's answer templates (settings key `templates`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AnswerTemplates(pub Vec<AnswerTemplate>);
+
+impl Default for AnswerTemplates {
+    fn default() -> Self {
+        let t = |name: &str, text: &str| AnswerTemplate {
+            name: name.to_owned(),
+            text: text.to_owned(),
+        };
+        Self(vec![
+            t("Ответ по существу", "{автор}, здравствуйте! Спасибо за обращение. "),
+            t(
+                "Промежуточный ответ",
+                "{автор}, здравствуйте! Ваше обращение принято в работу. Ответ будет дан до {дата}.",
+            ),
+            t(
+                "Запрос уточнения",
+                "{автор}, здравствуйте! Уточните, пожалуйста, адрес, чтобы мы могли проверить информацию.",
+            ),
+        ])
+    }
+}
+
+impl AnswerTemplate {
+    /// The text with the placeholders filled in.
+    pub fn fill(&self, author_first_name: &str, date: &str) -> String {
+        self.text
+            .replace("{автор}", author_first_name)
+            .replace("{дата}", date)
+    }
+}

@@ -56,6 +56,8 @@ pub struct LiveSetup {
     pub overrides: Vec<(NaiveDate, Option<crate::domain::calendar::DayMark>)>,
     /// Answer limits per network (§11).
     pub limits: crate::domain::network::NetworkLimits,
+    /// Answer templates for the draft editor.
+    pub templates: crate::domain::network::AnswerTemplates,
 }
 
 impl LiveSetup {

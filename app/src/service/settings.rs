@@ -2,7 +2,7 @@
 //! an admin stores another (deadline lengths, schedule, network limits, upload limits).
 
 use crate::domain::ids::UserId;
-use crate::domain::network::NetworkLimits;
+use crate::domain::network::{AnswerTemplates, NetworkLimits};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -53,6 +53,14 @@ pub async fn put<T: Serialize>(
     .execute(pool)
     .await?;
     Ok(())
+}
+
+/// Settings key of the answer templates (JSON of [`AnswerTemplates`]).
+pub const TEMPLATES_KEY: &str = "templates";
+
+/// The answer templates offered in the draft editor.
+pub async fn templates(pool: &SqlitePool) -> Result<AnswerTemplates, AppError> {
+    get(pool, TEMPLATES_KEY).await
 }
 
 /// The per-network answer limits (§11).

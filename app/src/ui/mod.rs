@@ -65,6 +65,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/messages/:id") view=pages::message::MessagePage ssr=SsrMode::Async />
                     <Route path=path!("/approval") view=pages::approval::ApprovalPage ssr=SsrMode::Async />
+                    // Administration: routes of pages::admin (keep them together).
+                    <Route path=path!("/admin") view=pages::admin::AdminHome ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -296,22 +296,6 @@ fn Actions(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -
         .collect_view()
 }
 
-/// Answer templates: (name, text with `{автор}` and `{дата}`).
-const TEMPLATES: [(&str, &str); 3] = [
-    (
-        "Ответ по существу",
-        "{автор}, здравствуйте! Спасибо за обращение. ",
-    ),
-    (
-        "Промежуточный ответ",
-        "{автор}, здравствуйте! Ваше обращение принято в работу. Ответ будет дан до {дата}.",
-    ),
-    (
-        "Запрос уточнения",
-        "{автор}, здравствуйте! Уточните, пожалуйста, адрес, чтобы мы могли проверить информацию.",
-    ),
-];
-
 #[component]
 fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
     let m = d.message.clone();
@@ -335,10 +319,10 @@ fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
             }).collect_view()}
         </select>
         <div class="templates" role="group" aria-label="Шаблоны">
-            {TEMPLATES.iter().map(|(name, body)| {
-                let filled = body.replace("{автор}", &first_name).replace("{дата}", &date);
+            {ready.setup.templates.0.iter().map(|t| {
+                let filled = t.fill(&first_name, &date);
                 view! {
-                    <button type="button" class="button small secondary" on:click=move |_| text.set(filled.clone())>{*name}</button>
+                    <button type="button" class="button small secondary" on:click=move |_| text.set(filled.clone())>{t.name.clone()}</button>
                 }
             }).collect_view()}
         </div>

@@ -1,5 +1,7 @@
 //! Pages, one file per route.
 
+/// `/admin/...` — administration.
+pub mod admin;
 /// `/approval` — «Согласование» (authority).
 pub mod approval;
 /// `/` — «Работа»: the dashboard.

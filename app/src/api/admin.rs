@@ -1,0 +1,2 @@
+//! Administration server functions (admin only): users, departments, calendar
+//! corrections, settings, API tokens.
