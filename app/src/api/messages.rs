@@ -118,3 +118,84 @@ pub async fn approval_queue() -> Result<Vec<MessageDetailDto>, AppError> {
         .await,
     )
 }
+
+/// Takes a message in from the intake form; the browser then opens it.
+#[server(prefix = "/serverfn", endpoint = "intake")]
+pub async fn intake_message(input: crate::dto::message::IntakeForm) -> Result<MessageId, AppError> {
+    use crate::api::ssr::{caller, finish, state};
+    use crate::dto::action::parse_moment;
+    use crate::service::messages::intake::{intake, Intake, NewMessage};
+    finish(
+        async {
+            let state = state()?;
+            let caller = caller(&state).await?;
+            let cal = crate::service::calendar::load(&state.pool).await?;
+            let settings = crate::service::calendar::deadline_settings(&state.pool).await?;
+            let now = state.clock.now();
+            let network = crate::domain::network::Network::from_name(input.network.trim())
+                .ok_or_else(|| AppError::validation("network", "Выберите сеть"))?;
+            let detected_at = match input.detected_at.as_deref().map(str::trim) {
+                None | Some("") => now,
+                Some(t) => parse_moment("detected_at", t, cal.tz())?,
+            };
+            let external_id = input
+                .external_id
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| {
+                    format!(
+                        "otklik-{}-{}",
+                        now.format("%Y%m%d%H%M%S"),
+                        crate::service::auth::random_secret(6)
+                    )
+                });
+            let msg = NewMessage {
+                external_id,
+                network,
+                url: input.url,
+                author: input.author,
+                author_url: input.author_url,
+                text: input.text,
+                topic: input.topic,
+                detected_at,
+            };
+            let id = match intake(&state.pool, &cal, &settings, msg, &caller, now).await? {
+                Intake::Created(id) | Intake::Existing(id) => id,
+            };
+            leptos_axum::redirect(&format!("/messages/{id}"));
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+/// Imports a CSV file read by the browser; the per-row report.
+#[server(prefix = "/serverfn", endpoint = "import")]
+pub async fn import_csv_text(csv: String) -> Result<crate::dto::import::ImportReport, AppError> {
+    use crate::api::ssr::{caller, finish, state};
+    finish(
+        async {
+            let state = state()?;
+            let caller = caller(&state).await?;
+            if csv.contains('\u{FFFD}') {
+                // The browser replaced bytes that were not UTF-8.
+                return Err(AppError::validation(
+                    "file",
+                    "Файл не в кодировке UTF-8. Сохраните CSV как «UTF-8»",
+                ));
+            }
+            let cal = crate::service::calendar::load(&state.pool).await?;
+            let settings = crate::service::calendar::deadline_settings(&state.pool).await?;
+            crate::service::import::import_csv(
+                &state.pool,
+                &cal,
+                &settings,
+                csv.as_bytes(),
+                &caller,
+                state.clock.now(),
+            )
+            .await
+        }
+        .await,
+    )
+}

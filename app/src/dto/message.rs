@@ -232,3 +232,25 @@ pub struct ExecutorOption {
     /// Department name.
     pub department: Option<String>,
 }
+
+/// The intake form (authority, coordinator): the intake API's fields as text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeForm {
+    /// The regional system's id; generated when empty.
+    pub external_id: Option<String>,
+    /// `vk`, `ok`, `telegram`, `max`, `instagram`, `other`.
+    pub network: String,
+    /// Link to the post.
+    pub url: String,
+    /// The author's name.
+    pub author: String,
+    /// Link to the author's page.
+    pub author_url: Option<String>,
+    /// The text.
+    pub text: String,
+    /// Topic.
+    pub topic: Option<String>,
+    /// When detected (local `YYYY-MM-DDTHH:MM` or RFC 3339); now when empty.
+    pub detected_at: Option<String>,
+}

@@ -5,6 +5,8 @@
 pub mod action;
 /// Days of the working calendar.
 pub mod calendar;
+/// The CSV import report.
+pub mod import;
 /// Messages as the API and the pages show them.
 pub mod message;
 

@@ -8,63 +8,17 @@ use super::messages::intake::{intake, Intake, NewMessage};
 use super::messages::Caller;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::deadline::DeadlineSettings;
-use crate::domain::ids::MessageId;
 use crate::domain::network::Network;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 5000;
 
-/// What happened to one row.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "result", rename_all = "snake_case")]
-pub enum RowOutcome {
-    /// A new message was stored.
-    Imported {
-        /// The new message.
-        message_id: MessageId,
-    },
-    /// The same message had been taken in before (earlier import, API, or this file).
-    Duplicate {
-        /// The existing message.
-        message_id: MessageId,
-    },
-    /// The row was not imported.
-    Refused {
-        /// Why, in Russian.
-        error: String,
-    },
-}
-
-/// The outcome of one data row of the file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowReport {
-    /// The line number in the file where the row starts (the header is line 1).
-    pub line: usize,
-    /// The row's `external_id`, if it had one.
-    pub external_id: Option<String>,
-    /// What happened.
-    #[serde(flatten)]
-    pub outcome: RowOutcome,
-}
-
-/// The result of an import: totals and every data row in file order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportReport {
-    /// Rows stored as new messages.
-    pub imported: usize,
-    /// Rows that repeated a message already taken in.
-    pub duplicates: usize,
-    /// Rows not imported.
-    pub refused: usize,
-    /// Every data row, in file order.
-    pub rows: Vec<RowReport>,
-}
+pub use crate::dto::import::{ImportReport, RowOutcome, RowReport};
 
 /// Required columns, in the order a missing one is named.
 const REQUIRED: [&str; 6] = [
@@ -366,6 +320,7 @@ pub async fn import_csv(
 #[allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
 mod tests {
     use super::*;
+    use crate::domain::ids::MessageId;
 
     /// Monday 16.03.2026 10:00 Moscow.
     fn now() -> DateTime<Utc> {

@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages/new") view=pages::intake::IntakePage ssr=SsrMode::Async />
+                    <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/messages/:id") view=pages::message::MessagePage ssr=SsrMode::Async />
                     <Route path=path!("/approval") view=pages::approval::ApprovalPage ssr=SsrMode::Async />
                     // Administration: routes of pages::admin (keep them together).

@@ -18,7 +18,7 @@ pub const MAX_CSV_BYTES: usize = 10 * 1024 * 1024;
     request_body(content = String, content_type = "text/csv",
         description = "Header: external_id;network;url;author;text;detected_at[;topic;author_url]"),
     responses(
-        (status = 200, description = "Per-row report", body = Object),
+        (status = 200, description = "Per-row report", body = ImportReport),
         (status = 401, description = "No valid token"),
         (status = 403, description = "Only the coordinator and the authority import"),
         (status = 413, description = "File larger than 10 MiB"),

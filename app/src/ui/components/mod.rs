@@ -6,3 +6,5 @@ pub mod countdown;
 pub mod error_box;
 /// Network and state badges, first lines.
 pub mod message_bits;
+/// Photo/video upload with progress.
+pub mod upload;

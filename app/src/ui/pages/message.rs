@@ -12,6 +12,7 @@ use crate::dto::message::{DraftDto, MessageDetailDto};
 use crate::ui::components::countdown::Countdown;
 use crate::ui::components::error_box::ErrorBox;
 use crate::ui::components::message_bits::{NetworkBadge, StateBadge};
+use crate::ui::components::upload::Uploader;
 use crate::ui::live::{use_live, Ready};
 use chrono::Utc;
 use leptos::prelude::*;
@@ -343,6 +344,7 @@ fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
             {move || over().then_some(" — длиннее, чем допускает сеть")}
             {move || near().then_some(" — близко к пределу")}
         </p>
+        <Uploader message=m.id existing=d.attachments.iter().filter(|f| f.draft.is_none()).cloned().collect() />
         <details class="preview">
             <summary>"Как ответ будет выглядеть"</summary>
             <div class="reply-preview">

@@ -6,6 +6,10 @@ pub mod admin;
 pub mod approval;
 /// `/` — «Работа»: the dashboard.
 pub mod dashboard;
+/// `/import` — CSV import.
+pub mod import;
+/// `/messages/new` — the intake form.
+pub mod intake;
 /// `/login` — sign-in.
 pub mod login;
 /// `/messages/:id` — one message.

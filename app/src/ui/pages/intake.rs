@@ -1,0 +1,47 @@
+//! `/messages/new` — the intake form (authority, coordinator): the fields of the intake
+//! API; on success the new message opens.
+
+use crate::api::messages::IntakeMessage;
+use crate::domain::network::Network;
+use crate::ui::components::error_box::ErrorBox;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The intake form.
+#[component]
+pub fn IntakePage() -> impl IntoView {
+    let action = ServerAction::<IntakeMessage>::new();
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string())
+    };
+    view! {
+        <Title text="Новое сообщение" />
+        <h1>"Новое сообщение"</h1>
+        <ActionForm action attr:class="form card intake" attr:data-testid="intake-form">
+            <label for="network">"Сеть"</label>
+            <select id="network" name="input[network]" required>
+                {Network::ALL.into_iter().map(|n| view! { <option value=n.as_str()>{n.label()}</option> }).collect_view()}
+            </select>
+            <label for="url">"Ссылка на сообщение"</label>
+            <input id="url" name="input[url]" type="url" required placeholder="https://vk.com/wall-…" />
+            <label for="author">"Автор"</label>
+            <input id="author" name="input[author]" required autocomplete="off" />
+            <label for="author_url">"Ссылка на автора (необязательно)"</label>
+            <input id="author_url" name="input[author_url]" type="url" placeholder="https://" />
+            <label for="text">"Текст сообщения"</label>
+            <textarea id="text" name="input[text]" required rows="6"></textarea>
+            <label for="topic">"Тема (необязательно)"</label>
+            <input id="topic" name="input[topic]" />
+            <label for="detected_at">"Выявлено (если не сейчас)"</label>
+            <input id="detected_at" name="input[detected_at]" type="datetime-local" />
+            <label for="external_id">"Номер в системе ЦУР (необязательно)"</label>
+            <input id="external_id" name="input[external_id]" autocomplete="off" />
+            {move || error().map(|message| view! { <ErrorBox message /> })}
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>"Зарегистрировать"</button>
+        </ActionForm>
+    }
+}
