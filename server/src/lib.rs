@@ -74,6 +74,9 @@ pub fn router(state: AppState) -> Router {
             guard::require_session,
         ))
         .layer(session_layer(&state))
+        // Pages and JSON compressed (brotli or gzip as the client accepts); the static
+        // assets are already precompressed, event streams are left alone.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -43,7 +43,7 @@ fn message(external_id: &str, detected_at: DateTime<Utc>) -> NewMessage {
 
 struct World {
     app: TestApp,
-    cal: app::domain::calendar::WorkingCalendar,
+    cal: std::sync::Arc<app::domain::calendar::WorkingCalendar>,
     settings: app::domain::deadline::DeadlineSettings,
 }
 

@@ -6,6 +6,7 @@ use crate::domain::deadline::DeadlineSettings;
 use crate::error::AppError;
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
+use std::sync::{Arc, Mutex};
 
 /// Settings key of the weekly schedule (JSON of [`Schedule`]).
 pub const SCHEDULE_KEY: &str = "schedule";
@@ -47,14 +48,40 @@ pub async fn production(pool: &SqlitePool) -> Result<ProductionCalendar, AppErro
     Ok(built_in.with_overrides(rows))
 }
 
+/// The inputs of the last calendar built, and the calendar.
+type Built = (
+    Schedule,
+    Vec<(NaiveDate, Option<DayMark>)>,
+    Arc<WorkingCalendar>,
+);
+
+/// The last calendar built: rebuilding precomputes 21 years of working intervals, so it
+/// is reused while the schedule and the corrections are unchanged (two small queries
+/// decide; no invalidation to forget).
+static LAST: Mutex<Option<Built>> = Mutex::new(None);
+
 /// The deployment's working calendar, ready for arithmetic.
-pub async fn load(pool: &SqlitePool) -> Result<WorkingCalendar, AppError> {
+pub async fn load(pool: &SqlitePool) -> Result<Arc<WorkingCalendar>, AppError> {
     let schedule = schedule(pool).await?;
-    let production = production(pool).await?;
-    WorkingCalendar::new(schedule, production).map_err(|e| {
-        tracing::error!(error = %e, "cannot build the working calendar");
+    let overrides = overrides(pool).await?;
+    if let Some((s, o, cal)) = LAST.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        if *s == schedule && *o == overrides {
+            return Ok(cal.clone());
+        }
+    }
+    let built_in = ProductionCalendar::built_in().map_err(|e| {
+        tracing::error!(error = %e, "built-in production calendar is broken");
         AppError::Internal
-    })
+    })?;
+    let production = built_in.with_overrides(overrides.iter().copied());
+    let cal = Arc::new(
+        WorkingCalendar::new(schedule.clone(), production).map_err(|e| {
+            tracing::error!(error = %e, "cannot build the working calendar");
+            AppError::Internal
+        })?,
+    );
+    *LAST.lock().unwrap_or_else(|p| p.into_inner()) = Some((schedule, overrides, cal.clone()));
+    Ok(cal)
 }
 
 /// Settings key of the deadline lengths (JSON of [`DeadlineSettings`]).

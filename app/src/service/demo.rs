@@ -268,3 +268,42 @@ async fn seed_messages(
     }
     Ok(())
 }
+
+/// Adds `n` more active messages (texts of the demo set, numbered), every third one
+/// assigned: for load tests and benchmarks of the dashboard. Returns how many were added.
+pub async fn seed_bulk(pool: &SqlitePool, n: usize, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let authority = users::list(pool, Some(Role::Authority)).await?;
+    let coordinator = users::list(pool, Some(Role::Coordinator)).await?;
+    let executors = users::list(pool, Some(Role::Executor)).await?;
+    let (Some(authority), Some(coordinator)) = (authority.first(), coordinator.first()) else {
+        return Err(AppError::Internal);
+    };
+    let (authority, coordinator) = (Caller::person(authority), Caller::person(coordinator));
+    let cal = crate::service::calendar::load(pool).await?;
+    let settings = crate::service::calendar::deadline_settings(pool).await?;
+    for i in 0..n {
+        let demo = &MESSAGES[i % MESSAGES.len()];
+        let msg = NewMessage {
+            external_id: format!("bulk-{}-{i}", now.timestamp()),
+            network: demo.network,
+            url: format!("https://vk.com/wall-1_{}", 10_000 + i),
+            author: demo.author.to_owned(),
+            author_url: None,
+            text: format!("{} (№{i})", demo.text),
+            topic: None,
+            detected_at: now - Duration::minutes((i % 300) as i64),
+        };
+        let Intake::Created(id) = intake(pool, &cal, &settings, msg, &authority, now).await? else {
+            continue;
+        };
+        let executor = executors.get((i / 3) % executors.len().max(1));
+        if let (0, Some(executor)) = (i % 3, executor) {
+            let assign = Command::Assign {
+                executor: executor.id,
+                department: None,
+            };
+            act(pool, &cal, &settings, id, None, assign, &coordinator, now).await?;
+        }
+    }
+    Ok(n)
+}

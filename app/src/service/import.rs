@@ -339,7 +339,7 @@ mod tests {
     struct World {
         _dir: tempfile::TempDir,
         pool: SqlitePool,
-        cal: WorkingCalendar,
+        cal: std::sync::Arc<WorkingCalendar>,
         settings: DeadlineSettings,
     }
 

@@ -39,12 +39,14 @@ pub fn parse_after(s: &str) -> Result<After, String> {
 }
 
 /// The deployment's calendar if a database exists in `data_dir`, else the built-in one.
-async fn calendar(data_dir: &Path) -> Result<WorkingCalendar, Box<dyn std::error::Error>> {
+async fn calendar(
+    data_dir: &Path,
+) -> Result<std::sync::Arc<WorkingCalendar>, Box<dyn std::error::Error>> {
     if app::service::db::database_path(data_dir).exists() {
         let pool = app::service::db::open(data_dir).await?;
         Ok(app::service::calendar::load(&pool).await?)
     } else {
-        Ok(WorkingCalendar::standard()?)
+        Ok(std::sync::Arc::new(WorkingCalendar::standard()?))
     }
 }
 

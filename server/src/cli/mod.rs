@@ -81,6 +81,9 @@ pub struct ServeArgs {
     /// for demos and browser tests that need working hours on any day).
     #[arg(long, env = "OTKLIK_CLOCK_START")]
     pub clock_start: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// With `--demo`: add this many more active messages (load tests, benchmarks).
+    #[arg(long, env = "OTKLIK_DEMO_BULK", default_value_t = 0, requires = "demo")]
+    pub demo_bulk: usize,
 }
 
 /// `otklik user` subcommands.

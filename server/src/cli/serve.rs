@@ -22,6 +22,11 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
     if args.demo {
         if app::service::demo::seed(&state.pool, clock.now()).await? {
             println!("demo data seeded: logins admin, coordinator, executor, executor2, authority, observer; password \"demo\"");
+            if args.demo_bulk > 0 {
+                let n =
+                    app::service::demo::seed_bulk(&state.pool, args.demo_bulk, clock.now()).await?;
+                println!("{n} more demo messages seeded");
+            }
         }
     } else if users::count(&state.pool).await? == 0 {
         let password = random_secret(16);
