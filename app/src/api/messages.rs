@@ -199,3 +199,21 @@ pub async fn import_csv_text(csv: String) -> Result<crate::dto::import::ImportRe
         .await,
     )
 }
+
+/// Departments by name (for the dashboard filter).
+#[server(prefix = "/serverfn", endpoint = "departments")]
+pub async fn departments() -> Result<Vec<crate::dto::message::DepartmentRef>, AppError> {
+    use crate::api::ssr::{caller, finish, state};
+    finish(
+        async {
+            let state = state()?;
+            caller(&state).await?;
+            let rows = crate::service::users::departments(&state.pool).await?;
+            Ok(rows
+                .into_iter()
+                .map(|(id, name)| crate::dto::message::DepartmentRef { id, name })
+                .collect())
+        }
+        .await,
+    )
+}

@@ -1,9 +1,13 @@
-//! Word diff of two draft versions, so the authority sees what changed.
+//! Word diff of two draft versions, so the authority sees what changed. The diff is
+//! computed on the server (`words`, ssr only: the diff crate would triple the browser
+//! bundle) and sent with the draft; the browser only renders the pieces.
 
 use serde::{Deserialize, Serialize};
 
 /// What happened to a piece of text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Change {
     /// In both versions.
     Same,
@@ -14,6 +18,7 @@ pub enum Change {
 }
 
 /// The pieces of `new` and `old` in order, adjacent pieces of one kind merged.
+#[cfg(feature = "ssr")]
 pub fn words(old: &str, new: &str) -> Vec<(Change, String)> {
     let diff = similar::TextDiff::from_words(old, new);
     let mut out: Vec<(Change, String)> = Vec::new();
@@ -31,7 +36,7 @@ pub fn words(old: &str, new: &str) -> Vec<(Change, String)> {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 

@@ -127,6 +127,9 @@ pub struct DraftDto {
     pub decided_by: Option<String>,
     /// When.
     pub decided_at: Option<DateTime<FixedOffset>>,
+    /// Word diff against the previous version (`null` for the first).
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<Vec<Object>>))]
+    pub changes: Option<Vec<(crate::domain::diff::Change, String)>>,
 }
 
 /// A published answer.
@@ -220,6 +223,8 @@ pub struct MessageFilter {
     pub q: Option<String>,
     /// At most this many (default and maximum 5,000).
     pub limit: Option<u32>,
+    /// Skip this many of the ordered list first (paging).
+    pub offset: Option<u32>,
 }
 
 /// An executor to choose when assigning.

@@ -49,6 +49,15 @@ pub async fn list(pool: &SqlitePool, role: Option<Role>) -> Result<Vec<UserRow>,
     .await?)
 }
 
+/// Every department as (id, name), by name.
+pub async fn departments(pool: &SqlitePool) -> Result<Vec<(DepartmentId, String)>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM departments ORDER BY name")
+            .fetch_all(pool)
+            .await?,
+    )
+}
+
 /// Number of users (a first start creates an admin when there are none).
 pub async fn count(pool: &SqlitePool) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")

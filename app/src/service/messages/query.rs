@@ -267,16 +267,21 @@ pub async fn detail(
     );
     Ok(MessageDetailDto {
         drafts: drafts
-            .into_iter()
-            .map(|d| DraftDto {
+            .iter()
+            .enumerate()
+            .map(|(i, d)| DraftDto {
+                changes: i
+                    .checked_sub(1)
+                    .and_then(|p| drafts.get(p))
+                    .map(|prev| crate::domain::diff::words(&prev.text, &d.text)),
                 number: d.number,
                 kind: d.kind,
-                text: d.text,
+                text: d.text.clone(),
                 submitted_at: local(d.submitted_at, tz),
-                submitted_by: d.submitted_by,
-                decision: d.decision,
-                remarks: d.remarks,
-                decided_by: d.decided_by,
+                submitted_by: d.submitted_by.clone(),
+                decision: d.decision.clone(),
+                remarks: d.remarks.clone(),
+                decided_by: d.decided_by.clone(),
                 decided_at: d.decided_at.map(|t| local(t, tz)),
             })
             .collect(),
@@ -445,5 +450,11 @@ pub async fn list(
     // Running deadlines first, earliest due first; then the rest, newest first (stable).
     out.sort_by_key(|(due, _)| (due.is_none(), *due));
     let limit = filter.limit.unwrap_or(MAX_LIST).min(MAX_LIST) as usize;
-    Ok(out.into_iter().take(limit).map(|(_, m)| m).collect())
+    let offset = filter.offset.unwrap_or(0) as usize;
+    Ok(out
+        .into_iter()
+        .skip(offset)
+        .take(limit)
+        .map(|(_, m)| m)
+        .collect())
 }

@@ -4,7 +4,6 @@
 
 use crate::api::messages::{approval_queue, ActOnMessage};
 use crate::domain::deadline::DeadlineRule;
-use crate::domain::diff;
 use crate::domain::workflow::ActionKind;
 use crate::dto::message::MessageDetailDto;
 use crate::ui::components::countdown::Countdown;
@@ -76,7 +75,7 @@ fn Item(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -> i
                     <h3>{draft.as_ref().map(|x| format!("Проект, версия {} · {}", x.number, x.kind.label()))}</h3>
                     {match (previous, draft.clone()) {
                         (Some(p), Some(cur)) => view! {
-                            <p class="post-text diff" data-testid="draft-diff">{render_diff(diff::words(&p.text, &cur.text))}</p>
+                            <p class="post-text diff" data-testid="draft-diff">{render_diff(cur.changes.unwrap_or_default())}</p>
                             {p.remarks.map(|r| view! { <p class="remarks"><strong>"Ваши замечания: "</strong>{r}</p> })}
                         }.into_any(),
                         (None, Some(cur)) => view! { <p class="post-text" data-testid="draft-text">{cur.text}</p> }.into_any(),

@@ -2,7 +2,7 @@
 //! current stage and of `answer_by`; filters and search in the address (a plain GET form,
 //! so it works before the WASM arrives and links can be shared).
 
-use crate::api::messages::{executors, list_messages};
+use crate::api::messages::{departments, executors, list_messages};
 use crate::domain::deadline::DeadlineRule;
 use crate::domain::network::Network;
 use crate::domain::role::Role;
@@ -35,14 +35,24 @@ fn filter_from_query(
                 .and_then(|v| v.parse().ok())
                 .map(crate::domain::ids::UserId)
         },
-        department: None,
+        department: get("department").and_then(|v| v.parse().ok()).map(crate::domain::ids::DepartmentId),
         network: get("network").and_then(|v| Network::from_name(&v)),
         urgent: flag("urgent").filter(|u| *u),
         overdue: flag("overdue").filter(|u| *u),
         flagged: flag("flagged").filter(|u| *u),
         q: get("q"),
-        limit: Some(1000),
+        // One more than a page: tells whether there is a next page.
+        limit: Some(PAGE + 1),
+        offset: Some(page(q) * PAGE),
     }
+}
+
+/// Messages per page: the most pressing first, a page keeps hydration light on a phone.
+pub const PAGE: u32 = 50;
+
+/// The zero-based page number from `?page=`.
+fn page(q: &leptos_router::params::ParamsMap) -> u32 {
+    q.get("page").and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
 /// The dashboard.
@@ -60,6 +70,7 @@ pub fn DashboardPage() -> impl IntoView {
         },
     );
     let people = Resource::new_blocking(|| (), |_| executors());
+    let units = Resource::new_blocking(|| (), |_| departments());
     view! {
         <Title text="Работа" />
         <h1>"Работа"</h1>
@@ -70,11 +81,14 @@ pub fn DashboardPage() -> impl IntoView {
                     Err(e) => return view! { <ErrorBox message=e.to_string() /> }.into_any(),
                 };
                 let people = people.await.unwrap_or_default();
+                let units = units.await.unwrap_or_default();
                 match data.await {
                     Ok((me, list)) => {
                         let role = me.as_ref().map(|u| u.role);
+                        let has_next = list.len() > PAGE as usize;
                         view! {
-                            <Filters role people />
+                            <Filters role people units />
+                            <Pager has_next />
                             <MessageTable list ready />
                         }
                             .into_any()
@@ -87,7 +101,11 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 #[component]
-fn Filters(role: Option<Role>, people: Vec<crate::dto::message::ExecutorOption>) -> impl IntoView {
+fn Filters(
+    role: Option<Role>,
+    people: Vec<crate::dto::message::ExecutorOption>,
+    units: Vec<crate::dto::message::DepartmentRef>,
+) -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &str| query.with_untracked(|m| m.get(k).unwrap_or_default());
     let checked = move |k: &str| !q(k).is_empty();
@@ -133,6 +151,20 @@ fn Filters(role: Option<Role>, people: Vec<crate::dto::message::ExecutorOption>)
                     </select>
                 </label>
             })}
+            <label>
+                <span>"Отдел"</span>
+                <select name="department">
+                    <option value="">"Все"</option>
+                    {units
+                        .iter()
+                        .map(|u| {
+                            let id = u.id.0.to_string();
+                            let selected = q("department") == id;
+                            view! { <option value=id selected=selected>{u.name.clone()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
             <fieldset class="checks">
                 <legend class="sr-only">"Отметки"</legend>
                 {(role == Some(Role::Executor)).then(|| view! {
@@ -160,9 +192,8 @@ fn MessageTable(list: Vec<MessageDto>, ready: Ready) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="empty" data-testid="empty">"Сообщений нет."</p> }.into_any();
     }
-    let count = list.len();
+    let list: Vec<MessageDto> = list.into_iter().take(PAGE as usize).collect();
     view! {
-        <p class="muted">{format!("Сообщений: {count}")}</p>
         <table class="messages" data-testid="messages">
             <thead>
                 <tr>
@@ -219,4 +250,49 @@ fn MessageTable(list: Vec<MessageDto>, ready: Ready) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// Previous / next page links that keep the filters.
+#[component]
+fn Pager(has_next: bool) -> impl IntoView {
+    let query = use_query_map();
+    let (current, prev, next) = query.with_untracked(|q| {
+        let current = page(q);
+        let link = |n: u32| {
+            let mut pairs: Vec<String> = q
+                .clone()
+                .into_iter()
+                .filter(|(k, _)| k != "page")
+                .map(|(k, v)| format!("{k}={}", urlencode(&v)))
+                .collect();
+            if n > 0 {
+                pairs.push(format!("page={n}"));
+            }
+            if pairs.is_empty() {
+                "/".to_owned()
+            } else {
+                format!("/?{}", pairs.join("&"))
+            }
+        };
+        let prev = (current > 0).then(|| link(current - 1));
+        let next = has_next.then(|| link(current + 1));
+        (current, prev, next)
+    });
+    (current > 0 || has_next).then(|| view! {
+        <nav class="pager" aria-label="Страницы">
+            {prev.map(|href| view! { <a class="button secondary" href=href>"← Предыдущие"</a> })}
+            <span class="muted">{format!("Страница {}", current + 1)}</span>
+            {next.map(|href| view! { <a class="button secondary" href=href data-testid="next-page">"Следующие →"</a> })}
+        </nav>
+    })
+}
+
+/// Percent-encoding of a query value.
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -5,7 +5,7 @@
 use crate::api::messages::{executors, message_detail, ActOnMessage};
 use crate::domain::countdown::format_datetime;
 use crate::domain::deadline::DeadlineRule;
-use crate::domain::diff::{self, Change};
+use crate::domain::diff::Change;
 use crate::domain::ids::MessageId;
 use crate::domain::workflow::{ActionKind, AnswerKind, MessageState, RejectCategory};
 use crate::dto::message::{DraftDto, MessageDetailDto};
@@ -102,7 +102,12 @@ fn Message(
             {(!d.attachments.is_empty()).then(|| view! {
                 <ul class="files">
                     {d.attachments.iter().map(|f| view! {
-                        <li><a href=f.url.clone() target="_blank">{f.name.clone()}</a></li>
+                        <li>
+                            {f.mime.starts_with("image/").then(|| view! {
+                                <img class="thumb" src=f.url.clone() alt="" loading="lazy" />
+                            })}
+                            <a href=f.url.clone() target="_blank">{f.name.clone()}</a>
+                        </li>
                     }).collect_view()}
                 </ul>
             })}
@@ -358,11 +363,10 @@ fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
 
 #[component]
 fn Drafts(drafts: Vec<DraftDto>, tz: chrono_tz::Tz) -> impl IntoView {
-    let mut prev: Option<String> = None;
     drafts
         .into_iter()
         .map(|dr| {
-            let diff = prev.replace(dr.text.clone()).map(|old| diff::words(&old, &dr.text));
+            let diff = dr.changes.clone();
             view! {
                 <div class="draft" data-testid="draft" data-number=dr.number>
                     <h3>
