@@ -1,6 +1,8 @@
 //! The server-side service layer (`ssr` only): the one place where actions touch the
 //! database. Server functions and REST handlers are thin doors into it.
 
+/// Administration: users, departments, calendar corrections, settings forms, API tokens.
+pub mod admin;
 /// Uploaded files (photo/video evidence, images of posts), checked by content.
 pub mod attachments;
 /// Signing in: password hashing, the failed-attempt limit, the current user.

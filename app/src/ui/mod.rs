@@ -58,8 +58,9 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Отклик".to_owned() } else { format!("{page} — Отклик") }
         } />
         <Router>
+            <a class="skip-link" href="#main">"Перейти к содержимому"</a>
             <layout::Header />
-            <main id="main" class="page">
+            <main id="main" class="page" tabindex="-1">
                 <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
@@ -69,6 +70,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/approval") view=pages::approval::ApprovalPage ssr=SsrMode::Async />
                     // Administration: routes of pages::admin (keep them together).
                     <Route path=path!("/admin") view=pages::admin::AdminHome ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=pages::admin::users::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/calendar") view=pages::admin::calendar::CalendarPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/settings") view=pages::admin::settings::SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/tokens") view=pages::admin::tokens::TokensPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

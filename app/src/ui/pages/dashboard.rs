@@ -35,7 +35,9 @@ fn filter_from_query(
                 .and_then(|v| v.parse().ok())
                 .map(crate::domain::ids::UserId)
         },
-        department: get("department").and_then(|v| v.parse().ok()).map(crate::domain::ids::DepartmentId),
+        department: get("department")
+            .and_then(|v| v.parse().ok())
+            .map(crate::domain::ids::DepartmentId),
         network: get("network").and_then(|v| Network::from_name(&v)),
         urgent: flag("urgent").filter(|u| *u),
         overdue: flag("overdue").filter(|u| *u),
@@ -291,7 +293,9 @@ fn Pager(has_next: bool) -> impl IntoView {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

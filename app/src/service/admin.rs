@@ -1,0 +1,780 @@
+//! Administration (SPEC "Roles": `admin`): users and departments, corrections of the
+//! production calendar, settings groups read from forms, API tokens. Each write is one
+//! transaction (or one statement) and records who made it where the table has a column
+//! for it (`settings.updated_by`, `calendar_overrides.updated_by`).
+
+use crate::api::admin::{
+    AdminUser, CalendarCell, CalendarYear, Correction, DayHoursForm, DeadlinesForm, DepartmentRow,
+    LimitForm, NewUserForm, ScheduleForm, SettingsPage, TemplateForm, TokenRow, UploadsMb,
+    UsersPage,
+};
+use crate::domain::calendar::WorkingDuration;
+use crate::domain::calendar::{
+    weekday_ru, DayMark, Schedule, TimeRange, WeekHours, FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR,
+};
+use crate::domain::countdown::format_datetime;
+use crate::domain::deadline::DeadlineSettings;
+use crate::domain::ids::{DepartmentId, UserId};
+use crate::domain::network::{
+    AnswerTemplate, AnswerTemplates, Network, NetworkLimit, NetworkLimits,
+};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::service::attachments::{upload_limits, UploadLimits};
+use crate::service::messages::begin_write;
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
+use serde::Serialize;
+use sqlx::SqlitePool;
+use std::collections::BTreeMap;
+
+/// A row of `calendar_overrides` with its author's name: date, mark, note, when, who.
+type CorrectionRow = (
+    NaiveDate,
+    Option<String>,
+    String,
+    DateTime<Utc>,
+    Option<String>,
+);
+
+/// A row of `api_tokens` without the hash: id, name, role, issued, revoked.
+type TokenDbRow = (i64, String, Role, DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// The shortest password an admin may set.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+const MIB: u64 = 1024 * 1024;
+
+/// The users page: every user (inactive too) and every department.
+pub async fn users_page(pool: &SqlitePool, me: UserId) -> Result<UsersPage, AppError> {
+    let users = sqlx::query_as::<_, AdminUser>(
+        "SELECT u.id, u.login, u.full_name, u.role, d.name AS department, u.active = 1 AS active \
+         FROM users u LEFT JOIN departments d ON d.id = u.department_id \
+         ORDER BY u.active DESC, u.full_name, u.login",
+    )
+    .fetch_all(pool)
+    .await?;
+    let departments = sqlx::query_as::<_, DepartmentRow>(
+        "SELECT d.id, d.name, \
+                (SELECT COUNT(*) FROM users u WHERE u.department_id = d.id AND u.active = 1) AS users \
+         FROM departments d ORDER BY d.name",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(UsersPage {
+        me,
+        users,
+        departments,
+    })
+}
+
+/// A role by its name, or a validation error on `field`.
+fn role_named(field: &str, name: &str) -> Result<Role, AppError> {
+    Role::from_name(name.trim()).ok_or_else(|| AppError::validation(field, "Выберите роль"))
+}
+
+/// A role for an API token.
+pub fn parse_role(name: &str) -> Result<Role, AppError> {
+    role_named("role", name)
+}
+
+/// The id of department `name` inside `tx`, created if missing.
+async fn ensure_department(
+    tx: &mut sqlx::SqliteConnection,
+    name: &str,
+) -> Result<DepartmentId, AppError> {
+    sqlx::query("INSERT INTO departments (name) VALUES (?) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM departments WHERE name = ?")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await?,
+    )
+}
+
+/// Checks a department name.
+fn department_name(name: &str) -> Result<&str, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::validation(
+            "department",
+            "Название отдела: от 1 до 200 символов",
+        ));
+    }
+    Ok(name)
+}
+
+/// Creates a user and, if named, their department, in one transaction. A taken login
+/// (letter case ignored) is a conflict.
+pub async fn create_user(
+    pool: &SqlitePool,
+    form: &NewUserForm,
+    now: DateTime<Utc>,
+) -> Result<UserId, AppError> {
+    let login = form.login.trim();
+    crate::service::users::validate_login(login)?;
+    let full_name = form.full_name.trim();
+    if full_name.is_empty() || full_name.chars().count() > 200 {
+        return Err(AppError::validation(
+            "full_name",
+            "ФИО: укажите фамилию, имя и отчество (до 200 символов)",
+        ));
+    }
+    let role = role_named("role", &form.role)?;
+    let department = match form.department.trim() {
+        "" => None,
+        d => Some(department_name(d)?),
+    };
+    if form.password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::validation(
+            "password",
+            format!("Пароль: не меньше {MIN_PASSWORD_CHARS} символов"),
+        ));
+    }
+    if form.password.chars().count() > 200 {
+        return Err(AppError::validation(
+            "password",
+            "Пароль: не больше 200 символов",
+        ));
+    }
+    let taken = || AppError::Conflict(format!("Логин «{login}» уже занят. Выберите другой логин"));
+    // Hash before taking the write lock: argon2 is deliberately slow.
+    let hash = crate::service::auth::hash_password(form.password.clone()).await?;
+    let mut tx = begin_write(pool).await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = ?")
+        .bind(login)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_some() {
+        return Err(taken());
+    }
+    let department_id = match department {
+        Some(d) => Some(ensure_department(&mut tx, d).await?),
+        None => None,
+    };
+    let res = sqlx::query(
+        "INSERT INTO users (login, full_name, role, department_id, password_hash, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(login)
+    .bind(full_name)
+    .bind(role)
+    .bind(department_id)
+    .bind(hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    let id = match res {
+        Ok(done) => UserId(done.last_insert_rowid()),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(taken()),
+        Err(e) => return Err(e.into()),
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Deactivates or reactivates a user; an admin cannot deactivate themselves (so there is
+/// always an active admin).
+pub async fn set_user_active(
+    pool: &SqlitePool,
+    me: UserId,
+    id: UserId,
+    active: bool,
+) -> Result<(), AppError> {
+    if id == me && !active {
+        return Err(AppError::Forbidden(
+            "Нельзя отключить собственную учётную запись".to_owned(),
+        ));
+    }
+    let done = sqlx::query("UPDATE users SET active = ? WHERE id = ?")
+        .bind(active)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound("Пользователь не найден".to_owned()));
+    }
+    Ok(())
+}
+
+/// Creates a department; an existing name is a conflict.
+pub async fn create_department(pool: &SqlitePool, name: &str) -> Result<DepartmentId, AppError> {
+    let name = department_name(name)?;
+    let res = sqlx::query("INSERT INTO departments (name) VALUES (?)")
+        .bind(name)
+        .execute(pool)
+        .await;
+    match res {
+        Ok(done) => Ok(DepartmentId(done.last_insert_rowid())),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(AppError::Conflict(format!("Отдел «{name}» уже есть")))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The calendar page of `year` (default: the current local year).
+pub async fn calendar_year(
+    pool: &SqlitePool,
+    year: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<CalendarYear, AppError> {
+    let cal = crate::service::calendar::load(pool).await?;
+    let tz = cal.tz();
+    let year = year.unwrap_or_else(|| now.with_timezone(&tz).year());
+    if !(FIRST_SUPPORTED_YEAR..=LAST_SUPPORTED_YEAR).contains(&year) {
+        return Err(AppError::validation(
+            "year",
+            format!("Год: от {FIRST_SUPPORTED_YEAR} до {LAST_SUPPORTED_YEAR}"),
+        ));
+    }
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Err(AppError::validation("year", "Неверный год"));
+    };
+    let rows: Vec<CorrectionRow> = sqlx::query_as(
+        "SELECT o.date, o.mark, o.note, o.updated_at, u.full_name \
+             FROM calendar_overrides o LEFT JOIN users u ON u.id = o.updated_by \
+             WHERE o.date BETWEEN ? AND ? ORDER BY o.date",
+    )
+    .bind(first)
+    .bind(last)
+    .fetch_all(pool)
+    .await?;
+    let corrections: Vec<Correction> = rows
+        .into_iter()
+        .map(|(date, mark, note, at, by)| Correction {
+            date,
+            mark: mark.as_deref().and_then(mark_named),
+            note,
+            updated: format_datetime(at, tz),
+            updated_by: by,
+        })
+        .collect();
+    let schedule = cal.schedule();
+    let days = cal
+        .days(first, last)
+        .map(|(date, info)| CalendarCell {
+            date,
+            kind: info.kind,
+            weekend: schedule.hours(date.weekday()).is_empty(),
+            corrected: corrections.iter().any(|c| c.date == date),
+        })
+        .collect();
+    Ok(CalendarYear {
+        year,
+        first_year: FIRST_SUPPORTED_YEAR,
+        last_year: LAST_SUPPORTED_YEAR,
+        summary: cal.year_summary(year),
+        days,
+        corrections,
+    })
+}
+
+fn mark_named(s: &str) -> Option<DayMark> {
+    match s {
+        "non_working" => Some(DayMark::NonWorking),
+        "working" => Some(DayMark::Working),
+        "shortened" => Some(DayMark::Shortened),
+        _ => None,
+    }
+}
+
+/// Corrects `date`: upserts the mark with a note, who and when; `usual` deletes the
+/// correction so the shipped production calendar applies again.
+pub async fn set_day(
+    pool: &SqlitePool,
+    by: UserId,
+    date: &str,
+    mark: &str,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::validation("date", "Дата: выберите день (ГГГГ-ММ-ДД)"))?;
+    if !(FIRST_SUPPORTED_YEAR..=LAST_SUPPORTED_YEAR).contains(&date.year()) {
+        return Err(AppError::validation(
+            "date",
+            format!("Дата: год от {FIRST_SUPPORTED_YEAR} до {LAST_SUPPORTED_YEAR}"),
+        ));
+    }
+    let note = note.trim();
+    if note.chars().count() > 500 {
+        return Err(AppError::validation(
+            "note",
+            "Примечание: не больше 500 символов",
+        ));
+    }
+    let mark = mark.trim();
+    if mark == "usual" {
+        sqlx::query("DELETE FROM calendar_overrides WHERE date = ?")
+            .bind(date)
+            .execute(pool)
+            .await?;
+        return Ok(());
+    }
+    if mark_named(mark).is_none() {
+        return Err(AppError::validation("mark", "Выберите, каким будет день"));
+    }
+    sqlx::query(
+        "INSERT INTO calendar_overrides (date, mark, note, updated_at, updated_by) \
+         VALUES (?, ?, ?, ?, ?) \
+         ON CONFLICT (date) DO UPDATE SET mark = excluded.mark, note = excluded.note, \
+         updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+    )
+    .bind(date)
+    .bind(mark)
+    .bind(note)
+    .bind(now)
+    .bind(by)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Every settings group for the settings page.
+pub async fn settings_page(pool: &SqlitePool) -> Result<SettingsPage, AppError> {
+    let networks = crate::service::settings::network_limits(pool).await?;
+    let uploads = upload_limits(pool).await?;
+    Ok(SettingsPage {
+        schedule: crate::service::calendar::schedule(pool).await?,
+        deadlines: crate::service::calendar::deadline_settings(pool).await?,
+        networks: Network::ALL.map(|n| (n, networks.get(n))).to_vec(),
+        uploads: UploadsMb {
+            image_mb: mb(uploads.max_image_bytes),
+            video_mb: mb(uploads.max_video_bytes),
+        },
+        templates: crate::service::settings::templates(pool).await?.0,
+    })
+}
+
+/// Whole megabytes, rounded up.
+fn mb(bytes: u64) -> u32 {
+    u32::try_from(bytes.div_ceil(MIB)).unwrap_or(u32::MAX)
+}
+
+/// Stores settings group `key` as set by `by` (one statement: its own transaction).
+pub async fn save<T: Serialize>(
+    pool: &SqlitePool,
+    key: &str,
+    value: &T,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    crate::service::settings::put(pool, key, value, Some(by), now).await
+}
+
+/// A whole number in `range` from a form field, or a validation error naming it.
+fn number(field: &str, label: &str, value: &str, min: u32, max: u32) -> Result<u32, AppError> {
+    value
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| {
+            AppError::validation(field, format!("{label}: целое число от {min} до {max}"))
+        })
+}
+
+const WEEK: [(Weekday, &str); 7] = [
+    (Weekday::Mon, "mon"),
+    (Weekday::Tue, "tue"),
+    (Weekday::Wed, "wed"),
+    (Weekday::Thu, "thu"),
+    (Weekday::Fri, "fri"),
+    (Weekday::Sat, "sat"),
+    (Weekday::Sun, "sun"),
+];
+
+/// Capitalised Russian weekday, e.g. «Понедельник».
+fn weekday_title(day: Weekday) -> String {
+    let name = weekday_ru(&day);
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `HH:MM` (or `HH:MM:SS`) of a form field; `None` when empty.
+fn time(field: &str, label: &str, value: &str) -> Result<Option<NaiveTime>, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    NaiveTime::parse_from_str(value, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(value, "%H:%M:%S"))
+        .map(Some)
+        .map_err(|_| AppError::validation(field, format!("{label}: время в виде ЧЧ:ММ")))
+}
+
+/// One weekday's intervals from the form: the day, minus the lunch break inside it.
+fn day_intervals(day: Weekday, key: &str, form: &DayHoursForm) -> Result<Vec<TimeRange>, AppError> {
+    let title = weekday_title(day);
+    let f = |name: &str| format!("{key}.{name}");
+    let start = time(&f("start"), &format!("{title}, начало"), &form.start)?;
+    let end = time(&f("end"), &format!("{title}, конец"), &form.end)?;
+    let lunch_start = time(
+        &f("lunch_start"),
+        &format!("{title}, начало обеда"),
+        &form.lunch_start,
+    )?;
+    let lunch_end = time(
+        &f("lunch_end"),
+        &format!("{title}, конец обеда"),
+        &form.lunch_end,
+    )?;
+    let (start, end) = match (start, end) {
+        (None, None) if lunch_start.is_none() && lunch_end.is_none() => return Ok(Vec::new()),
+        (Some(s), Some(e)) => (s, e),
+        _ => {
+            return Err(AppError::validation(
+                &f("start"),
+                format!("{title}: укажите начало и конец рабочего дня или оставьте оба поля пустыми (выходной)"),
+            ))
+        }
+    };
+    if start >= end {
+        return Err(AppError::validation(
+            &f("end"),
+            format!("{title}: начало рабочего дня должно быть раньше конца"),
+        ));
+    }
+    match (lunch_start, lunch_end) {
+        (None, None) => Ok(vec![(start, end)]),
+        (Some(ls), Some(le)) if start < ls && ls < le && le < end => {
+            Ok(vec![(start, ls), (le, end)])
+        }
+        (Some(_), Some(_)) => Err(AppError::validation(
+            &f("lunch_start"),
+            format!(
+                "{title}: обед должен начинаться раньше, чем заканчивается, и быть внутри рабочего дня ({}–{})",
+                start.format("%H:%M"),
+                end.format("%H:%M")
+            ),
+        )),
+        _ => Err(AppError::validation(
+            &f("lunch_start"),
+            format!("{title}: укажите начало и конец обеда или оставьте оба поля пустыми"),
+        )),
+    }
+}
+
+/// The schedule of the form, checked by [`Schedule::validate`] too.
+pub fn parse_schedule(form: &ScheduleForm) -> Result<Schedule, AppError> {
+    let tz: Tz = form.tz.trim().parse().map_err(|_| {
+        AppError::validation(
+            "tz",
+            format!(
+                "Часовой пояс «{}» неизвестен: например, Europe/Moscow",
+                form.tz.trim()
+            ),
+        )
+    })?;
+    let working_weekend_as = WEEK
+        .iter()
+        .find(|(_, k)| *k == form.weekend_as.trim())
+        .map(|(d, _)| *d)
+        .ok_or_else(|| {
+            AppError::validation(
+                "weekend_as",
+                "Выберите, по часам какого дня работают в рабочие выходные",
+            )
+        })?;
+    let mut week = WeekHours::default();
+    for (day, key) in WEEK {
+        let input = match day {
+            Weekday::Mon => &form.mon,
+            Weekday::Tue => &form.tue,
+            Weekday::Wed => &form.wed,
+            Weekday::Thu => &form.thu,
+            Weekday::Fri => &form.fri,
+            Weekday::Sat => &form.sat,
+            Weekday::Sun => &form.sun,
+        };
+        *week.get_mut(day) = day_intervals(day, key, input)?;
+    }
+    let schedule = Schedule {
+        tz,
+        week,
+        working_weekend_as,
+    };
+    schedule
+        .validate()
+        .map_err(|e| AppError::validation("schedule", format!("Расписание: {e}")))?;
+    Ok(schedule)
+}
+
+/// The deadline lengths of the form (minutes; days for §10). An urgent answer may not
+/// take longer than an ordinary one.
+pub fn parse_deadlines(form: &DeadlinesForm) -> Result<DeadlineSettings, AppError> {
+    const MAX_MINUTES: u32 = 10_000;
+    let minutes = |field: &str, label: &str, value: &str| {
+        number(field, &format!("{label}, минут"), value, 1, MAX_MINUTES)
+            .map(WorkingDuration::from_minutes)
+    };
+    let settings = DeadlineSettings {
+        return_by: minutes("return_by", "Возврат в ОИВ (§5)", &form.return_by)?,
+        draft_by: minutes("draft_by", "Проект ответа (§7)", &form.draft_by)?,
+        answer_by: minutes("answer_by", "Ответ (§6)", &form.answer_by)?,
+        answer_by_urgent: minutes("answer_by_urgent", "Срочный ответ", &form.answer_by_urgent)?,
+        revision_by: minutes("revision_by", "Доработка (§8)", &form.revision_by)?,
+        publish_by: minutes("publish_by", "Размещение (§9)", &form.publish_by)?,
+        final_draft_working_days: number(
+            "final_draft_days",
+            "Окончательный проект (§10), рабочих дней",
+            &form.final_draft_days,
+            1,
+            60,
+        )?,
+    };
+    if settings.answer_by_urgent > settings.answer_by {
+        return Err(AppError::validation(
+            "answer_by_urgent",
+            "Срочный ответ, минут: не больше срока обычного ответа",
+        ));
+    }
+    Ok(settings)
+}
+
+/// `current` with the networks of the form replaced (`limits[<network>][max_chars]`).
+pub fn parse_networks(
+    current: NetworkLimits,
+    form: &BTreeMap<String, LimitForm>,
+) -> Result<NetworkLimits, AppError> {
+    let mut limits: BTreeMap<Network, NetworkLimit> = Network::ALL
+        .into_iter()
+        .map(|n| (n, current.get(n)))
+        .collect();
+    for (name, input) in form {
+        let network = Network::from_name(name.trim())
+            .ok_or_else(|| AppError::validation("limits", format!("Неизвестная сеть «{name}»")))?;
+        let label = network.label();
+        let limit = NetworkLimit {
+            max_chars: number(
+                &format!("{name}.max_chars"),
+                &format!("{label}: длина ответа, символов"),
+                &input.max_chars,
+                1,
+                100_000,
+            )?,
+            max_media: number(
+                &format!("{name}.max_media"),
+                &format!("{label}: фото и видео в ответе"),
+                &input.max_media,
+                0,
+                50,
+            )?,
+        };
+        limits.insert(network, limit);
+    }
+    Ok(NetworkLimits(limits))
+}
+
+/// Upload limits from megabyte fields.
+pub fn parse_uploads(
+    image_mb: &str,
+    video_mb: &str,
+) -> Result<(UploadLimits, UploadsMb), AppError> {
+    let mb = UploadsMb {
+        image_mb: number("image_mb", "Наибольшее фото, МБ", image_mb, 1, 100)?,
+        video_mb: number("video_mb", "Наибольшее видео, МБ", video_mb, 1, 1000)?,
+    };
+    let limits = UploadLimits {
+        max_image_bytes: u64::from(mb.image_mb) * MIB,
+        max_video_bytes: u64::from(mb.video_mb) * MIB,
+    };
+    Ok((limits, mb))
+}
+
+/// The templates of the form: rows marked for removal and blank rows are dropped.
+pub fn parse_templates(rows: &[TemplateForm]) -> Result<AnswerTemplates, AppError> {
+    let mut out = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let (name, text) = (row.name.trim(), row.text.trim());
+        let removed = row
+            .remove
+            .as_deref()
+            .is_some_and(|v| !v.is_empty() && v != "false");
+        if removed || (name.is_empty() && text.is_empty()) {
+            continue;
+        }
+        let n = i + 1;
+        if name.is_empty() || name.chars().count() > 60 {
+            return Err(AppError::validation(
+                &format!("templates.{i}.name"),
+                format!("Шаблон {n}: название от 1 до 60 символов"),
+            ));
+        }
+        if text.is_empty() || text.chars().count() > 4000 {
+            return Err(AppError::validation(
+                &format!("templates.{i}.text"),
+                format!("Шаблон {n} «{name}»: текст от 1 до 4000 символов"),
+            ));
+        }
+        out.push(AnswerTemplate {
+            name: name.to_owned(),
+            text: text.to_owned(),
+        });
+    }
+    if out.len() > 50 {
+        return Err(AppError::validation("templates", "Не больше 50 шаблонов"));
+    }
+    Ok(AnswerTemplates(out))
+}
+
+/// Every API token, active first, the newest first.
+pub async fn tokens(pool: &SqlitePool) -> Result<Vec<TokenRow>, AppError> {
+    let tz = crate::service::calendar::schedule(pool).await?.tz;
+    let rows: Vec<TokenDbRow> = sqlx::query_as(
+        "SELECT id, name, role, created_at, revoked_at FROM api_tokens \
+         ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, role, created, revoked)| TokenRow {
+            id,
+            name,
+            role,
+            created: format_datetime(created, tz),
+            revoked: revoked.map(|t| format_datetime(t, tz)),
+        })
+        .collect())
+}
+
+/// Revokes token `id` (its requests get 401 from then on).
+pub async fn revoke_token(pool: &SqlitePool, id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    let done =
+        sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(pool)
+            .await?;
+    if done.rows_affected() == 1 {
+        return Ok(());
+    }
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    match exists {
+        Some(_) => Err(AppError::Conflict("Токен уже отозван".to_owned())),
+        None => Err(AppError::NotFound("Токен не найден".to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(start: &str, end: &str, ls: &str, le: &str) -> DayHoursForm {
+        DayHoursForm {
+            start: start.into(),
+            end: end.into(),
+            lunch_start: ls.into(),
+            lunch_end: le.into(),
+        }
+    }
+
+    fn form_of(schedule: &Schedule) -> ScheduleForm {
+        let f = |d| DayHoursForm::from_intervals(schedule.hours(d));
+        ScheduleForm {
+            tz: schedule.tz.name().to_owned(),
+            weekend_as: "mon".into(),
+            mon: f(Weekday::Mon),
+            tue: f(Weekday::Tue),
+            wed: f(Weekday::Wed),
+            thu: f(Weekday::Thu),
+            fri: f(Weekday::Fri),
+            sat: f(Weekday::Sat),
+            sun: f(Weekday::Sun),
+        }
+    }
+
+    #[test]
+    fn the_default_schedule_round_trips_through_the_form() {
+        let schedule = Schedule::default();
+        assert_eq!(parse_schedule(&form_of(&schedule)).unwrap(), schedule);
+    }
+
+    #[test]
+    fn schedule_errors_name_the_day_and_field() {
+        let mut form = form_of(&Schedule::default());
+        form.tue = day("18:00", "09:00", "", "");
+        let err = parse_schedule(&form).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Вторник: начало рабочего дня должно быть раньше конца"
+        );
+        form.tue = day("09:00", "18:00", "12:00", "19:00");
+        assert!(
+            matches!(parse_schedule(&form), Err(AppError::Validation { field, .. }) if field == "tue.lunch_start")
+        );
+        form.tue = day("09:00", "", "", "");
+        assert!(parse_schedule(&form).is_err());
+        form.tue = day("9:00", "18:00", "", "");
+        assert!(parse_schedule(&form).is_ok());
+        form.tz = "Mars/Olympus".into();
+        assert!(
+            matches!(parse_schedule(&form), Err(AppError::Validation { field, .. }) if field == "tz")
+        );
+    }
+
+    #[test]
+    fn deadlines_in_minutes_and_days() {
+        let form = DeadlinesForm {
+            return_by: "30".into(),
+            draft_by: "300".into(),
+            answer_by: "540".into(),
+            answer_by_urgent: "240".into(),
+            revision_by: "60".into(),
+            publish_by: "30".into(),
+            final_draft_days: "7".into(),
+        };
+        assert_eq!(parse_deadlines(&form).unwrap(), DeadlineSettings::default());
+        let bad = DeadlinesForm {
+            draft_by: "0".into(),
+            ..form.clone()
+        };
+        assert_eq!(
+            parse_deadlines(&bad).unwrap_err().to_string(),
+            "Проект ответа (§7), минут: целое число от 1 до 10000"
+        );
+        let slow_urgent = DeadlinesForm {
+            answer_by_urgent: "600".into(),
+            ..form
+        };
+        assert!(parse_deadlines(&slow_urgent).is_err());
+    }
+
+    #[test]
+    fn templates_drop_removed_and_blank_rows() {
+        let rows = vec![
+            TemplateForm {
+                name: "А".into(),
+                text: "{автор}, здравствуйте!".into(),
+                remove: None,
+            },
+            TemplateForm {
+                name: "Б".into(),
+                text: "Удалить".into(),
+                remove: Some("on".into()),
+            },
+            TemplateForm::default(),
+        ];
+        assert_eq!(parse_templates(&rows).unwrap().0.len(), 1);
+        let half = vec![TemplateForm {
+            name: String::new(),
+            text: "Текст".into(),
+            remove: None,
+        }];
+        assert!(parse_templates(&half).is_err());
+    }
+}
