@@ -53,18 +53,19 @@ pub async fn act_on_message(
     #[server(default)] input: ActionInput,
 ) -> Result<MessageDto, AppError> {
     use crate::api::ssr::{caller, finish, state};
-    use crate::service::messages::{query, transition};
     finish(
         async {
             let state = state()?;
             let caller = caller(&state).await?;
-            let cal = crate::service::calendar::load(&state.pool).await?;
-            let settings = crate::service::calendar::deadline_settings(&state.pool).await?;
-            let now = state.clock.now();
-            let version = input.version;
-            let cmd = input.into_command(action, cal.tz(), now)?;
-            transition::act(&state.pool, &cal, &settings, id, version, cmd, &caller, now).await?;
-            query::message(&state.pool, cal.tz(), &caller, id).await
+            crate::service::messages::transition::act_on(
+                &state.pool,
+                id,
+                action,
+                input,
+                &caller,
+                state.clock.now(),
+            )
+            .await
         }
         .await,
     )

@@ -126,14 +126,8 @@ pub async fn act(
     } else {
         parse_json(&body)?
     };
-    let cal = app::service::calendar::load(&state.pool).await?;
-    let settings = app::service::calendar::deadline_settings(&state.pool).await?;
     let now = state.clock.now();
-    let version = input.version;
-    let cmd = input.into_command(action, cal.tz(), now)?;
-    let id = MessageId(id);
-    transition::act(&state.pool, &cal, &settings, id, version, cmd, &caller, now).await?;
     Ok(Json(
-        query::message(&state.pool, cal.tz(), &caller, id).await?,
+        transition::act_on(&state.pool, MessageId(id), action, input, &caller, now).await?,
     ))
 }

@@ -404,3 +404,22 @@ async fn reschedule(
     }
     Ok(())
 }
+
+/// One door's request: turns the action's fields into a command with the deployment's
+/// calendar and deadline settings, takes it, and returns the message after it as the caller
+/// sees it. The REST route and the pages' server function both call this.
+pub async fn act_on(
+    pool: &SqlitePool,
+    id: MessageId,
+    action: ActionKind,
+    input: crate::dto::action::ActionInput,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<crate::dto::message::MessageDto, AppError> {
+    let cal = crate::service::calendar::load(pool).await?;
+    let settings = crate::service::calendar::deadline_settings(pool).await?;
+    let version = input.version;
+    let cmd = input.into_command(action, cal.tz(), now)?;
+    act(pool, &cal, &settings, id, version, cmd, caller, now).await?;
+    super::query::message(pool, cal.tz(), caller, id).await
+}
