@@ -46,4 +46,11 @@ if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.b
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 
+# 6. The local SMTP sink of the e-mail alert tests (Python aiosmtpd from PyPI, pinned).
+AIOSMTPD_VERSION=1.4.6
+if [ "$(python3 -c 'import aiosmtpd; print(aiosmtpd.__version__)' 2>/dev/null)" != "$AIOSMTPD_VERSION" ]; then
+  log "installing aiosmtpd $AIOSMTPD_VERSION"
+  python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+fi
+
 log "ready"

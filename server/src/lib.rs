@@ -29,6 +29,9 @@ pub enum StartError {
     /// The session table could not be created.
     #[error("session store: {0}")]
     Sessions(#[from] sqlx::Error),
+    /// The event hub could not read the journal.
+    #[error("event hub: {0}")]
+    Events(#[from] app::error::AppError),
 }
 
 /// Opens the database in `data_dir` (migrating it) and builds the state.
@@ -39,11 +42,13 @@ pub async fn open_state(
 ) -> Result<AppState, StartError> {
     let pool = app::service::db::open(data_dir).await?;
     SqliteStore::new(pool.clone()).migrate().await?;
+    let events = app::service::events::EventHub::start(pool.clone()).await?;
     Ok(AppState {
         leptos_options,
         pool,
         clock,
         data_dir: data_dir.to_path_buf(),
+        events,
     })
 }
 

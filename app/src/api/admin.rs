@@ -591,3 +591,126 @@ pub async fn admin_revoke_token(id: i64) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// The «Почта и уведомления» page: SMTP (password blanked), the due-soon threshold and
+/// the newest e-mails of the outbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailPage {
+    /// SMTP settings (`password` empty, `password_set` tells whether one is stored).
+    pub smtp: crate::dto::mail::SmtpSettings,
+    /// A deadline is due soon in the last this many percent of its budget.
+    pub due_soon_percent: u8,
+    /// The newest 50 e-mails.
+    pub outbox: Vec<crate::dto::mail::OutboxEntry>,
+}
+
+/// The SMTP form as the page sends it (text fields, checkboxes present when on).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmtpForm {
+    /// Checkbox: e-mail alerts on.
+    #[serde(default)]
+    pub enabled: Option<String>,
+    /// Host.
+    #[serde(default)]
+    pub host: String,
+    /// Port as typed.
+    #[serde(default)]
+    pub port: String,
+    /// Checkbox: STARTTLS.
+    #[serde(default)]
+    pub starttls: Option<String>,
+    /// User name.
+    #[serde(default)]
+    pub username: String,
+    /// Password (empty: keep the stored one).
+    #[serde(default)]
+    pub password: String,
+    /// Sender address.
+    #[serde(default)]
+    pub from: String,
+    /// Otklik's address for links.
+    #[serde(default)]
+    pub base_url: String,
+}
+
+/// Reads the mail page.
+#[server(prefix = "/serverfn", endpoint = "admin/mail")]
+pub async fn admin_mail() -> Result<MailPage, AppError> {
+    use crate::api::ssr::{finish, state};
+    finish(
+        async {
+            let state = state()?;
+            ssr::admin(&state).await?;
+            let alerts: crate::service::alerts::AlertSettings =
+                crate::service::settings::get(&state.pool, crate::service::alerts::ALERTS_KEY)
+                    .await?;
+            Ok(MailPage {
+                smtp: crate::service::mail::settings_for_page(&state.pool).await?,
+                due_soon_percent: alerts.due_soon_percent,
+                outbox: crate::service::mail::outbox(&state.pool, 50).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// Stores the SMTP settings.
+#[server(prefix = "/serverfn", endpoint = "admin/save_smtp")]
+pub async fn admin_save_smtp(input: SmtpForm) -> Result<(), AppError> {
+    use crate::api::ssr::{finish, state};
+    finish(
+        async {
+            let state = state()?;
+            let me = ssr::admin(&state).await?;
+            let on = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "on" || v == "true");
+            let port = input.port.trim().parse::<u16>().map_err(|_| {
+                AppError::validation("port", "Порт — число от 1 до 65535")
+            })?;
+            let smtp = crate::dto::mail::SmtpSettings {
+                enabled: on(&input.enabled),
+                host: input.host,
+                port,
+                starttls: on(&input.starttls),
+                username: input.username,
+                password: input.password,
+                password_set: false,
+                from: input.from,
+                base_url: input.base_url,
+            };
+            crate::service::mail::save_settings(&state.pool, smtp, Some(me), state.clock.now())
+                .await
+        }
+        .await,
+    )
+}
+
+/// Stores the due-soon threshold of alerts (percent of a deadline's budget).
+#[server(prefix = "/serverfn", endpoint = "admin/save_alerts")]
+pub async fn admin_save_alerts(due_soon_percent: String) -> Result<(), AppError> {
+    use crate::api::ssr::{finish, state};
+    finish(
+        async {
+            let state = state()?;
+            let me = ssr::admin(&state).await?;
+            let percent = due_soon_percent
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| (1..=90).contains(p))
+                .ok_or_else(|| {
+                    AppError::validation("due_soon_percent", "Порог — целое число от 1 до 90 (%)")
+                })?;
+            crate::service::settings::put(
+                &state.pool,
+                crate::service::alerts::ALERTS_KEY,
+                &crate::service::alerts::AlertSettings {
+                    due_soon_percent: percent,
+                },
+                Some(me),
+                state.clock.now(),
+            )
+            .await
+        }
+        .await,
+    )
+}

@@ -18,6 +18,7 @@ pub async fn load_live_setup() -> Result<LiveSetup, AppError> {
                 overrides: crate::service::calendar::overrides(&state.pool).await?,
                 limits: crate::service::settings::network_limits(&state.pool).await?,
                 templates: crate::service::settings::templates(&state.pool).await?,
+                last_event_id: crate::service::events::last_journal_id(&state.pool).await?,
             })
         }
         .await,

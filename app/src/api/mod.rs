@@ -3,6 +3,8 @@
 
 /// Administration: users, calendar, settings, tokens.
 pub mod admin;
+/// The user's deadline alerts.
+pub mod alerts;
 /// Sign-in, sign-out, the current user.
 pub mod auth;
 /// The countdowns' setup (time, calendar, limits).

@@ -58,6 +58,9 @@ pub struct LiveSetup {
     pub limits: crate::domain::network::NetworkLimits,
     /// Answer templates for the draft editor.
     pub templates: crate::domain::network::AnswerTemplates,
+    /// The newest journal event when the page was rendered: the event stream resumes
+    /// after it, so nothing between the render and the connection is missed.
+    pub last_event_id: i64,
 }
 
 impl LiveSetup {

@@ -219,6 +219,9 @@ pub struct MessageFilter {
     pub overdue: Option<bool>,
     /// Only messages with a §12 flag.
     pub flagged: Option<bool>,
+    /// Only messages with a running deadline overdue or in the last share (25 %) of its
+    /// working-time budget (the coordinator's escalation view).
+    pub pressing: Option<bool>,
     /// Text search in the author, text, topic and external id (case-insensitive).
     pub q: Option<String>,
     /// At most this many (default and maximum 5,000).

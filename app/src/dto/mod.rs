@@ -7,6 +7,10 @@ pub mod action;
 pub mod calendar;
 /// The CSV import report.
 pub mod import;
+/// What the live event stream carries, and alerts.
+pub mod live;
+/// SMTP settings and the outbox.
+pub mod mail;
 /// Messages as the API and the pages show them.
 pub mod message;
 

@@ -1,6 +1,8 @@
 //! The server-side service layer (`ssr` only): the one place where actions touch the
 //! database. Server functions and REST handlers are thin doors into it.
 
+/// Deadline alerts: the scan, the bell, the e-mail choice.
+pub mod alerts;
 /// Administration: users, departments, calendar corrections, settings forms, API tokens.
 pub mod admin;
 /// Uploaded files (photo/video evidence, images of posts), checked by content.
@@ -15,8 +17,12 @@ pub mod clock;
 pub mod db;
 /// Demo data for `otklik serve --demo`.
 pub mod demo;
+/// Live events: the pump and the per-connection subscriptions.
+pub mod events;
 /// CSV import of messages with a per-row report.
 pub mod import;
+/// E-mail: SMTP settings, the outbox and its sender.
+pub mod mail;
 /// Messages: intake and workflow actions.
 pub mod messages;
 /// Deployment settings stored as JSON (limits, schedule, deadline lengths).

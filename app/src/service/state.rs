@@ -17,4 +17,6 @@ pub struct AppState {
     pub clock: Clock,
     /// The data directory (database, uploaded files).
     pub data_dir: PathBuf,
+    /// Live events to the connected browsers.
+    pub events: super::events::EventHub,
 }

@@ -7,6 +7,8 @@ pub mod attachments;
 pub mod calendar;
 /// Bearer token or session → `Caller`.
 pub mod caller;
+/// `GET /events`: the live event stream.
+pub mod events;
 /// The JSON error body and request-shape errors.
 pub mod error;
 /// `POST /import` (CSV).
@@ -43,6 +45,7 @@ pub fn router() -> Router<AppState> {
             post(import::csv).layer(DefaultBodyLimit::max(import::MAX_CSV_BYTES)),
         )
         .route("/users", get(users::list))
+        .route("/events", get(events::stream))
         .route("/openapi.json", get(openapi::document))
         .fallback(error::no_route)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))

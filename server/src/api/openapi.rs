@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document of `/api/v1`, generated from the handlers' annotations so that it
 //! cannot drift from the routes (a test compares both).
 
-use super::{attachments, calendar, import, messages, users};
+use super::{attachments, calendar, events, import, messages, users};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -26,6 +26,7 @@ errors are `{\"error\": {\"code\", \"message\"}}`."
         calendar::days,
         import::csv,
         users::list,
+        events::stream,
         document,
     ),
     modifiers(&BearerAuth)

@@ -55,11 +55,26 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
         ),
     );
 
+    // Deadline alerts and their e-mails in the background.
+    tokio::spawn(app::service::alerts::run(
+        state.clone(),
+        std::time::Duration::from_secs(20),
+    ));
+    tokio::spawn(app::service::mail::run(
+        state.clone(),
+        std::time::Duration::from_secs(10),
+    ));
+
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     tracing::info!("listening on http://{}", args.addr);
     println!("Otklik is listening on http://{}", args.addr);
+    let events = state.events.clone();
     axum::serve(listener, crate::router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Open event streams would hold the graceful shutdown forever.
+            events.close();
+        })
         .await?;
     Ok(())
 }

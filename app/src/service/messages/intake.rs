@@ -231,5 +231,6 @@ pub async fn intake(
     )
     .await?;
     tx.commit().await?;
+    crate::service::events::committed();
     Ok(Intake::Created(MessageId(id)))
 }

@@ -432,6 +432,17 @@ pub async fn list(
     let mut deadlines = deadlines_of(pool, &ids).await?;
     let overdue_only = filter.overdue.unwrap_or(false);
     let flagged_only = filter.flagged.unwrap_or(false);
+    let pressing_percent = match filter.pressing {
+        Some(true) => Some(
+            crate::service::settings::get::<crate::service::alerts::AlertSettings>(
+                pool,
+                crate::service::alerts::ALERTS_KEY,
+            )
+            .await?
+            .due_soon_percent,
+        ),
+        _ => None,
+    };
     let mut out: Vec<(Option<DateTime<Utc>>, MessageDto)> = rows
         .into_iter()
         .filter_map(|r| {
@@ -439,6 +450,16 @@ pub async fn list(
             let due = next_due(&ds);
             if overdue_only && !due.is_some_and(|d| d < now) {
                 return None;
+            }
+            if let Some(percent) = pressing_percent {
+                let pressing = ds.iter().filter(|d| d.done_at.is_none()).any(|d| {
+                    let remaining = cal.between(now, d.due_at);
+                    let budget = cal.between(d.started_at, d.due_at);
+                    crate::service::alerts::threshold(remaining, budget, percent).is_some()
+                });
+                if !pressing {
+                    return None;
+                }
             }
             let dto = r.dto(&ds, tz);
             if flagged_only && !dto.flags.is_flagged() {

@@ -179,6 +179,7 @@ pub async fn act(
     )
     .await?;
     tx.commit().await?;
+    crate::service::events::committed();
     Ok(row.version + 1)
 }
 

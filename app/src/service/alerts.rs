@@ -1,0 +1,339 @@
+//! Deadline alerts: a background scan raises an alert once per deadline per threshold when
+//! a running deadline enters the last share of its working-time budget (due soon) and
+//! when it is breached, only in working time. The assignee gets it (nobody assigned: the
+//! coordinators); a breach also goes to every coordinator. Alerts are stored (the bell),
+//! published live by the event pump, and e-mailed to users who asked for it.
+
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::countdown::format_datetime;
+use crate::domain::deadline::DeadlineRule;
+use crate::domain::ids::{MessageId, UserId};
+use crate::domain::role::Role;
+use crate::domain::workflow::MessageState;
+use crate::dto::live::{AlertDto, AlertKind, AlertsDto};
+use crate::error::AppError;
+use crate::service::events::{self, AlertRow, ALERT_COLUMNS};
+use crate::service::mail;
+use crate::service::messages::begin_write;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+use std::str::FromStr;
+
+/// Settings key of [`AlertSettings`].
+pub const ALERTS_KEY: &str = "alerts";
+
+/// When a deadline counts as due soon.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AlertSettings {
+    /// A running deadline is due soon in the last this many percent of its budget.
+    pub due_soon_percent: u8,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        Self {
+            due_soon_percent: 25,
+        }
+    }
+}
+
+/// The threshold a running deadline has reached at `now`, if any: `remaining` and
+/// `budget` are working seconds.
+pub fn threshold(remaining: i64, budget: i64, due_soon_percent: u8) -> Option<AlertKind> {
+    if remaining < 0 {
+        Some(AlertKind::Breached)
+    } else if remaining * 100 <= budget * i64::from(due_soon_percent) {
+        Some(AlertKind::DueSoon)
+    } else {
+        None
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OpenDeadline {
+    id: i64,
+    message_id: MessageId,
+    rule: String,
+    started_at: DateTime<Utc>,
+    due_at: DateTime<Utc>,
+    assignee_id: Option<UserId>,
+    breached_raised: bool,
+    due_soon_raised: bool,
+}
+
+/// What one scan did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScanReport {
+    /// Deadline thresholds raised.
+    pub raised: usize,
+    /// Alerts delivered to users.
+    pub delivered: usize,
+}
+
+/// Raises the alerts due at `now`. Outside working time nothing is raised (a deadline
+/// due Monday 09:10 wakes nobody on Sunday night; it is alerted at 09:00).
+pub async fn scan(
+    pool: &SqlitePool,
+    cal: &WorkingCalendar,
+    now: DateTime<Utc>,
+) -> Result<ScanReport, AppError> {
+    let mut report = ScanReport::default();
+    if !cal.is_working(now) {
+        return Ok(report);
+    }
+    let settings: AlertSettings = crate::service::settings::get(pool, ALERTS_KEY).await?;
+    let active = serde_json::to_string(
+        &MessageState::ALL
+            .into_iter()
+            .filter(|s| s.is_active())
+            .collect::<Vec<_>>(),
+    )
+    .map_err(|_| AppError::Internal)?;
+    let open: Vec<OpenDeadline> = sqlx::query_as(
+        "SELECT d.id, d.message_id, d.rule, d.started_at, d.due_at, m.assignee_id, \
+                EXISTS (SELECT 1 FROM deadline_alerts x WHERE x.deadline_id = d.id AND x.kind = 'breached') AS breached_raised, \
+                EXISTS (SELECT 1 FROM deadline_alerts x WHERE x.deadline_id = d.id AND x.kind = 'due_soon') AS due_soon_raised \
+         FROM deadlines d JOIN messages m ON m.id = d.message_id \
+         WHERE d.done_at IS NULL AND m.state IN (SELECT value FROM json_each(?)) \
+         ORDER BY d.due_at",
+    )
+    .bind(active)
+    .fetch_all(pool)
+    .await?;
+    for d in open.into_iter().filter(|d| !d.breached_raised) {
+        let remaining = cal.between(now, d.due_at);
+        let budget = cal.between(d.started_at, d.due_at);
+        let Some(kind) = threshold(remaining, budget, settings.due_soon_percent) else {
+            continue;
+        };
+        if kind == AlertKind::DueSoon && d.due_soon_raised {
+            continue;
+        }
+        report.delivered += raise(pool, cal, &d, kind, now).await?;
+        report.raised += 1;
+    }
+    if report.raised > 0 {
+        events::committed();
+    }
+    Ok(report)
+}
+
+/// Raises `kind` for deadline `d` in one transaction: the once-only mark, the users'
+/// alerts and their e-mails. Returns how many users got it (0 if it was already raised).
+async fn raise(
+    pool: &SqlitePool,
+    cal: &WorkingCalendar,
+    d: &OpenDeadline,
+    kind: AlertKind,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let mut kinds = vec![kind];
+    if kind == AlertKind::Breached {
+        // A breach also closes the due-soon threshold (never raised after it).
+        kinds.push(AlertKind::DueSoon);
+    }
+    let mut fresh = false;
+    for k in kinds {
+        let done = sqlx::query(
+            "INSERT OR IGNORE INTO deadline_alerts (deadline_id, kind, raised_at) VALUES (?, ?, ?)",
+        )
+        .bind(d.id)
+        .bind(k)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        fresh |= k == kind && done.rows_affected() == 1;
+    }
+    if !fresh {
+        tx.rollback().await?;
+        return Ok(0);
+    }
+    let coordinators: Vec<UserId> =
+        sqlx::query_scalar("SELECT id FROM users WHERE role = ? AND active = 1 ORDER BY id")
+            .bind(Role::Coordinator)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut to: Vec<UserId> = d.assignee_id.into_iter().collect();
+    if kind == AlertKind::Breached || to.is_empty() {
+        to.extend(coordinators);
+    }
+    to.dedup();
+    let smtp = mail::settings(pool).await?;
+    let rule = DeadlineRule::from_str(&d.rule).map_err(|_| AppError::Internal)?;
+    for user in &to {
+        let alert_id: i64 = sqlx::query_scalar(
+            "INSERT INTO alerts (user_id, message_id, deadline_id, kind, created_at) \
+             VALUES (?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(user)
+        .bind(d.message_id)
+        .bind(d.id)
+        .bind(kind)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !smtp.enabled {
+            continue;
+        }
+        let email: Option<String> = sqlx::query_scalar(
+            "SELECT email FROM users WHERE id = ? AND email_alerts = 1 AND active = 1",
+        )
+        .bind(user)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten();
+        if let Some(email) = email.filter(|e| !e.trim().is_empty()) {
+            let dto = AlertDto {
+                id: alert_id,
+                message_id: d.message_id,
+                rule,
+                kind,
+                due_at: d.due_at,
+                created_at: now,
+                read: false,
+            };
+            let body = format!(
+                "{}\nСрок: {}\nОткрыть сообщение: {}\n\n— Отклик (письмо отправлено автоматически)\n",
+                dto.title(),
+                format_datetime(d.due_at, cal.tz()),
+                smtp.message_link(d.message_id),
+            );
+            let subject = format!("Отклик: {}", dto.title());
+            mail::enqueue(&mut tx, Some(alert_id), &email, &subject, &body, now).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(to.len())
+}
+
+/// The user's newest alerts, unread count and e-mail choice.
+pub async fn list(pool: &SqlitePool, user: UserId) -> Result<AlertsDto, AppError> {
+    let rows: Vec<AlertRow> = sqlx::query_as(&format!(
+        "{ALERT_COLUMNS} WHERE a.user_id = ? ORDER BY a.id DESC LIMIT 100"
+    ))
+    .bind(user)
+    .fetch_all(pool)
+    .await?;
+    let unread = unread(pool, user).await?;
+    let (email, email_alerts): (Option<String>, bool) =
+        sqlx::query_as("SELECT email, email_alerts FROM users WHERE id = ?")
+            .bind(user)
+            .fetch_optional(pool)
+            .await?
+            .unwrap_or((None, false));
+    Ok(AlertsDto {
+        alerts: rows.into_iter().filter_map(AlertRow::dto).collect(),
+        unread,
+        email,
+        email_alerts,
+    })
+}
+
+/// How many of the user's alerts are unread.
+pub async fn unread(pool: &SqlitePool, user: UserId) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM alerts WHERE user_id = ? AND read_at IS NULL")
+            .bind(user)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// Marks the user's alert `id` read (`None`: all of them). Someone else's alert is not
+/// found.
+pub async fn mark_read(
+    pool: &SqlitePool,
+    user: UserId,
+    id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let done = sqlx::query(
+        "UPDATE alerts SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND (?3 IS NULL OR id = ?3)",
+    )
+    .bind(now)
+    .bind(user)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    if let (Some(id), 0) = (id, done.rows_affected()) {
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM alerts WHERE id = ? AND user_id = ?)")
+                .bind(id)
+                .bind(user)
+                .fetch_one(pool)
+                .await?;
+        if !exists {
+            return Err(AppError::NotFound(format!("Уведомление №{id} не найдено")));
+        }
+    }
+    Ok(())
+}
+
+/// Stores the user's e-mail choice. The address is checked when e-mail is wanted.
+pub async fn set_email(
+    pool: &SqlitePool,
+    user: UserId,
+    email: Option<String>,
+    email_alerts: bool,
+) -> Result<(), AppError> {
+    let email = email.map(|e| e.trim().to_owned()).filter(|e| !e.is_empty());
+    match &email {
+        Some(e) if !mail::valid_address(e) => {
+            return Err(AppError::validation(
+                "email",
+                "Адрес электронной почты указан неверно (пример: ivanov@admin.ru)",
+            ))
+        }
+        None if email_alerts => {
+            return Err(AppError::validation(
+                "email",
+                "Укажите адрес электронной почты, чтобы получать уведомления письмом",
+            ))
+        }
+        _ => {}
+    }
+    sqlx::query("UPDATE users SET email = ?, email_alerts = ? WHERE id = ?")
+        .bind(email)
+        .bind(email_alerts)
+        .bind(user)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Scans every `every` until the process ends (the server's background task).
+pub async fn run(state: crate::service::state::AppState, every: std::time::Duration) {
+    loop {
+        match crate::service::calendar::load(&state.pool).await {
+            Ok(cal) => match scan(&state.pool, &cal, state.clock.now()).await {
+                Ok(r) if r.raised > 0 => {
+                    tracing::info!(raised = r.raised, delivered = r.delivered, "deadline alerts")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "deadline alert scan failed"),
+            },
+            Err(e) => tracing::warn!(error = %e, "deadline alert scan: no calendar"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threshold;
+    use crate::dto::live::AlertKind;
+
+    #[test]
+    fn thresholds_of_a_five_hour_budget() {
+        let budget = 5 * 3600;
+        assert_eq!(threshold(4 * 3600, budget, 25), None);
+        assert_eq!(threshold(75 * 60 + 1, budget, 25), None);
+        assert_eq!(threshold(75 * 60, budget, 25), Some(AlertKind::DueSoon));
+        assert_eq!(threshold(0, budget, 25), Some(AlertKind::DueSoon));
+        assert_eq!(threshold(-1, budget, 25), Some(AlertKind::Breached));
+        assert_eq!(threshold(2 * 3600, budget, 50), Some(AlertKind::DueSoon));
+    }
+}

@@ -1,0 +1,284 @@
+//! E-mail alerts: the SMTP settings, the outbox (what is to be sent, what was sent, what
+//! failed and why) and the sender that works through it with retries (`lettre`).
+
+use crate::dto::mail::{OutboxEntry, SmtpSettings};
+use crate::error::AppError;
+use chrono::{DateTime, Duration, Utc};
+use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::str::FromStr;
+
+/// Settings key of [`SmtpSettings`].
+pub const SMTP_KEY: &str = "smtp";
+/// Attempts before an e-mail is given up as failed.
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// Whether `s` is an e-mail address SMTP accepts.
+pub fn valid_address(s: &str) -> bool {
+    lettre::Address::from_str(s).is_ok()
+}
+
+/// The stored SMTP settings (with the password).
+pub async fn settings(pool: &SqlitePool) -> Result<SmtpSettings, AppError> {
+    let mut s: SmtpSettings = crate::service::settings::get(pool, SMTP_KEY).await?;
+    s.password_set = !s.password.is_empty();
+    Ok(s)
+}
+
+/// The settings for the administration page: the password blanked.
+pub async fn settings_for_page(pool: &SqlitePool) -> Result<SmtpSettings, AppError> {
+    let mut s = settings(pool).await?;
+    s.password.clear();
+    Ok(s)
+}
+
+/// Checks and stores `new` (an empty password keeps the stored one).
+pub async fn save_settings(
+    pool: &SqlitePool,
+    mut new: SmtpSettings,
+    by: Option<crate::domain::ids::UserId>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    new.host = new.host.trim().to_owned();
+    new.from = new.from.trim().to_owned();
+    new.username = new.username.trim().to_owned();
+    new.base_url = new.base_url.trim().trim_end_matches('/').to_owned();
+    if new.enabled && new.host.is_empty() {
+        return Err(AppError::validation("host", "Укажите адрес SMTP-сервера"));
+    }
+    if new.host.chars().any(|c| c.is_whitespace() || c == '/') {
+        return Err(AppError::validation(
+            "host",
+            "Адрес SMTP-сервера — имя или IP-адрес без пробелов (пример: smtp.admin.ru)",
+        ));
+    }
+    if new.port == 0 {
+        return Err(AppError::validation("port", "Порт — число от 1 до 65535"));
+    }
+    if !valid_address(&new.from) {
+        return Err(AppError::validation(
+            "from",
+            "Адрес отправителя указан неверно (пример: otklik@admin.ru)",
+        ));
+    }
+    if !(new.base_url.starts_with("http://") || new.base_url.starts_with("https://")) {
+        return Err(AppError::validation(
+            "base_url",
+            "Адрес Отклика должен начинаться с http:// или https://",
+        ));
+    }
+    if new.password.is_empty() {
+        new.password = settings(pool).await?.password;
+    }
+    new.password_set = false;
+    crate::service::settings::put(pool, SMTP_KEY, &new, by, now).await
+}
+
+/// Queues an e-mail inside the caller's transaction (sent by [`send_due`]).
+pub(crate) async fn enqueue(
+    tx: &mut Transaction<'static, Sqlite>,
+    alert_id: Option<i64>,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO email_outbox (alert_id, recipient, subject, body, next_attempt_at, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(alert_id)
+    .bind(recipient)
+    .bind(subject)
+    .bind(body)
+    .bind(now)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What one pass of the sender did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SendReport {
+    /// Delivered to the SMTP server.
+    pub sent: usize,
+    /// Failed this time (retried later, or given up).
+    pub failed: usize,
+}
+
+#[derive(sqlx::FromRow)]
+struct Pending {
+    id: i64,
+    recipient: String,
+    subject: String,
+    body: String,
+    attempts: i64,
+}
+
+/// Why an e-mail could not be sent (recorded in the outbox).
+#[derive(Debug, thiserror::Error)]
+enum SendError {
+    #[error("address: {0}")]
+    Address(#[from] lettre::address::AddressError),
+    #[error("message: {0}")]
+    Message(#[from] lettre::error::Error),
+    #[error("smtp: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+}
+
+fn transport(s: &SmtpSettings) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
+    let builder = if s.starttls {
+        AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)?
+    } else {
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host)
+    };
+    let builder = builder
+        .port(s.port)
+        .timeout(Some(std::time::Duration::from_secs(20)));
+    Ok(if s.username.is_empty() {
+        builder.build()
+    } else {
+        builder
+            .credentials(Credentials::new(s.username.clone(), s.password.clone()))
+            .build()
+    })
+}
+
+async fn send_one(
+    mailer: &AsyncSmtpTransport<Tokio1Executor>,
+    from: &str,
+    p: &Pending,
+) -> Result<(), SendError> {
+    let email = Message::builder()
+        .from(from.parse()?)
+        .to(p.recipient.parse()?)
+        .subject(p.subject.clone())
+        .header(ContentType::TEXT_PLAIN)
+        .body(p.body.clone())?;
+    mailer.send(email).await?;
+    Ok(())
+}
+
+/// The wait before attempt `n + 1` after `n` failed ones: 1, 5, 15, 60 minutes.
+pub fn retry_after(attempts: i64) -> Duration {
+    match attempts {
+        ..=1 => Duration::minutes(1),
+        2 => Duration::minutes(5),
+        3 => Duration::minutes(15),
+        _ => Duration::minutes(60),
+    }
+}
+
+/// Sends the queued e-mails that are due at `now` (nothing while SMTP is off).
+pub async fn send_due(pool: &SqlitePool, now: DateTime<Utc>) -> Result<SendReport, AppError> {
+    let mut report = SendReport::default();
+    let s = settings(pool).await?;
+    if !s.enabled || s.host.is_empty() {
+        return Ok(report);
+    }
+    let pending: Vec<Pending> = sqlx::query_as(
+        "SELECT id, recipient, subject, body, attempts FROM email_outbox \
+         WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 50",
+    )
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    if pending.is_empty() {
+        return Ok(report);
+    }
+    let mailer = transport(&s).map_err(|e| e.to_string());
+    for p in pending {
+        let result = match &mailer {
+            Ok(m) => send_one(m, &s.from, &p).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.clone()),
+        };
+        let attempts = p.attempts + 1;
+        match result {
+            Ok(()) => {
+                report.sent += 1;
+                sqlx::query(
+                    "UPDATE email_outbox SET status = 'sent', attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?",
+                )
+                .bind(attempts)
+                .bind(now)
+                .bind(p.id)
+                .execute(pool)
+                .await?;
+            }
+            Err(e) => {
+                report.failed += 1;
+                tracing::warn!(outbox = p.id, attempts, error = %e, "e-mail not sent");
+                let status = if attempts >= MAX_ATTEMPTS {
+                    "failed"
+                } else {
+                    "pending"
+                };
+                sqlx::query(
+                    "UPDATE email_outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                )
+                .bind(status)
+                .bind(attempts)
+                .bind(e)
+                .bind(now + retry_after(attempts))
+                .bind(p.id)
+                .execute(pool)
+                .await?;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// The newest e-mails of the outbox (administration page).
+pub async fn outbox(pool: &SqlitePool, limit: i64) -> Result<Vec<OutboxEntry>, AppError> {
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        String,
+        i64,
+        Option<String>,
+        DateTime<Utc>,
+        Option<DateTime<Utc>>,
+    )> = sqlx::query_as(
+        "SELECT id, recipient, subject, status, attempts, last_error, created_at, sent_at \
+         FROM email_outbox ORDER BY id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, recipient, subject, status, attempts, last_error, created_at, sent_at)| {
+                OutboxEntry {
+                    id,
+                    recipient,
+                    subject,
+                    status,
+                    attempts,
+                    last_error,
+                    created_at,
+                    sent_at,
+                }
+            },
+        )
+        .collect())
+}
+
+/// Sends due e-mails every `every` until the process ends (the server's background task).
+pub async fn run(state: crate::service::state::AppState, every: std::time::Duration) {
+    loop {
+        match send_due(&state.pool, state.clock.now()).await {
+            Ok(r) if r.sent + r.failed > 0 => {
+                tracing::info!(sent = r.sent, failed = r.failed, "e-mail alerts")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "e-mail sender failed"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
