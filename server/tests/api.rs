@@ -572,6 +572,7 @@ async fn openapi_document_matches_the_routes() {
     let mut routes: Vec<(String, String)> = [
         ("GET", "/api/v1/attachments/{id}"),
         ("GET", "/api/v1/calendar"),
+        ("GET", "/api/v1/events"),
         ("GET", "/api/v1/messages"),
         ("GET", "/api/v1/messages/{id}"),
         ("GET", "/api/v1/openapi.json"),
@@ -587,7 +588,8 @@ async fn openapi_document_matches_the_routes() {
     routes.sort();
     assert_eq!(documented, routes);
     let token = app.token(Role::Authority).await;
-    for (method, path) in &documented {
+    // The event stream never ends; it has its own tests (tests/live.rs).
+    for (method, path) in documented.iter().filter(|(_, p)| p != "/api/v1/events") {
         let concrete = path.replace("{id}", "1").replace("{action}", "approve");
         let (s, body) = app
             .api(method, &concrete, Auth::Token(&token), Some("{}"))

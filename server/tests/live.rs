@@ -116,7 +116,12 @@ async fn intake(app: &TestApp, token: &str, external_id: &str, text: &str) -> i6
         "detected_at": app.state.clock.now().to_rfc3339(),
     });
     let (s, m) = app
-        .api("POST", "/api/v1/messages", Auth::Token(token), Some(&body.to_string()))
+        .api(
+            "POST",
+            "/api/v1/messages",
+            Auth::Token(token),
+            Some(&body.to_string()),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{m}");
     m["id"].as_i64().unwrap()
@@ -227,7 +232,12 @@ async fn a_reconnect_with_last_event_id_replays_what_was_missed_once() {
     let journal: Vec<(i64, &str)> = events
         .iter()
         .filter(|e| e.event == "journal")
-        .map(|e| (e.data["message_id"].as_i64().unwrap(), e.data["action"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e.data["message_id"].as_i64().unwrap(),
+                e.data["action"].as_str().unwrap(),
+            )
+        })
         .collect();
     // Message `a` is the executor's department's now (its intake too); `b` never shows.
     assert_eq!(journal, vec![(a, "intake"), (a, "assign")], "{events:?}");
@@ -245,11 +255,18 @@ async fn a_reconnect_with_last_event_id_replays_what_was_missed_once() {
 #[tokio::test]
 async fn the_stream_refuses_strangers_and_bad_resume_points() {
     let app = TestApp::new().await;
-    let (s, v) = app.api("GET", "/api/v1/events", Auth::Anonymous, None).await;
+    let (s, v) = app
+        .api("GET", "/api/v1/events", Auth::Anonymous, None)
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
     let observer = app.token(Role::Observer).await;
     let (s, v) = app
-        .api("GET", "/api/v1/events?after=abc", Auth::Token(&observer), None)
+        .api(
+            "GET",
+            "/api/v1/events?after=abc",
+            Auth::Token(&observer),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["field"], "after");
@@ -326,7 +343,8 @@ async fn alerts_are_raised_once_per_threshold_and_only_in_working_time() {
     let until = monday_9 + Duration::hours(9);
     let mut expected: BTreeMap<(String, String), DateTime<Utc>> = BTreeMap::new();
     // The first scan on the 20-minute grid after the intake.
-    let mut t = taken_in + Duration::minutes(20 - i64::from(chrono::Timelike::minute(&taken_in) % 20));
+    let mut t =
+        taken_in + Duration::minutes(20 - i64::from(chrono::Timelike::minute(&taken_in) % 20));
     t -= Duration::seconds(i64::from(chrono::Timelike::second(&t)));
     while t <= until {
         app.state.clock.set(t);
@@ -370,7 +388,10 @@ async fn alerts_are_raised_once_per_threshold_and_only_in_working_time() {
     let return_by = deadlines.iter().find(|(r, _, _)| r == "return_by").unwrap();
     assert_eq!(return_by.2, monday_9 + Duration::minutes(5));
     let due_soon = &by_threshold[&("return_by".to_owned(), "due_soon".to_owned())][0];
-    assert_eq!(due_soon.created_at, monday_9, "alerted at Monday 09:00 sharp");
+    assert_eq!(
+        due_soon.created_at, monday_9,
+        "alerted at Monday 09:00 sharp"
+    );
     assert!(by_threshold.contains_key(&("return_by".to_owned(), "breached".to_owned())));
 }
 
@@ -622,7 +643,9 @@ async fn an_alert_is_emailed_through_smtp_with_subject_and_link() {
         .unwrap();
     app.state.clock.set(t);
     alerts::scan(&app.state.pool, &cal, t).await.unwrap();
-    let report = app::service::mail::send_due(&app.state.pool, t).await.unwrap();
+    let report = app::service::mail::send_due(&app.state.pool, t)
+        .await
+        .unwrap();
     assert!(report.sent >= 1, "{report:?}");
     assert_eq!(report.failed, 0);
 
@@ -657,7 +680,10 @@ async fn an_alert_is_emailed_through_smtp_with_subject_and_link() {
     .await
     .unwrap();
     assert!(!sent.is_empty());
-    assert!(sent.iter().all(|r| r == &("sent".to_owned(), 1)), "{sent:?}");
+    assert!(
+        sent.iter().all(|r| r == &("sent".to_owned(), 1)),
+        "{sent:?}"
+    );
     let again = app::service::mail::send_due(&app.state.pool, t + Duration::hours(1))
         .await
         .unwrap();
@@ -699,10 +725,14 @@ async fn an_unreachable_smtp_server_is_retried_then_given_up() {
     tx.commit().await.unwrap();
     let mut t = now;
     for attempt in 1..=app::service::mail::MAX_ATTEMPTS {
-        let r = app::service::mail::send_due(&app.state.pool, t).await.unwrap();
+        let r = app::service::mail::send_due(&app.state.pool, t)
+            .await
+            .unwrap();
         assert_eq!(r.failed, 1, "attempt {attempt}");
         // Not again before the pause is over.
-        let r = app::service::mail::send_due(&app.state.pool, t).await.unwrap();
+        let r = app::service::mail::send_due(&app.state.pool, t)
+            .await
+            .unwrap();
         assert_eq!(r.failed, 0);
         t += app::service::mail::retry_after(attempt);
     }

@@ -663,9 +663,11 @@ pub async fn admin_save_smtp(input: SmtpForm) -> Result<(), AppError> {
             let state = state()?;
             let me = ssr::admin(&state).await?;
             let on = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "on" || v == "true");
-            let port = input.port.trim().parse::<u16>().map_err(|_| {
-                AppError::validation("port", "Порт — число от 1 до 65535")
-            })?;
+            let port = input
+                .port
+                .trim()
+                .parse::<u16>()
+                .map_err(|_| AppError::validation("port", "Порт — число от 1 до 65535"))?;
             let smtp = crate::dto::mail::SmtpSettings {
                 enabled: on(&input.enabled),
                 host: input.host,

@@ -310,7 +310,11 @@ pub async fn run(state: crate::service::state::AppState, every: std::time::Durat
         match crate::service::calendar::load(&state.pool).await {
             Ok(cal) => match scan(&state.pool, &cal, state.clock.now()).await {
                 Ok(r) if r.raised > 0 => {
-                    tracing::info!(raised = r.raised, delivered = r.delivered, "deadline alerts")
+                    tracing::info!(
+                        raised = r.raised,
+                        delivered = r.delivered,
+                        "deadline alerts"
+                    )
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "deadline alert scan failed"),

@@ -1,10 +1,10 @@
 //! The server-side service layer (`ssr` only): the one place where actions touch the
 //! database. Server functions and REST handlers are thin doors into it.
 
-/// Deadline alerts: the scan, the bell, the e-mail choice.
-pub mod alerts;
 /// Administration: users, departments, calendar corrections, settings forms, API tokens.
 pub mod admin;
+/// Deadline alerts: the scan, the bell, the e-mail choice.
+pub mod alerts;
 /// Uploaded files (photo/video evidence, images of posts), checked by content.
 pub mod attachments;
 /// Signing in: password hashing, the failed-attempt limit, the current user.

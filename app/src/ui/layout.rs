@@ -10,9 +10,14 @@ use leptos_router::components::A;
 /// Navigation entries for a role: (href, label).
 pub fn nav_items(role: Role) -> &'static [(&'static str, &'static str)] {
     match role {
-        Role::Admin => &[("/", "Работа"), ("/admin", "Администрирование")],
+        Role::Admin => &[
+            ("/", "Работа"),
+            ("/escalation", "Эскалация"),
+            ("/admin", "Администрирование"),
+        ],
         Role::Coordinator => &[
             ("/", "Работа"),
+            ("/escalation", "Эскалация"),
             ("/messages/new", "Новое сообщение"),
             ("/import", "Импорт CSV"),
         ],
@@ -69,6 +74,7 @@ fn UserBar(user: CurrentUser) -> impl IntoView {
                 .map(|(href, label)| view! { <A href=*href>{*label}</A> })
                 .collect_view()}
         </nav>
+        <Bell />
         <div class="user" data-testid="current-user">
             <span class="user-name">{user.full_name.clone()}</span>
             <span class="user-role" data-testid="current-role">{user.role.label()}</span>
@@ -76,5 +82,37 @@ fn UserBar(user: CurrentUser) -> impl IntoView {
         <ActionForm action=auth.logout attr:class="logout">
             <button type="submit" class="button secondary">"Выйти"</button>
         </ActionForm>
+    }
+}
+
+/// The alerts bell: the unread count, read in the browser after hydration and again
+/// whenever an alert arrives (not part of the server render, so that the page's
+/// serialized resources stay in the same order on both sides).
+#[component]
+fn Bell() -> impl IntoView {
+    let count = RwSignal::new(0i64);
+    #[cfg(feature = "hydrate")]
+    {
+        let events = crate::ui::stream::use_live_events();
+        Effect::new(move |_| {
+            events.alerts.track();
+            leptos::task::spawn_local(async move {
+                if let Ok(n) = crate::api::alerts::unread_alerts().await {
+                    count.set(n);
+                }
+            });
+        });
+    }
+    view! {
+        <A href="/alerts" attr:class="bell" attr:data-testid="bell">
+            <span aria-hidden="true">"🔔"</span>
+            <span class="sr-only">"Уведомления"</span>
+            <Show when=move || { count.get() > 0 }>
+                <span class="bell-count" data-testid="bell-count">
+                    {move || count.get()}
+                    <span class="sr-only">" непрочитанных"</span>
+                </span>
+            </Show>
+        </A>
     }
 }

@@ -62,11 +62,17 @@ pub fn provide_live() {
         },
     );
     let now = RwSignal::new(None);
+    let events = crate::ui::stream::provide_live_events();
     #[cfg(feature = "hydrate")]
     {
         let started = StoredValue::new(false);
-        Effect::new(move |_| {
-            if let Some(Ok(s)) = setup.get() {
+        let streaming = StoredValue::new(false);
+        Effect::new(move |_| match setup.get() {
+            Some(Ok(s)) => {
+                if !streaming.get_value() {
+                    streaming.set_value(true);
+                    crate::ui::stream::connect(events, s.last_event_id);
+                }
                 if started.get_value() {
                     return;
                 }
@@ -77,8 +83,19 @@ pub fn provide_live() {
                 });
                 interval.forget();
             }
+            Some(Err(_)) => {
+                // Signed out: no more events for this tab.
+                if streaming.get_value() {
+                    streaming.set_value(false);
+                    crate::ui::stream::close();
+                    events.link.set(crate::ui::stream::Link::Idle);
+                }
+            }
+            None => {}
         });
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = events;
     provide_context(Live { setup, now });
 }
 

@@ -10,6 +10,8 @@ pub mod layout;
 pub mod live;
 /// One file per route.
 pub mod pages;
+/// The live event stream: what changed elsewhere, alerts, the connection banner.
+pub mod stream;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
@@ -60,6 +62,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">"Перейти к содержимому"</a>
             <layout::Header />
+            <stream::ConnectionBanner />
             <main id="main" class="page" tabindex="-1">
                 <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
@@ -68,12 +71,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/messages/:id") view=pages::message::MessagePage ssr=SsrMode::Async />
                     <Route path=path!("/approval") view=pages::approval::ApprovalPage ssr=SsrMode::Async />
+                    <Route path=path!("/alerts") view=pages::alerts::AlertsPage ssr=SsrMode::Async />
+                    <Route path=path!("/escalation") view=pages::escalation::EscalationPage ssr=SsrMode::Async />
                     // Administration: routes of pages::admin (keep them together).
                     <Route path=path!("/admin") view=pages::admin::AdminHome ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=pages::admin::users::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/calendar") view=pages::admin::calendar::CalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/settings") view=pages::admin::settings::SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/tokens") view=pages::admin::tokens::TokensPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/mail") view=pages::admin::mail::MailSettingsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

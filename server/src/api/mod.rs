@@ -7,10 +7,10 @@ pub mod attachments;
 pub mod calendar;
 /// Bearer token or session → `Caller`.
 pub mod caller;
-/// `GET /events`: the live event stream.
-pub mod events;
 /// The JSON error body and request-shape errors.
 pub mod error;
+/// `GET /events`: the live event stream.
+pub mod events;
 /// `POST /import` (CSV).
 pub mod import;
 /// Intake, reading, workflow actions.

@@ -19,7 +19,13 @@ use leptos_meta::Title;
 pub fn ApprovalPage() -> impl IntoView {
     let live = use_live();
     let act = ServerAction::<ActOnMessage>::new();
-    let queue = Resource::new_blocking(move || act.version().get(), |_| approval_queue());
+    // New drafts and other decisions appear in place; while remarks are being typed, a
+    // notice offers to re-read instead.
+    let refresh = crate::ui::stream::use_refresh(|_| true);
+    let queue = Resource::new_blocking(
+        move || (act.version().get(), refresh.tick.get()),
+        |_| approval_queue(),
+    );
     let error = move || {
         act.value()
             .get()
@@ -30,23 +36,30 @@ pub fn ApprovalPage() -> impl IntoView {
         <Title text="Согласование" />
         <h1>"Согласование"</h1>
         {move || error().map(|message| view! { <ErrorBox message /> })}
-        <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
+        <crate::ui::stream::StaleNotice refresh />
+        <Transition fallback=|| view! { <p>"Загрузка…"</p> }>
             {move || Suspend::new(async move {
                 let ready = match live.ready().await {
                     Ok(r) => r,
                     Err(e) => return view! { <ErrorBox message=e.to_string() /> }.into_any(),
                 };
-                match queue.await {
+                let list = queue.await;
+                refresh.rendered();
+                match list {
                     Ok(list) if list.is_empty() => view! { <p class="empty" data-testid="empty">"Проектов на согласовании нет."</p> }.into_any(),
-                    Ok(list) => list
-                        .into_iter()
-                        .map(|d| view! { <Item d ready=ready.clone() act /> })
-                        .collect_view()
+                    Ok(list) => view! {
+                        <div class="contents" on:input=move |_| refresh.dirty.set(true)>
+                            {list
+                                .into_iter()
+                                .map(|d| view! { <Item d ready=ready.clone() act /> })
+                                .collect_view()}
+                        </div>
+                    }
                         .into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

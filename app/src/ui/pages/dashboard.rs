@@ -42,6 +42,7 @@ fn filter_from_query(
         urgent: flag("urgent").filter(|u| *u),
         overdue: flag("overdue").filter(|u| *u),
         flagged: flag("flagged").filter(|u| *u),
+        pressing: flag("pressing").filter(|u| *u),
         q: get("q"),
         // One more than a page: tells whether there is a next page.
         limit: Some(PAGE + 1),
@@ -57,18 +58,21 @@ fn page(q: &leptos_router::params::ParamsMap) -> u32 {
     q.get("page").and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
-/// The dashboard.
+/// The dashboard. The filters and the list render apart: the list re-reads in place
+/// when another user's action arrives (the live event stream), the filters keep what the
+/// user is typing.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let auth = use_auth();
     let live = use_live();
     let query = use_query_map();
+    let refresh = crate::ui::stream::use_refresh(|_| true);
     let data = Resource::new_blocking(
-        move || query.get(),
-        move |q| async move {
+        move || (query.get(), refresh.tick.get()),
+        move |(q, _)| async move {
             let me = auth.user.await.ok().flatten();
             let filter = filter_from_query(&q, me.as_ref().map(|u| u.id));
-            list_messages(filter).await.map(|list| (me, list))
+            list_messages(filter).await
         },
     );
     let people = Resource::new_blocking(|| (), |_| executors());
@@ -76,20 +80,24 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <Title text="Работа" />
         <h1>"Работа"</h1>
-        <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let role = auth.user.await.ok().flatten().map(|u| u.role);
+                let people = people.await.unwrap_or_default();
+                let units = units.await.unwrap_or_default();
+                view! { <Filters role people units /> }
+            })}
+        </Suspense>
+        <Transition fallback=|| view! { <p>"Загрузка…"</p> }>
             {move || Suspend::new(async move {
                 let ready = match live.ready().await {
                     Ok(r) => r,
                     Err(e) => return view! { <ErrorBox message=e.to_string() /> }.into_any(),
                 };
-                let people = people.await.unwrap_or_default();
-                let units = units.await.unwrap_or_default();
                 match data.await {
-                    Ok((me, list)) => {
-                        let role = me.as_ref().map(|u| u.role);
+                    Ok(list) => {
                         let has_next = list.len() > PAGE as usize;
                         view! {
-                            <Filters role people units />
                             <Pager has_next />
                             <MessageTable list ready />
                         }
@@ -98,7 +106,7 @@ pub fn DashboardPage() -> impl IntoView {
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -189,8 +197,9 @@ fn running(m: &MessageDto, rule: DeadlineRule) -> Option<crate::dto::message::De
         .cloned()
 }
 
+/// The messages as a table (cards on a phone), with live countdowns.
 #[component]
-fn MessageTable(list: Vec<MessageDto>, ready: Ready) -> impl IntoView {
+pub fn MessageTable(list: Vec<MessageDto>, ready: Ready) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="empty" data-testid="empty">"Сообщений нет."</p> }.into_any();
     }

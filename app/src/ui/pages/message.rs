@@ -26,9 +26,12 @@ pub fn MessagePage() -> impl IntoView {
     let live = use_live();
     let act = ServerAction::<ActOnMessage>::new();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    // Another user's action on this message re-reads it in place (unless the user is
+    // typing: then a notice offers to re-read).
+    let refresh = crate::ui::stream::use_refresh(move |n| Some(n.message_id.0) == id());
     let detail = Resource::new_blocking(
-        move || (id(), act.version().get()),
-        |(id, _)| async move {
+        move || (id(), act.version().get(), refresh.tick.get()),
+        |(id, _, _)| async move {
             match id {
                 Some(id) => message_detail(MessageId(id)).await,
                 None => Err(crate::error::AppError::NotFound(
@@ -44,14 +47,23 @@ pub fn MessagePage() -> impl IntoView {
             .map(|e| e.to_string())
     };
     view! {
-        <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
+        <crate::ui::stream::StaleNotice refresh />
+        <Transition fallback=|| view! { <p>"Загрузка…"</p> }>
             {move || Suspend::new(async move {
                 let ready = match live.ready().await {
                     Ok(r) => r,
                     Err(e) => return view! { <ErrorBox message=e.to_string() /> }.into_any(),
                 };
                 match detail.await {
-                    Ok(d) => view! { <Message d ready act error=Signal::derive(error) /> }.into_any(),
+                    Ok(d) => {
+                        refresh.rendered();
+                        view! {
+                            <div class="contents" on:input=move |_| refresh.dirty.set(true)>
+                                <Message d ready act error=Signal::derive(error) />
+                            </div>
+                        }
+                            .into_any()
+                    }
                     Err(e) => view! {
                         <Title text="Сообщение" />
                         <ErrorBox message=e.to_string() />
@@ -60,7 +72,7 @@ pub fn MessagePage() -> impl IntoView {
                         .into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

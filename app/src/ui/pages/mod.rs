@@ -2,10 +2,14 @@
 
 /// `/admin/...` — administration.
 pub mod admin;
+/// `/alerts` — «Уведомления»: the user's deadline alerts.
+pub mod alerts;
 /// `/approval` — «Согласование» (authority).
 pub mod approval;
 /// `/` — «Работа»: the dashboard.
 pub mod dashboard;
+/// `/escalation` — «Эскалация» (coordinator): overdue and due-soon messages.
+pub mod escalation;
 /// `/import` — CSV import.
 pub mod import;
 /// `/messages/new` — the intake form.

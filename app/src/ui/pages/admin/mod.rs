@@ -4,6 +4,8 @@
 
 /// `/admin/calendar` — the production calendar of a year and its corrections.
 pub mod calendar;
+/// `/admin/mail` — SMTP, the alert threshold, the outbox.
+pub mod mail;
 /// `/admin/settings` — schedule, deadline lengths, limits, templates.
 pub mod settings;
 /// `/admin/tokens` — API tokens.
@@ -20,7 +22,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The sections: (href, title, what is there, test id).
-const SECTIONS: [(&str, &str, &str, &str); 4] = [
+const SECTIONS: [(&str, &str, &str, &str); 5] = [
     (
         "/admin/users",
         "Пользователи и отделы",
@@ -44,6 +46,12 @@ const SECTIONS: [(&str, &str, &str, &str); 4] = [
         "API-токены",
         "Доступ региональных систем к /api/v1: выпуск и отзыв",
         "section-tokens",
+    ),
+    (
+        "/admin/mail",
+        "Почта и уведомления",
+        "SMTP-сервер для писем о сроках, порог «срок истекает», отправленные письма",
+        "section-mail",
     ),
 ];
 
