@@ -52,6 +52,7 @@ impl SmtpSettings {
 
 /// One e-mail of the outbox, for the administration page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OutboxEntry {
     /// Id.
     pub id: i64,

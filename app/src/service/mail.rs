@@ -234,39 +234,13 @@ pub async fn send_due(pool: &SqlitePool, now: DateTime<Utc>) -> Result<SendRepor
 
 /// The newest e-mails of the outbox (administration page).
 pub async fn outbox(pool: &SqlitePool, limit: i64) -> Result<Vec<OutboxEntry>, AppError> {
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        String,
-        i64,
-        Option<String>,
-        DateTime<Utc>,
-        Option<DateTime<Utc>>,
-    )> = sqlx::query_as(
+    Ok(sqlx::query_as(
         "SELECT id, recipient, subject, status, attempts, last_error, created_at, sent_at \
          FROM email_outbox ORDER BY id DESC LIMIT ?",
     )
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, recipient, subject, status, attempts, last_error, created_at, sent_at)| {
-                OutboxEntry {
-                    id,
-                    recipient,
-                    subject,
-                    status,
-                    attempts,
-                    last_error,
-                    created_at,
-                    sent_at,
-                }
-            },
-        )
-        .collect())
+    .await?)
 }
 
 /// Sends due e-mails every `every` until the process ends (the server's background task).

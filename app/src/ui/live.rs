@@ -83,15 +83,13 @@ pub fn provide_live() {
                 });
                 interval.forget();
             }
-            Some(Err(_)) => {
-                // Signed out: no more events for this tab.
-                if streaming.get_value() {
-                    streaming.set_value(false);
-                    crate::ui::stream::close();
-                    events.link.set(crate::ui::stream::Link::Idle);
-                }
+            // Signed out: no more events for this tab.
+            Some(Err(_)) if streaming.get_value() => {
+                streaming.set_value(false);
+                crate::ui::stream::close();
+                events.link.set(crate::ui::stream::Link::Idle);
             }
-            None => {}
+            _ => {}
         });
     }
     #[cfg(not(feature = "hydrate"))]
