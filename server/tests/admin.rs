@@ -8,9 +8,10 @@
 mod common;
 
 use app::api::admin::{
-    AdminCalendar, AdminCreateDepartment, AdminCreateUser, AdminIssueToken, AdminRevokeToken,
-    AdminSaveDeadlines, AdminSaveNetworks, AdminSaveSchedule, AdminSaveTemplates, AdminSaveUploads,
-    AdminSetDay, AdminSetUserActive, AdminSettings, AdminTokens, AdminUsers, ADMIN_ONLY,
+    AdminCalendar, AdminCreateDepartment, AdminCreateUser, AdminIssueToken, AdminMail,
+    AdminRevokeToken, AdminSaveAlerts, AdminSaveDeadlines, AdminSaveNetworks, AdminSaveSchedule,
+    AdminSaveSmtp, AdminSaveTemplates, AdminSaveUploads, AdminSetDay, AdminSetUserActive,
+    AdminSettings, AdminTokens, AdminUsers, ADMIN_ONLY,
 };
 use app::domain::calendar::WorkingDuration;
 use app::domain::ids::UserId;
@@ -152,7 +153,97 @@ async fn every_call(app: &TestApp) -> Vec<(&'static str, Form)> {
             form(&[("name", "ЦУР"), ("role", "authority")]),
         ),
         (AdminRevokeToken::PATH, form(&[("id", &token_id)])),
+        (AdminMail::PATH, vec![]),
+        (
+            AdminSaveSmtp::PATH,
+            smtp_form("smtp.admin.test", "587", "секрет"),
+        ),
+        (AdminSaveAlerts::PATH, form(&[("due_soon_percent", "30")])),
     ]
+}
+
+fn smtp_form(host: &str, port: &str, password: &str) -> Form {
+    form(&[
+        ("input[enabled]", "on"),
+        ("input[host]", host),
+        ("input[port]", port),
+        ("input[starttls]", "on"),
+        ("input[username]", "otklik"),
+        ("input[password]", password),
+        ("input[from]", "otklik@admin.test"),
+        ("input[base_url]", "https://otklik.admin.test/"),
+    ])
+}
+
+#[tokio::test]
+async fn smtp_settings_keep_the_password_on_the_server_and_refuse_bad_fields() {
+    let app = TestApp::new().await;
+    let admin = app.sign_in("admin", "demo").await;
+    let res = app
+        .call(
+            AdminSaveSmtp::PATH,
+            &smtp_form("smtp.admin.test", "587", "секрет"),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // Saving again with an empty password keeps the stored one.
+    let res = app
+        .call(
+            AdminSaveSmtp::PATH,
+            &smtp_form("smtp2.admin.test", "2525", ""),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = body_json(app.call(AdminMail::PATH, &vec![], &admin).await).await;
+    assert_eq!(page["smtp"]["host"], "smtp2.admin.test");
+    assert_eq!(page["smtp"]["port"], 2525);
+    assert_eq!(page["smtp"]["base_url"], "https://otklik.admin.test");
+    assert_eq!(
+        page["smtp"]["password"], "",
+        "the password never goes back to a browser"
+    );
+    assert_eq!(page["smtp"]["password_set"], true);
+    let stored = app::service::mail::settings(&app.state.pool).await.unwrap();
+    assert_eq!(stored.password, "секрет");
+
+    for (host, port, field) in [
+        ("smtp.admin.test", "семь", "port"),
+        ("smtp.admin.test", "0", "port"),
+        ("smtp admin", "587", "host"),
+    ] {
+        let res = app
+            .call(AdminSaveSmtp::PATH, &smtp_form(host, port, ""), &admin)
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{host} {port}"
+        );
+        match app_error(res).await {
+            AppError::Validation { field: f, .. } => assert_eq!(f, field),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+    let res = app
+        .call(
+            AdminSaveAlerts::PATH,
+            &form(&[("due_soon_percent", "0")]),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .call(
+            AdminSaveAlerts::PATH,
+            &form(&[("due_soon_percent", "40")]),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page = body_json(app.call(AdminMail::PATH, &vec![], &admin).await).await;
+    assert_eq!(page["due_soon_percent"], 40);
 }
 
 /// What an admin change would touch, to show a refusal changed nothing.
@@ -181,7 +272,7 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
 async fn every_admin_function_refuses_coordinator_and_observer_and_serves_the_admin() {
     let app = TestApp::new().await;
     let calls = every_call(&app).await;
-    assert_eq!(calls.len(), 15, "one call per admin server function");
+    assert_eq!(calls.len(), 18, "one call per admin server function");
     let before = snapshot(&app).await;
     for login in ["coordinator", "observer"] {
         let cookie = app.sign_in(login, "demo").await;
