@@ -183,6 +183,9 @@ fn Message(
             </ol>
         </section>
     }
+    // Erased: the page type is deep enough to hit the compiler's query depth limit
+    // in release builds, and erasing keeps the WASM smaller.
+    .into_any()
 }
 
 /// Hidden fields every action form carries.
@@ -310,6 +313,7 @@ fn Actions(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -
                     {form}
                 </ActionForm>
             }
+            .into_any()
         })
         .collect_view()
 }
@@ -371,6 +375,9 @@ fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
         </details>
         <button type="submit" class="button primary" disabled=over>"Отправить на согласование"</button>
     }
+    // Erased: the page type is deep enough to hit the compiler's query depth limit
+    // in release builds, and erasing keeps the WASM smaller.
+    .into_any()
 }
 
 #[component]
