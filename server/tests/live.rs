@@ -744,3 +744,34 @@ async fn an_unreachable_smtp_server_is_retried_then_given_up() {
     assert_eq!((status.as_str(), attempts), ("failed", 5));
     assert!(error.is_some());
 }
+
+/// The escalation list (`pressing`): a message shows once a running deadline is in its
+/// last quarter, not before.
+#[tokio::test]
+async fn the_pressing_filter_lists_a_message_once_a_deadline_is_in_its_last_quarter() {
+    let app = TestApp::new().await;
+    let authority = app.token(Role::Authority).await;
+    let coordinator = app.token(Role::Coordinator).await;
+    let id = intake(&app, &authority, "vk-pressing-1", "Не убран снег").await;
+    assert!(!pressing_ids(&app, &coordinator).await.contains(&id));
+    // return_by is 30 working minutes: its last quarter starts 22.5 minutes in.
+    app.state.clock.advance(Duration::minutes(23));
+    assert!(pressing_ids(&app, &coordinator).await.contains(&id));
+}
+
+async fn pressing_ids(app: &TestApp, token: &str) -> Vec<i64> {
+    let (s, list) = app
+        .api(
+            "GET",
+            "/api/v1/messages?active=true&pressing=true",
+            Auth::Token(token),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect()
+}

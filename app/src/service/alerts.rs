@@ -160,6 +160,7 @@ async fn raise(
     if kind == AlertKind::Breached || to.is_empty() {
         to.extend(coordinators);
     }
+    to.sort();
     to.dedup();
     let smtp = mail::settings(pool).await?;
     let rule = DeadlineRule::from_str(&d.rule).map_err(|_| AppError::Internal)?;

@@ -408,23 +408,19 @@ mod tests {
         }
     }
 
-    async fn pool() -> SqlitePool {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let pool = crate::service::db::open(dir.path())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        std::mem::forget(dir);
-        pool
+    /// A detached hub and an executor of department 1 subscribed to it (the temporary
+    /// database lives as long as the returned directory).
+    async fn subscribed() -> (EventHub, Subscription, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::service::db::open(dir.path()).await.unwrap();
+        let hub = EventHub::detached();
+        let sub = hub.subscribe(&pool, executor(1), None).await.unwrap();
+        (hub, sub, dir)
     }
 
     #[tokio::test]
     async fn a_subscriber_that_does_not_read_is_bounded_and_gets_a_resync() {
-        let pool = pool().await;
-        let hub = EventHub::detached();
-        let mut slow = hub
-            .subscribe(&pool, executor(1), None)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (hub, mut slow, _dir) = subscribed().await;
         assert_eq!(slow.next().await, Some(Frame::Ready { last_id: 0 }));
         for id in 1..=(CAPACITY as i64 * 3) {
             hub.publish(journal(id, 1));
@@ -441,12 +437,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_executor_gets_only_its_departments_events_and_its_own_alerts() {
-        let pool = pool().await;
-        let hub = EventHub::detached();
-        let mut sub = hub
-            .subscribe(&pool, executor(1), None)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (hub, mut sub, _dir) = subscribed().await;
         hub.publish(journal(1, 2));
         hub.publish(Event::Alert {
             user: UserId(8),
@@ -464,12 +455,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_event_is_passed_on_once_even_if_published_twice() {
-        let pool = pool().await;
-        let hub = EventHub::detached();
-        let mut sub = hub
-            .subscribe(&pool, executor(1), None)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (hub, mut sub, _dir) = subscribed().await;
         hub.publish(journal(3, 1));
         hub.publish(journal(3, 1));
         hub.publish(journal(2, 1));

@@ -36,41 +36,27 @@ pub struct LiveEvents {
 }
 
 impl LiveEvents {
-    /// A value that changes when message `id` changed (or everything must be re-read).
-    pub fn message_changed(self, id: crate::domain::ids::MessageId) -> impl Fn() -> (u64, i64) {
-        let last = Memo::new(move |prev: Option<&i64>| {
-            self.last
-                .get()
-                .filter(|n| n.message_id == id)
-                .map(|n| n.id)
-                .unwrap_or_else(|| prev.copied().unwrap_or(0))
-        });
-        move || (self.resyncs.get(), last.get())
+    fn new() -> Self {
+        Self {
+            last: RwSignal::new(None),
+            changes: RwSignal::new(0),
+            resyncs: RwSignal::new(0),
+            alerts: RwSignal::new(0),
+            link: RwSignal::new(Link::Idle),
+        }
     }
 }
 
 /// Creates the signals (and, in the browser, the connection once signed in).
 pub fn provide_live_events() -> LiveEvents {
-    let events = LiveEvents {
-        last: RwSignal::new(None),
-        changes: RwSignal::new(0),
-        resyncs: RwSignal::new(0),
-        alerts: RwSignal::new(0),
-        link: RwSignal::new(Link::Idle),
-    };
+    let events = LiveEvents::new();
     provide_context(events);
     events
 }
 
 /// The shared [`LiveEvents`] (inert signals where none was provided).
 pub fn use_live_events() -> LiveEvents {
-    use_context::<LiveEvents>().unwrap_or_else(|| LiveEvents {
-        last: RwSignal::new(None),
-        changes: RwSignal::new(0),
-        resyncs: RwSignal::new(0),
-        alerts: RwSignal::new(0),
-        link: RwSignal::new(Link::Idle),
-    })
+    use_context::<LiveEvents>().unwrap_or_else(LiveEvents::new)
 }
 
 /// A page's reaction to events: `tick` changes when the page should re-read; while the

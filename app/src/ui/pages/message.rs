@@ -183,8 +183,8 @@ fn Message(
             </ol>
         </section>
     }
-    // Erased: the page type is deep enough to hit the compiler's query depth limit
-    // in release builds, and erasing keeps the WASM smaller.
+    // Erased at the component boundary: keeps the page's nested view type shallower
+    // (see the recursion limit in `frontend`).
     .into_any()
 }
 
@@ -375,8 +375,8 @@ fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
         </details>
         <button type="submit" class="button primary" disabled=over>"Отправить на согласование"</button>
     }
-    // Erased: the page type is deep enough to hit the compiler's query depth limit
-    // in release builds, and erasing keeps the WASM smaller.
+    // Erased at the component boundary: keeps the page's nested view type shallower
+    // (see the recursion limit in `frontend`).
     .into_any()
 }
 
