@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 
-step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+# Each step also says how much disk is left: a full build takes tens of gigabytes.
+step() { printf '\n\033[1;34m==> %s\033[0m (disk free: %s)\n' "$*" "$(df -h --output=avail . | tail -1 | tr -d ' ')"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -20,7 +21,8 @@ CARGO_TARGET_DIR=target/clippy cargo clippy -p app -p server --features app/ssr 
 CARGO_TARGET_DIR=target/clippy cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "cargo leptos build (server + hydrating wasm)"
-cargo leptos build
+# Without a backtrace, cargo-leptos ends its output with the error itself.
+RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos build
 
 step "browser tests (Playwright, Debian Chromium)"
 scripts/e2e.sh
