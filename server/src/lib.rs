@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
             guard::require_session,
         ))
         .layer(session_layer(&state))
+        .layer(axum::middleware::from_fn(guard::server_fn_status))
         // Pages and JSON compressed (brotli or gzip as the client accepts); the static
         // assets are already precompressed, event streams are left alone.
         .layer(tower_http::compression::CompressionLayer::new())

@@ -943,3 +943,34 @@ async fn an_issued_token_works_once_shown_and_a_revoked_token_gets_401() {
         AppError::validation("role", "Выберите роль")
     );
 }
+
+#[tokio::test]
+async fn server_function_arguments_that_cannot_be_read_are_a_russian_422() {
+    let app = TestApp::new().await;
+    let executor = app.sign_in("executor", "demo").await;
+    // `act` without its required `action`, and with a message id that is not a number.
+    let res = app
+        .server_fn("/serverfn/act", &[("id", "сорок два")], Some(&executor))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    match app_error(res).await {
+        AppError::Validation { message, .. } => {
+            assert!(message.starts_with("Неверные данные формы"), "{message}")
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    // An error of the function itself keeps its own status.
+    let res = app
+        .server_fn(
+            "/serverfn/act",
+            &[
+                ("id", "999999"),
+                ("action", "set_urgent"),
+                ("input[urgent]", "true"),
+            ],
+            Some(&executor),
+        )
+        .await;
+    assert_ne!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(res.status().is_client_error(), "{}", res.status());
+}
