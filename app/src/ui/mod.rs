@@ -28,7 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationLoader options />
                 <MetaTags />
             </head>
             <body>
@@ -36,6 +36,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Starts the WASM once the page has loaded, when the browser is idle, and without
+/// preloading it: the server-rendered page (countdowns included) is complete without it,
+/// and the bundle must not compete with the HTML and CSS on a slow phone connection.
+/// Leptos' own `HydrationScripts` preloads the bundle in `<head>`; see docs/decisions.md.
+#[component]
+fn HydrationLoader(options: LeptosOptions) -> impl IntoView {
+    let pkg = options.site_pkg_dir.to_string();
+    let js = options.output_name.to_string();
+    // cargo-leptos names the bundle after the output name; a plain wasm-bindgen build adds `_bg`.
+    let wasm = match option_env!("LEPTOS_OUTPUT_NAME") {
+        Some(_) => js.clone(),
+        None => format!("{js}_bg"),
+    };
+    let script = format!(
+        "(function(){{\
+         const start=function(){{import('/{pkg}/{js}.js').then(function(m){{\
+         return m.default({{module_or_path:'/{pkg}/{wasm}.wasm'}}).then(function(){{m.hydrate();}});}});}};\
+         const idle=function(){{if('requestIdleCallback' in window){{requestIdleCallback(start,{{timeout:500}});}}else{{setTimeout(start,0);}}}};\
+         if(document.readyState==='complete'){{idle();}}else{{addEventListener('load',idle,{{once:true}});}}\
+         }})();"
+    );
+    view! { <script type="module" inner_html=script></script> }
 }
 
 /// The application: routes and the shared sign-in state.

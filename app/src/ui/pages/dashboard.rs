@@ -51,7 +51,7 @@ fn filter_from_query(
 }
 
 /// Messages per page: the most pressing first, a page keeps hydration light on a phone.
-pub const PAGE: u32 = 50;
+pub const PAGE: u32 = 25;
 
 /// The zero-based page number from `?page=`.
 fn page(q: &leptos_router::params::ParamsMap) -> u32 {
