@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 exec target/release/otklik serve --demo --addr "${OTKLIK_ADDR:-127.0.0.1:3000}" --data-dir "${OTKLIK_DATA_DIR:-./data}"

@@ -22,7 +22,7 @@ CARGO_TARGET_DIR=target/clippy cargo clippy -p frontend --target wasm32-unknown-
 
 step "cargo leptos build (server + hydrating wasm)"
 # Without a backtrace, cargo-leptos ends its output with the error itself.
-RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos build
+RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos build --split
 
 step "browser tests (Playwright, Debian Chromium)"
 scripts/e2e.sh

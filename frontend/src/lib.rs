@@ -7,5 +7,5 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::ui::App);
+    leptos::mount::hydrate_lazy(app::ui::App);
 }

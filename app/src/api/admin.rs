@@ -177,7 +177,7 @@ impl DayHoursForm {
     /// The form of a day's intervals: the first start, the last end, and the gap between
     /// the first two intervals as the lunch break.
     pub fn from_intervals(intervals: &[TimeRange]) -> Self {
-        let hm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
+        let hm = |t: chrono::NaiveTime| crate::domain::datefmt::hm(&t);
         let (Some(first), Some(last)) = (intervals.first(), intervals.last()) else {
             return Self::default();
         };

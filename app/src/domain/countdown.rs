@@ -153,16 +153,16 @@ pub fn format_pause(until: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String 
         format!(
             "пауза до {} {}",
             weekday_short(local.weekday()),
-            local.format("%H:%M")
+            crate::domain::datefmt::hm(&local)
         )
     } else {
-        format!("пауза до {}", local.format("%d.%m %H:%M"))
+        format!("пауза до {}", crate::domain::datefmt::dm_hm(&local))
     }
 }
 
 /// "06.04.2026 14:05" in the zone.
 pub fn format_datetime(t: DateTime<Utc>, tz: Tz) -> String {
-    t.with_timezone(&tz).format("%d.%m.%Y %H:%M").to_string()
+    crate::domain::datefmt::dmy_hm(&t.with_timezone(&tz))
 }
 
 /// пн, вт, … вс.

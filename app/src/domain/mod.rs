@@ -41,6 +41,8 @@ macro_rules! named_enum {
 pub mod calendar;
 /// Live countdowns and Russian formatting of times and durations.
 pub mod countdown;
+/// Dates and times in the interface's shapes.
+pub mod datefmt;
 /// The deadline rules of SPEC (§5–§10) as data, and helpers over recorded deadlines.
 pub mod deadline;
 /// Word diff of draft versions.

@@ -36,8 +36,8 @@ impl CalendarDayDto {
                 .intervals
                 .into_iter()
                 .map(|(start, end)| IntervalDto {
-                    start: start.format("%H:%M").to_string(),
-                    end: end.format("%H:%M").to_string(),
+                    start: crate::domain::datefmt::hm(&start),
+                    end: crate::domain::datefmt::hm(&end),
                 })
                 .collect(),
         }
@@ -64,13 +64,63 @@ pub struct LiveSetup {
 }
 
 impl LiveSetup {
-    /// The deployment's working calendar, built the same way on both sides.
+    /// The deployment's working calendar around `now` (two years back, one ahead), built
+    /// the same way on both sides. The browser needs no more for its countdowns, and
+    /// building every supported year would slow down the page's start.
     pub fn calendar(
         &self,
     ) -> Result<crate::domain::calendar::WorkingCalendar, crate::domain::calendar::CalendarError>
     {
-        let production = crate::domain::calendar::ProductionCalendar::built_in()?
-            .with_overrides(self.overrides.iter().copied());
-        crate::domain::calendar::WorkingCalendar::new(self.schedule.clone(), production)
+        use crate::domain::calendar::{
+            ProductionCalendar, WorkingCalendar, FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR,
+        };
+        use chrono::Datelike;
+        let production =
+            ProductionCalendar::built_in()?.with_overrides(self.overrides.iter().copied());
+        let year = self.now.year();
+        let years = (year - 2).max(FIRST_SUPPORTED_YEAR)..=(year + 1).min(LAST_SUPPORTED_YEAR);
+        if years.is_empty() {
+            return WorkingCalendar::new(self.schedule.clone(), production);
+        }
+        WorkingCalendar::with_years(self.schedule.clone(), production, years)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::calendar::{CalendarError, Schedule};
+    use chrono::{TimeZone, Utc};
+
+    fn setup_at(now: chrono::DateTime<Utc>) -> LiveSetup {
+        LiveSetup {
+            now,
+            schedule: Schedule::default(),
+            overrides: Vec::new(),
+            limits: Default::default(),
+            templates: Default::default(),
+            last_event_id: 0,
+        }
+    }
+
+    #[test]
+    fn the_browser_calendar_covers_two_years_back_and_one_ahead() {
+        let cal = setup_at(Utc.with_ymd_and_hms(2026, 3, 16, 7, 0, 0).unwrap())
+            .calendar()
+            .unwrap();
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // 2024-01-09 and 2027-12-20 are inside; 2023 and 2028 are not built.
+        assert!(cal.end_of_nth_working_day_after(day(2024, 1, 9), 1).is_ok());
+        assert!(cal.end_of_nth_working_day_after(day(2027, 12, 20), 1).is_ok());
+        assert_eq!(
+            cal.end_of_nth_working_day_after(day(2023, 12, 29), 1),
+            Err(CalendarError::DateOutOfRange { date: day(2023, 12, 29) })
+        );
+        // Inside the range it counts working time exactly as the full calendar does.
+        let full = crate::domain::calendar::WorkingCalendar::standard().unwrap();
+        assert_eq!(
+            cal.end_of_nth_working_day_after(day(2026, 3, 16), 7),
+            full.end_of_nth_working_day_after(day(2026, 3, 16), 7)
+        );
     }
 }

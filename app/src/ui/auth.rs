@@ -13,14 +13,14 @@ pub struct Auth {
     /// The sign-out action (the header's button).
     pub logout: ServerAction<Logout>,
     /// The current user; refetched whenever either action completes.
-    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+    pub user: crate::ui::data::Data<Result<Option<CurrentUser>, AppError>>,
 }
 
 /// Creates the shared [`Auth`] and provides it as context.
 pub fn provide_auth() {
     let login = ServerAction::<Login>::new();
     let logout = ServerAction::<Logout>::new();
-    let user = Resource::new_blocking(
+    let user = crate::ui::data::load(
         move || (login.version().get(), logout.version().get()),
         |_| me(),
     );
@@ -40,7 +40,7 @@ pub fn use_auth() -> Auth {
         Auth {
             login,
             logout,
-            user: Resource::new_blocking(|| (), |_| me()),
+            user: crate::ui::data::load(|| (), |_| me()),
         }
     })
 }

@@ -1,10 +1,12 @@
 //! The page frame: product name, the signed-in user with their role, navigation by role,
 //! sign-out. On a phone the navigation folds behind a menu button.
 
+use crate::api::auth::Logout;
 use crate::domain::role::Role;
 use crate::dto::CurrentUser;
 use crate::ui::auth::use_auth;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 
 /// Navigation entries for a role: (href, label).
@@ -79,9 +81,20 @@ fn UserBar(user: CurrentUser) -> impl IntoView {
             <span class="user-name">{user.full_name.clone()}</span>
             <span class="user-role" data-testid="current-role">{user.role.label()}</span>
         </div>
-        <ActionForm action=auth.logout attr:class="logout">
+        // A plain form (it works before the WASM has loaded); once hydrated, the action
+        // runs in place. Not `ActionForm`: that would put a form-data decoder in the first
+        // download for a form without fields.
+        <form
+            method="post"
+            action=Logout::url()
+            class="logout"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                auth.logout.dispatch(Logout {});
+            }
+        >
             <button type="submit" class="button secondary">"Выйти"</button>
-        </ActionForm>
+        </form>
     }
 }
 
@@ -96,10 +109,13 @@ fn Bell() -> impl IntoView {
         let events = crate::ui::stream::use_live_events();
         Effect::new(move |_| {
             events.alerts.track();
-            leptos::task::spawn_local(async move {
-                if let Ok(n) = crate::api::alerts::unread_alerts().await {
-                    count.set(n);
-                }
+            // In a task of its own, after hydration's: the page is interactive sooner.
+            crate::ui::live::later(move || {
+                leptos::task::spawn_local(async move {
+                    if let Ok(n) = crate::api::alerts::unread_alerts().await {
+                        count.set(n);
+                    }
+                });
             });
         });
     }

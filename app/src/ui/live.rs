@@ -14,7 +14,7 @@ use std::sync::Arc;
 #[derive(Clone, Copy)]
 pub struct Live {
     /// Time, calendar and limits from the server.
-    pub setup: Resource<Result<LiveSetup, AppError>>,
+    pub setup: crate::ui::data::Data<Result<LiveSetup, AppError>>,
     /// The ticking "now"; `None` until the browser starts ticking (then the setup's time).
     pub now: RwSignal<Option<DateTime<Utc>>>,
 }
@@ -51,7 +51,7 @@ impl Live {
 /// Creates the clock (and, in the browser, starts it once the setup has arrived).
 pub fn provide_live() {
     let auth = crate::ui::auth::use_auth();
-    let setup = Resource::new_blocking(
+    let setup = crate::ui::data::load(
         move || (auth.login.version().get(), auth.logout.version().get()),
         move |_| async move {
             // Only a signed-in user gets the setup (the sign-in page needs none).
@@ -71,7 +71,8 @@ pub fn provide_live() {
             Some(Ok(s)) => {
                 if !streaming.get_value() {
                     streaming.set_value(true);
-                    crate::ui::stream::connect(events, s.last_event_id);
+                    let after = s.last_event_id;
+                    later(move || crate::ui::stream::connect(events, after));
                 }
                 if started.get_value() {
                     return;
@@ -97,10 +98,17 @@ pub fn provide_live() {
     provide_context(Live { setup, now });
 }
 
+/// Runs `f` in a task of its own once the current one (e.g. hydrating the page) is done,
+/// so that work the first paint does not need does not lengthen it.
+#[cfg(feature = "hydrate")]
+pub fn later(f: impl FnOnce() + 'static) {
+    gloo_timers::callback::Timeout::new(0, f).forget();
+}
+
 /// The shared [`Live`].
 pub fn use_live() -> Live {
     use_context::<Live>().unwrap_or_else(|| Live {
-        setup: Resource::new_blocking(|| (), |_| load_live_setup()),
+        setup: crate::ui::data::load(|| (), |_| load_live_setup()),
         now: RwSignal::new(None),
     })
 }

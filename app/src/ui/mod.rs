@@ -4,12 +4,16 @@
 pub mod auth;
 /// Small reusable components.
 pub mod components;
+/// Page data loaded on the server and hydrated in the browser.
+pub mod data;
 /// The page frame: header with the product name, the user and role-dependent navigation.
 pub mod layout;
 /// The ticking clock and the calendar for countdowns.
 pub mod live;
 /// One file per route.
 pub mod pages;
+/// The pages loaded on demand (separate WASM chunks).
+pub mod routes;
 /// The live event stream: what changed elsewhere, alerts, the connection banner.
 pub mod stream;
 
@@ -17,7 +21,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use leptos_router::SsrMode;
+use leptos_router::{Lazy, SsrMode};
 
 /// The HTML document around the app (server-rendered).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -89,21 +93,21 @@ pub fn App() -> impl IntoView {
             <stream::ConnectionBanner />
             <main id="main" class="page" tabindex="-1">
                 <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
-                    <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view={Lazy::<routes::LoginRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
-                    <Route path=path!("/messages/new") view=pages::intake::IntakePage ssr=SsrMode::Async />
-                    <Route path=path!("/import") view=pages::import::ImportPage ssr=SsrMode::Async />
-                    <Route path=path!("/messages/:id") view=pages::message::MessagePage ssr=SsrMode::Async />
-                    <Route path=path!("/approval") view=pages::approval::ApprovalPage ssr=SsrMode::Async />
-                    <Route path=path!("/alerts") view=pages::alerts::AlertsPage ssr=SsrMode::Async />
-                    <Route path=path!("/escalation") view=pages::escalation::EscalationPage ssr=SsrMode::Async />
+                    <Route path=path!("/messages/new") view={Lazy::<routes::IntakeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/import") view={Lazy::<routes::ImportRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/messages/:id") view={Lazy::<routes::MessageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/approval") view={Lazy::<routes::ApprovalRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/alerts") view={Lazy::<routes::AlertsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/escalation") view={Lazy::<routes::EscalationRoute>::new()} ssr=SsrMode::Async />
                     // Administration: routes of pages::admin (keep them together).
-                    <Route path=path!("/admin") view=pages::admin::AdminHome ssr=SsrMode::Async />
-                    <Route path=path!("/admin/users") view=pages::admin::users::UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/calendar") view=pages::admin::calendar::CalendarPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/settings") view=pages::admin::settings::SettingsPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/tokens") view=pages::admin::tokens::TokensPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/mail") view=pages::admin::mail::MailSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view={Lazy::<routes::AdminHomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view={Lazy::<routes::AdminUsersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/calendar") view={Lazy::<routes::AdminCalendarRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/settings") view={Lazy::<routes::AdminSettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/tokens") view={Lazy::<routes::AdminTokensRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/mail") view={Lazy::<routes::AdminMailRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

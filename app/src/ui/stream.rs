@@ -309,7 +309,7 @@ mod browser {
 
     fn data<T: serde::de::DeserializeOwned>(e: &web_sys::Event) -> Option<T> {
         let text = e.dyn_ref::<MessageEvent>()?.data().as_string()?;
-        serde_json::from_str(&text).ok()
+        serde_json::from_slice(text.as_bytes()).ok()
     }
 
     /// Whether the user allowed browser notifications.

@@ -122,13 +122,13 @@ pub enum CalendarError {
     /// The instant lies outside the years the calendar is built for.
     #[error(
         "Момент {} (UTC) вне поддерживаемого диапазона рабочего календаря",
-        .at.format("%d.%m.%Y %H:%M")
+        crate::domain::datefmt::dmy_hm(.at)
     )]
     InstantOutOfRange { at: DateTime<Utc> },
     /// The date lies outside the years the calendar is built for.
     #[error(
         "Дата {} вне поддерживаемого диапазона рабочего календаря",
-        .date.format("%d.%m.%Y")
+        crate::domain::datefmt::dmy(.date)
     )]
     DateOutOfRange { date: NaiveDate },
     /// The result would lie after the last working interval of the calendar.

@@ -99,7 +99,7 @@ impl TryFrom<CalendarFile> for ProductionCalendar {
                     if date.year() != year {
                         return Err(CalendarError::Data(format!(
                             "дата {} указана в {year} году",
-                            date.format("%d.%m.%Y")
+                            crate::domain::datefmt::dmy(&date)
                         )));
                     }
                     let previous = cal.marks.insert(date, mark);
@@ -109,7 +109,7 @@ impl TryFrom<CalendarFile> for ProductionCalendar {
                     if conflict {
                         return Err(CalendarError::Data(format!(
                             "дата {} одновременно нерабочая и рабочая",
-                            date.format("%d.%m.%Y")
+                            crate::domain::datefmt::dmy(&date)
                         )));
                     }
                 }
@@ -157,7 +157,7 @@ impl ProductionCalendar {
 
     /// Reads the JSON shape of `app/data/production-calendar.json`.
     pub fn from_json(json: &str) -> Result<Self, CalendarError> {
-        let file: CalendarFile = serde_json::from_str(json)
+        let file: CalendarFile = serde_json::from_slice(json.as_bytes())
             .map_err(|e| CalendarError::Data(format!("не удалось разобрать JSON: {e}")))?;
         Self::try_from(file)
     }

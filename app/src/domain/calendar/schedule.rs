@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::{DayKind, DayMark};
+use crate::domain::datefmt;
 
 /// A working interval of one day in local time, `[start, end)`.
 pub type TimeRange = (NaiveTime, NaiveTime);
@@ -79,7 +80,7 @@ pub enum ScheduleError {
     /// An interval does not start before it ends.
     #[error(
         "{}: начало интервала {} должно быть раньше его конца {}",
-        weekday_ru(.day), .start.format("%H:%M"), .end.format("%H:%M")
+        weekday_ru(.day), datefmt::hm(.start), datefmt::hm(.end)
     )]
     EmptyInterval {
         day: Weekday,
@@ -89,7 +90,7 @@ pub enum ScheduleError {
     /// Intervals of a day overlap or are out of order.
     #[error(
         "{}: интервалы должны идти по порядку и не пересекаться (интервал с {} начинается до окончания предыдущего в {})",
-        weekday_ru(.day), .start.format("%H:%M"), .previous_end.format("%H:%M")
+        weekday_ru(.day), datefmt::hm(.start), datefmt::hm(.previous_end)
     )]
     Overlap {
         day: Weekday,

@@ -17,7 +17,7 @@ pub fn AlertsPage() -> impl IntoView {
     let events = use_live_events();
     let read = ServerAction::<MarkAlertsRead>::new();
     let save = ServerAction::<SaveAlertEmail>::new();
-    let data = Resource::new_blocking(
+    let data = crate::ui::data::load(
         move || {
             (
                 events.alerts.get(),

@@ -22,7 +22,7 @@ pub fn ApprovalPage() -> impl IntoView {
     // New drafts and other decisions appear in place; while remarks are being typed, a
     // notice offers to re-read instead.
     let refresh = crate::ui::stream::use_refresh(|_| true);
-    let queue = Resource::new_blocking(
+    let queue = crate::ui::data::load(
         move || (act.version().get(), refresh.tick.get()),
         |_| approval_queue(),
     );

@@ -67,7 +67,7 @@ pub fn DashboardPage() -> impl IntoView {
     let live = use_live();
     let query = use_query_map();
     let refresh = crate::ui::stream::use_refresh(|_| true);
-    let data = Resource::new_blocking(
+    let data = crate::ui::data::load(
         move || (query.get(), refresh.tick.get()),
         move |(q, _)| async move {
             let me = auth.user.await.ok().flatten();
@@ -75,8 +75,8 @@ pub fn DashboardPage() -> impl IntoView {
             list_messages(filter).await
         },
     );
-    let people = Resource::new_blocking(|| (), |_| executors());
-    let units = Resource::new_blocking(|| (), |_| departments());
+    let people = crate::ui::data::load(|| (), |_| executors());
+    let units = crate::ui::data::load(|| (), |_| departments());
     view! {
         <Title text="Работа" />
         <h1>"Работа"</h1>

@@ -28,7 +28,7 @@ pub fn EscalationPage() -> impl IntoView {
         let timer = send_wrapper::SendWrapper::new(timer);
         on_cleanup(move || drop(timer));
     }
-    let data = Resource::new_blocking(
+    let data = crate::ui::data::load(
         move || refresh.tick.get(),
         |_| {
             list_messages(MessageFilter {

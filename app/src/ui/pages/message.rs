@@ -29,7 +29,7 @@ pub fn MessagePage() -> impl IntoView {
     // Another user's action on this message re-reads it in place (unless the user is
     // typing: then a notice offers to re-read).
     let refresh = crate::ui::stream::use_refresh(move |n| Some(n.message_id.0) == id());
-    let detail = Resource::new_blocking(
+    let detail = crate::ui::data::load(
         move || (id(), act.version().get(), refresh.tick.get()),
         |(id, _, _)| async move {
             match id {
@@ -220,7 +220,7 @@ fn button_text(a: ActionKind) -> &'static str {
 fn Actions(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -> impl IntoView {
     let m = d.message.clone();
     let (id, v) = (m.id, m.version);
-    let people = Resource::new_blocking(|| (), |_| executors());
+    let people = crate::ui::data::load(|| (), |_| executors());
     d.actions
         .iter()
         .map(|a| {

@@ -89,7 +89,7 @@ pub fn CalendarPage() -> impl IntoView {
         <h1>"Производственный календарь"</h1>
         <AdminOnly>
             {move || {
-                let data = Resource::new_blocking(
+                let data = crate::ui::data::load(
                     move || (year.get(), set_day.version().get()),
                     |(year, _)| admin_calendar(year),
                 );
@@ -318,7 +318,7 @@ fn Day(c: CalendarCell, year: i32) -> impl IntoView {
             ""
         }
     );
-    let date = c.date.format("%Y-%m-%d").to_string();
+    let date = crate::domain::datefmt::iso_date(&c.date);
     let href = format!("/admin/calendar?year={year}&day={date}#day-form");
     view! {
         <td class=format!("day k-{legend}") class:corrected=c.corrected>
@@ -365,7 +365,7 @@ fn Corrections(y: CalendarYear) -> impl IntoView {
                         .into_iter()
                         .map(|c| view! {
                             <tr>
-                                <td data-label="Дата">{c.date.format("%d.%m.%Y").to_string()}</td>
+                                <td data-label="Дата">{crate::domain::datefmt::dmy(&c.date)}</td>
                                 <td data-label="День">{match c.mark { None => "по дню недели", m => mark_ru(m) }}</td>
                                 <td data-label="Основание">{if c.note.is_empty() { "—".to_owned() } else { c.note }}</td>
                                 <td data-label="Кто и когда">

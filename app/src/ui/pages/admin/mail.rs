@@ -14,7 +14,7 @@ pub fn MailSettingsPage() -> impl IntoView {
     let live = crate::ui::live::use_live();
     let save_smtp = ServerAction::<AdminSaveSmtp>::new();
     let save_alerts = ServerAction::<AdminSaveAlerts>::new();
-    let data = Resource::new_blocking(
+    let data = crate::ui::data::load(
         move || (save_smtp.version().get(), save_alerts.version().get()),
         |_| admin_mail(),
     );

@@ -36,7 +36,7 @@ pub fn SettingsPage() -> impl IntoView {
         <h1>"Настройки"</h1>
         <AdminOnly>
             {move || {
-                let data = Resource::new_blocking(|| (), |_| admin_settings());
+                let data = crate::ui::data::load(|| (), |_| admin_settings());
                 view! {
                     <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
                         {move || Suspend::new(async move {

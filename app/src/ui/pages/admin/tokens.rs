@@ -23,7 +23,7 @@ pub fn TokensPage() -> impl IntoView {
         </p>
         <AdminOnly>
             {move || {
-                let data = Resource::new_blocking(
+                let data = crate::ui::data::load(
                     move || (issue.version().get(), revoke.version().get()),
                     |_| admin_tokens(),
                 );

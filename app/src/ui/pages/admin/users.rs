@@ -23,7 +23,7 @@ pub fn UsersPage() -> impl IntoView {
         <h1>"Пользователи и отделы"</h1>
         <AdminOnly>
             {move || {
-                let data = Resource::new_blocking(
+                let data = crate::ui::data::load(
                     move || {
                         (
                             create.version().get(),

@@ -1,0 +1,52 @@
+//! Page data: resources loaded on the server, serialized into the page and read back by
+//! the browser when it hydrates.
+//!
+//! Leptos' default resource codec reads that JSON with `serde_json::from_str`, while the
+//! server functions read their responses with `serde_json::from_slice`: the WASM then
+//! carries every DTO's deserializer twice (one per reader). [`Json`] reads from bytes as
+//! the server functions do, so each type is deserialized by one copy of the code.
+
+use leptos::prelude::*;
+use leptos::server::codee::{Decoder, Encoder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::future::Future;
+
+/// JSON in the page, read with the same reader as server-function responses.
+pub struct Json;
+
+impl<T: Serialize> Encoder<T> for Json {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(val: &T) -> Result<String, serde_json::Error> {
+        serde_json::to_string(val)
+    }
+}
+
+impl<T: DeserializeOwned> Decoder<T> for Json {
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(val: &str) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(val.as_bytes())
+    }
+}
+
+/// A page's data (see the module's documentation).
+pub type Data<T> = Resource<T, Json>;
+
+/// Loads page data: `fetcher(source())` again whenever `source` changes. Blocking, so the
+/// server sends the page once the data is in it (countdowns right on first paint).
+#[track_caller]
+pub fn load<T, S, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Data<T>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    S: Send + Sync + Clone + PartialEq + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    Resource::new_with_options(source, fetcher, true)
+}
