@@ -7,5 +7,14 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::ui::App);
+    // `hydrate_lazy`, awaited here so that the page is marked once every lazily loaded
+    // route on it has been hydrated too (browser tests wait for the mark).
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document().body();
+        if let Some(body) = body {
+            let owner = leptos::mount::hydrate_from_async(body.clone(), app::ui::App).await;
+            owner.forget();
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
 }

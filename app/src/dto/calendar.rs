@@ -111,10 +111,14 @@ mod tests {
         let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         // 2024-01-09 and 2027-12-20 are inside; 2023 and 2028 are not built.
         assert!(cal.end_of_nth_working_day_after(day(2024, 1, 9), 1).is_ok());
-        assert!(cal.end_of_nth_working_day_after(day(2027, 12, 20), 1).is_ok());
+        assert!(cal
+            .end_of_nth_working_day_after(day(2027, 12, 20), 1)
+            .is_ok());
         assert_eq!(
             cal.end_of_nth_working_day_after(day(2023, 12, 29), 1),
-            Err(CalendarError::DateOutOfRange { date: day(2023, 12, 29) })
+            Err(CalendarError::DateOutOfRange {
+                date: day(2023, 12, 29)
+            })
         );
         // Inside the range it counts working time exactly as the full calendar does.
         let full = crate::domain::calendar::WorkingCalendar::standard().unwrap();

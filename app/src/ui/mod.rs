@@ -72,13 +72,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_auth();
     live::provide_live();
-    // Marks the page once the WASM has taken over (browser tests wait for it).
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/otklik.css" />
         <Link rel="icon" href="/favicon.ico" />

@@ -1,9 +1,12 @@
 //! `/login`: the sign-in form. Works without JavaScript (a plain form POST); with the WASM
 //! loaded the password can be shown, and errors appear without a reload.
 
+use crate::api::auth::Login;
 use crate::ui::auth::use_auth;
 use crate::ui::components::error_box::ErrorBox;
+use leptos::html::Input;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 /// The sign-in page.
@@ -11,6 +14,21 @@ use leptos_meta::Title;
 pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
     let show_password = RwSignal::new(false);
+    let login_field = NodeRef::<Input>::new();
+    let password_field = NodeRef::<Input>::new();
+    // A plain form that posts without JavaScript; once hydrated, the action runs in place.
+    // (`ActionForm` would bring a form-data decoder into this page's download.)
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let (Some(login), Some(password)) =
+            (login_field.get_untracked(), password_field.get_untracked())
+        {
+            auth.login.dispatch(Login {
+                login: login.value(),
+                password: password.value(),
+            });
+        }
+    };
     let error = move || {
         auth.login
             .value()
@@ -22,10 +40,11 @@ pub fn LoginPage() -> impl IntoView {
         <Title text="Вход" />
         <section class="login card">
             <h1>"Вход в «Отклик»"</h1>
-            <ActionForm action=auth.login attr:class="form" attr:data-testid="login-form">
+            <form method="post" action=Login::url() class="form" data-testid="login-form" on:submit=submit>
                 <label for="login-field">"Логин"</label>
                 <input
                     id="login-field"
+                    node_ref=login_field
                     type="text"
                     name="login"
                     autocomplete="username"
@@ -36,6 +55,7 @@ pub fn LoginPage() -> impl IntoView {
                 <div class="password-row">
                     <input
                         id="password-field"
+                        node_ref=password_field
                         type=move || if show_password.get() { "text" } else { "password" }
                         name="password"
                         autocomplete="current-password"
@@ -55,7 +75,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || auth.login.pending().get()>
                     "Войти"
                 </button>
-            </ActionForm>
+            </form>
         </section>
     }
 }
