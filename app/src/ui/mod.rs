@@ -42,9 +42,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Starts the WASM once the page has loaded, when the browser is idle, and without
-/// preloading it: the server-rendered page (countdowns included) is complete without it,
-/// and the bundle must not compete with the HTML and CSS on a slow phone connection.
+/// Starts the WASM once the page has loaded and been painted, when the browser is idle,
+/// and without preloading it: the server-rendered page (countdowns included) is complete
+/// without it, and the bundle must not compete with the HTML, the CSS or the first frame on
+/// a slow phone. Compiling the module occupies the browser's threads; started before the
+/// first frame is on screen, it can hold that frame back for a second. The first
+/// contentful paint is awaited through `PerformanceObserver`, with a fallback for browsers
+/// without paint timing and for tabs that never paint (hidden).
 /// Leptos' own `HydrationScripts` preloads the bundle in `<head>`; see docs/decisions.md.
 #[component]
 fn HydrationLoader(options: LeptosOptions) -> impl IntoView {
@@ -57,14 +61,26 @@ fn HydrationLoader(options: LeptosOptions) -> impl IntoView {
     };
     let script = format!(
         "(function(){{\
-         const start=function(){{import('/{pkg}/{js}.js').then(function(m){{\
+         let loaded=false,painted=false,started=false;\
+         const start=function(){{if(started){{return;}}started=true;\
+         import('/{pkg}/{js}.js').then(function(m){{\
          return m.default({{module_or_path:'/{pkg}/{wasm}.wasm'}}).then(function(){{m.hydrate();}});}});}};\
-         const idle=function(){{if('requestIdleCallback' in window){{requestIdleCallback(start,{{timeout:500}});}}else{{setTimeout(start,0);}}}};\
-         if(document.readyState==='complete'){{idle();}}else{{addEventListener('load',idle,{{once:true}});}}\
+         const go=function(){{if(!loaded||!painted){{return;}}\
+         if('requestIdleCallback' in window){{requestIdleCallback(start,{{timeout:500}});}}else{{setTimeout(start,0);}}}};\
+         const paint=function(){{if(!painted){{painted=true;go();}}}};\
+         try{{new PerformanceObserver(function(l){{if(l.getEntriesByName('first-contentful-paint').length){{paint();}}}})\
+         .observe({{type:'paint',buffered:true}});}}catch(e){{painted=true;}}\
+         setTimeout(paint,{FIRST_PAINT_WAIT_MS});\
+         const load=function(){{loaded=true;go();}};\
+         if(document.readyState==='complete'){{load();}}else{{addEventListener('load',load,{{once:true}});}}\
          }})();"
     );
     view! { <script type="module" inner_html=script></script> }
 }
+
+/// How long the loader waits for the first contentful paint before it starts the WASM
+/// anyway (a hidden tab does not paint).
+const FIRST_PAINT_WAIT_MS: u32 = 2000;
 
 /// The application: routes and the shared sign-in state.
 #[component]
