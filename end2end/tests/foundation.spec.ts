@@ -19,6 +19,41 @@ test.describe("foundation", () => {
     await expect(page.getByTestId("toggle-password")).toHaveText("Скрыть");
   });
 
+  test("pages link the stylesheet and a web app manifest with icons", async ({ page }) => {
+    await page.goto("/login");
+    await expect(page.locator('head link[rel=stylesheet][href="/pkg/otklik.css"]')).toHaveCount(1);
+    await expect(page.locator('head meta[name=theme-color]')).toHaveCount(1);
+    const href = await page.locator("head link[rel=manifest]").getAttribute("href");
+    expect(href).toBe("/manifest.webmanifest");
+    const manifest = await (await page.request.get(href!)).json();
+    expect(manifest.lang).toBe("ru");
+    const sizes = manifest.icons.map((i: { sizes: string }) => i.sizes);
+    expect(sizes).toContain("192x192");
+    expect(sizes).toContain("512x512");
+    for (const icon of manifest.icons) {
+      const response = await page.request.get(icon.src);
+      expect(response.headers()["content-type"]).toBe("image/png");
+    }
+  });
+
+  test("the WASM is requested only after the first contentful paint and the load event", async ({ page }) => {
+    const login = new LoginPage(page);
+    await login.goto();
+    await login.waitForHydration();
+    const timing = await page.evaluate(() => {
+      const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+      const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+      const wasm = performance
+        .getEntriesByType("resource")
+        .find((r) => new URL(r.name).pathname.endsWith(".wasm"));
+      return { fcp: fcp?.startTime, load: nav.loadEventStart, wasm: wasm?.startTime };
+    });
+    expect(timing.fcp).toBeGreaterThan(0);
+    expect(timing.wasm).toBeDefined();
+    expect(timing.wasm!).toBeGreaterThanOrEqual(timing.fcp!);
+    expect(timing.wasm!).toBeGreaterThanOrEqual(timing.load);
+  });
+
   test("a wrong password gets a clear Russian message", async ({ page }) => {
     const login = new LoginPage(page);
     await login.goto();

@@ -18,8 +18,8 @@ pub mod routes;
 pub mod stream;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 use leptos_router::{Lazy, SsrMode};
 
@@ -31,6 +31,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                // Static head tags live here, outside the hydrated app: nothing in the
+                // browser has to find and adopt them.
+                <link rel="stylesheet" id="leptos" href="/pkg/otklik.css" />
+                <link rel="icon" href="/favicon.ico" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <meta name="theme-color" content="#1d4f91" />
                 <AutoReload options=options.clone() />
                 <HydrationLoader options />
                 <MetaTags />
@@ -89,10 +95,6 @@ pub fn App() -> impl IntoView {
     auth::provide_auth();
     live::provide_live();
     view! {
-        <Stylesheet id="leptos" href="/pkg/otklik.css" />
-        <Link rel="icon" href="/favicon.ico" />
-        <Link rel="manifest" href="/manifest.webmanifest" />
-        <Meta name="theme-color" content="#1d4f91" />
         <Title formatter=|page: String| {
             if page.is_empty() { "Отклик".to_owned() } else { format!("{page} — Отклик") }
         } />
@@ -101,7 +103,7 @@ pub fn App() -> impl IntoView {
             <layout::Header />
             <stream::ConnectionBanner />
             <main id="main" class="page" tabindex="-1">
-                <Routes fallback=|| view! { <pages::not_found::NotFound /> }>
+                <FlatRoutes fallback=|| view! { <pages::not_found::NotFound /> }>
                     <Route path=path!("/login") view={Lazy::<routes::LoginRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/") view=pages::dashboard::DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/messages/new") view={Lazy::<routes::IntakeRoute>::new()} ssr=SsrMode::Async />
@@ -117,7 +119,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/settings") view={Lazy::<routes::AdminSettingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/tokens") view={Lazy::<routes::AdminTokensRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/mail") view={Lazy::<routes::AdminMailRoute>::new()} ssr=SsrMode::Async />
-                </Routes>
+                </FlatRoutes>
             </main>
         </Router>
     }
