@@ -41,6 +41,47 @@ test("the coordinator registers a message and imports a CSV file", async ({ brow
   await expect(report.getByTestId("report-row").nth(1)).toContainText("facebook");
 });
 
+/** `text` in Windows-1251, the encoding Excel often saves Russian CSV in (ASCII and А–я only). */
+function windows1251(text: string): Buffer {
+  return Buffer.from(
+    Array.from(text, (ch) => {
+      const code = ch.codePointAt(0)!;
+      if (code < 0x80) return code;
+      if (code >= 0x410 && code <= 0x44f) return 0xc0 + (code - 0x410);
+      throw new Error(`no Windows-1251 byte for ${ch}`);
+    }),
+  );
+}
+
+test("the import page reads the chosen file and refuses one not in UTF-8", async ({ browser }) => {
+  const page = await signedIn(browser, "coordinator");
+  await open(page, "/import");
+  const header = "external_id;network;url;author;text;detected_at";
+  const row = "imp-9;vk;https://vk.com/wall-1_9;Анна;Когда уберут снег;16.03.2026 09:00";
+
+  // A Windows-1251 file: the browser reads it as UTF-8 with replacement characters,
+  // and the server refuses it with the encoding hint instead of importing garbage.
+  await page.getByLabel("Файл CSV").setInputFiles({
+    name: "excel.csv",
+    mimeType: "text/csv",
+    buffer: windows1251(`${header}\n${row}\n`),
+  });
+  await expect(page.getByLabel("Содержимое файла")).toHaveValue(/^external_id;network/);
+  await page.getByRole("button", { name: "Импортировать" }).click();
+  await expect(page.getByRole("alert")).toContainText("Файл не в кодировке UTF-8");
+  await expect(page.getByTestId("import-report")).toHaveCount(0);
+
+  // The same rows saved as UTF-8 are imported.
+  await page.getByLabel("Файл CSV").setInputFiles({
+    name: "utf8.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(`${header}\n${row}\n`, "utf8"),
+  });
+  await expect(page.getByLabel("Содержимое файла")).toHaveValue(new RegExp("Анна"));
+  await page.getByRole("button", { name: "Импортировать" }).click();
+  await expect(page.getByTestId("import-report")).toContainText("Загружено: 1 · повторы: 0 · отклонено: 0");
+});
+
 test("the executor attaches a photo to the draft; a renamed program is refused", async ({ browser }) => {
   const page = await signedIn(browser, "executor");
   // Message 4 of the demo data is in work with this executor.
