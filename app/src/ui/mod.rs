@@ -51,10 +51,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// Starts the WASM once the page has loaded and been painted, when the browser is idle,
 /// and without preloading it: the server-rendered page (countdowns included) is complete
 /// without it, and the bundle must not compete with the HTML, the CSS or the first frame on
-/// a slow phone. Compiling the module occupies the browser's threads; started before the
-/// first frame is on screen, it can hold that frame back for a second. The first
-/// contentful paint is awaited through `PerformanceObserver`, with a fallback for browsers
-/// without paint timing and for tabs that never paint (hidden).
+/// a slow phone: the download, compilation and hydration start once the first frame is on
+/// screen. The first contentful paint is awaited through `PerformanceObserver`, with a
+/// fallback for browsers without paint timing and for tabs that never paint (hidden).
 /// Leptos' own `HydrationScripts` preloads the bundle in `<head>`; see docs/decisions.md.
 #[component]
 fn HydrationLoader(options: LeptosOptions) -> impl IntoView {
