@@ -26,7 +26,7 @@ LH_VERSION=12.2.3
 log() { printf '\033[1;34m[lighthouse]\033[0m %s\n' "$*"; }
 
 mkdir -p "$OUT"
-if [ "$(cat "$OUT/node_modules/lighthouse/package.json" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])' 2>/dev/null)" != "$LH_VERSION" ]; then
+if [ "$(node -p "require('./$OUT/node_modules/lighthouse/package.json').version" 2>/dev/null)" != "$LH_VERSION" ]; then
   log "installing lighthouse $LH_VERSION"
   npm install --prefix "$OUT" --no-audit --no-fund --silent "lighthouse@$LH_VERSION"
 fi

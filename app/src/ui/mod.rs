@@ -64,11 +64,12 @@ fn HydrationLoader(options: LeptosOptions) -> impl IntoView {
         Some(_) => js.clone(),
         None => format!("{js}_bg"),
     };
+    // `go` starts the WASM once both `load` and the first paint have happened; `load` and
+    // `paint` each call it at most once, so it starts once.
     let script = format!(
         "(function(){{\
-         let loaded=false,painted=false,started=false;\
-         const start=function(){{if(started){{return;}}started=true;\
-         import('/{pkg}/{js}.js').then(function(m){{\
+         let loaded=false,painted=false;\
+         const start=function(){{import('/{pkg}/{js}.js').then(function(m){{\
          return m.default({{module_or_path:'/{pkg}/{wasm}.wasm'}}).then(function(){{m.hydrate();}});}});}};\
          const go=function(){{if(!loaded||!painted){{return;}}\
          if('requestIdleCallback' in window){{requestIdleCallback(start,{{timeout:500}});}}else{{setTimeout(start,0);}}}};\
