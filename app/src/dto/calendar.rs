@@ -45,15 +45,17 @@ impl CalendarDayDto {
 }
 
 /// What the browser needs to run the countdowns itself: the server's time, the
-/// deployment's schedule and calendar corrections, and the networks' answer limits.
+/// deployment's schedule and production calendar (around `now`), and the networks'
+/// answer limits.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LiveSetup {
     /// The server's "now" when the page was rendered (the browser keeps its offset to it).
     pub now: chrono::DateTime<chrono::Utc>,
     /// The weekly schedule with the time zone.
     pub schedule: crate::domain::calendar::Schedule,
-    /// The deployment's corrections of the built-in production calendar.
-    pub overrides: Vec<(NaiveDate, Option<crate::domain::calendar::DayMark>)>,
+    /// The deployment's production calendar (built-in data with its corrections) for
+    /// [`LiveSetup::years`] of `now`.
+    pub production: crate::domain::calendar::MarkWindow,
     /// Answer limits per network (§11).
     pub limits: crate::domain::network::NetworkLimits,
     /// Answer templates for the draft editor.
@@ -64,21 +66,25 @@ pub struct LiveSetup {
 }
 
 impl LiveSetup {
-    /// The deployment's working calendar around `now` (two years back, one ahead), built
-    /// the same way on both sides. The browser needs no more for its countdowns, and
-    /// building every supported year would slow down the page's start.
+    /// The years the browser's calendar covers around `now`: two back, one ahead. The
+    /// countdowns need no more, and building every supported year would slow down the
+    /// page's start.
+    pub fn years(now: chrono::DateTime<chrono::Utc>) -> std::ops::RangeInclusive<i32> {
+        use crate::domain::calendar::{FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR};
+        use chrono::Datelike;
+        let year = now.year();
+        (year - 2).max(FIRST_SUPPORTED_YEAR)..=(year + 1).min(LAST_SUPPORTED_YEAR)
+    }
+
+    /// The deployment's working calendar for [`LiveSetup::years`], built from the setup
+    /// alone: the same intervals as the server's calendar inside those years.
     pub fn calendar(
         &self,
     ) -> Result<crate::domain::calendar::WorkingCalendar, crate::domain::calendar::CalendarError>
     {
-        use crate::domain::calendar::{
-            ProductionCalendar, WorkingCalendar, FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR,
-        };
-        use chrono::Datelike;
-        let production =
-            ProductionCalendar::built_in()?.with_overrides(self.overrides.iter().copied());
-        let year = self.now.year();
-        let years = (year - 2).max(FIRST_SUPPORTED_YEAR)..=(year + 1).min(LAST_SUPPORTED_YEAR);
+        use crate::domain::calendar::{ProductionCalendar, WorkingCalendar};
+        let production = ProductionCalendar::from_window(&self.production)?;
+        let years = Self::years(self.now);
         if years.is_empty() {
             return WorkingCalendar::new(self.schedule.clone(), production);
         }
@@ -89,14 +95,21 @@ impl LiveSetup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::calendar::{CalendarError, Schedule};
+    use crate::domain::calendar::{
+        CalendarError, DayMark, MarkWindow, ProductionCalendar, Schedule, WorkingCalendar,
+    };
     use chrono::{TimeZone, Utc};
 
     fn setup_at(now: chrono::DateTime<Utc>) -> LiveSetup {
+        setup_with(now, &ProductionCalendar::built_in().unwrap())
+    }
+
+    /// The setup the server sends with `production` as the deployment's calendar.
+    fn setup_with(now: chrono::DateTime<Utc>, production: &ProductionCalendar) -> LiveSetup {
         LiveSetup {
             now,
             schedule: Schedule::default(),
-            overrides: Vec::new(),
+            production: production.window(LiveSetup::years(now)),
             limits: Default::default(),
             templates: Default::default(),
             last_event_id: 0,
@@ -126,5 +139,43 @@ mod tests {
             cal.end_of_nth_working_day_after(day(2026, 3, 16), 7),
             full.end_of_nth_working_day_after(day(2026, 3, 16), 7)
         );
+    }
+
+    #[test]
+    fn the_browser_calendar_keeps_the_deployments_corrections() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // A Tuesday made non-working and a Saturday made working by the deployment.
+        let server = ProductionCalendar::built_in().unwrap().with_overrides([
+            (day(2026, 3, 17), Some(DayMark::NonWorking)),
+            (day(2026, 3, 21), Some(DayMark::Working)),
+        ]);
+        let now = Utc.with_ymd_and_hms(2026, 3, 16, 7, 0, 0).unwrap();
+        let setup = setup_with(now, &server);
+        // Only the window travels: 2024-2027, no mark of 2023.
+        assert_eq!(setup.production.years, vec![2024, 2025, 2026, 2027]);
+        let browser = setup.calendar().unwrap();
+        let full = WorkingCalendar::new(Schedule::default(), server).unwrap();
+        assert!(!browser.is_working(Utc.with_ymd_and_hms(2026, 3, 17, 8, 0, 0).unwrap()));
+        assert!(browser.is_working(Utc.with_ymd_and_hms(2026, 3, 21, 8, 0, 0).unwrap()));
+        // Working time between instants spread over the window is the server's, to the
+        // second (holidays, shortened days, the corrections).
+        let start = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+        for step in 0..400 {
+            let a = start + chrono::TimeDelta::hours(step * 83);
+            let b = a + chrono::TimeDelta::hours(step % 200 + 1);
+            assert_eq!(browser.between(a, b), full.between(a, b), "{a} .. {b}");
+        }
+    }
+
+    #[test]
+    fn a_day_number_that_is_no_date_is_refused() {
+        let window = MarkWindow {
+            years: vec![2026],
+            marks: vec![(i32::MAX, DayMark::NonWorking)],
+        };
+        assert!(matches!(
+            ProductionCalendar::from_window(&window),
+            Err(CalendarError::Data(_))
+        ));
     }
 }

@@ -7,7 +7,9 @@ use std::fmt;
 use std::ops::RangeInclusive;
 
 use chrono::offset::LocalResult;
-use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Timelike, Utc,
+};
 use chrono_tz::Tz;
 
 use super::{CalendarError, DayInfo, ProductionCalendar, Schedule, WorkingDuration, YearSummary};
@@ -80,6 +82,39 @@ fn local_to_utc(tz: Tz, local: NaiveDateTime) -> i64 {
     }
 }
 
+/// UTC seconds of local midnights, each computed once while days are walked in order.
+struct Midnights {
+    tz: Tz,
+    /// The last midnight computed: its date and UTC second.
+    last: Option<(NaiveDate, i64)>,
+}
+
+impl Midnights {
+    fn new(tz: Tz) -> Self {
+        Self { tz, last: None }
+    }
+
+    fn at(&mut self, date: NaiveDate) -> i64 {
+        match self.last {
+            Some((d, t)) if d == date => t,
+            _ => {
+                let t = local_to_utc(self.tz, date.and_time(NaiveTime::MIN));
+                self.last = Some((date, t));
+                t
+            }
+        }
+    }
+
+    /// The UTC second of `date`'s midnight if the day lasts exactly 24 hours (no offset
+    /// change inside it), else `None`.
+    fn uniform_day(&mut self, date: NaiveDate) -> Option<i64> {
+        let start = self.at(date);
+        let next = date.succ_opt()?;
+        let end = self.at(next);
+        (end - start == BUCKET_SECS).then_some(start)
+    }
+}
+
 impl WorkingCalendar {
     /// Builds the calendar for [`FIRST_SUPPORTED_YEAR`]`..=`[`LAST_SUPPORTED_YEAR`].
     pub fn new(schedule: Schedule, production: ProductionCalendar) -> Result<Self, CalendarError> {
@@ -129,14 +164,25 @@ impl WorkingCalendar {
         };
         let mut local = Vec::with_capacity(4);
         let mut total: i64 = 0;
+        let mut midnights = Midnights::new(tz);
         for date in first_day.iter_days().take_while(|d| *d <= last_day) {
             cal.schedule
                 .day_hours(date, cal.production.mark(date), &mut local);
+            if local.is_empty() {
+                continue;
+            }
+            // Each day is converted with its own offset (DST, offset changes): a day of
+            // exactly 24 hours keeps one offset, so its times are offsets from midnight;
+            // any other day converts each time through the zone.
+            let uniform = midnights.uniform_day(date);
+            let to_utc = |t: NaiveTime| match uniform {
+                Some(midnight) => midnight + i64::from(t.num_seconds_from_midnight()),
+                None => local_to_utc(tz, date.and_time(t)),
+            };
             let mut day_end = None;
             for &(start, end) in &local {
-                // Each day is converted with its own offset (DST, offset changes).
-                let mut start = local_to_utc(tz, date.and_time(start));
-                let end = local_to_utc(tz, date.and_time(end));
+                let mut start = to_utc(start);
+                let end = to_utc(end);
                 if let Some(&previous_end) = cal.ends.last() {
                     start = start.max(previous_end);
                 }
@@ -350,5 +396,61 @@ impl WorkingCalendar {
     /// Totals of `year` for the admin UI (see [`ProductionCalendar::year_summary`]).
     pub fn year_summary(&self, year: i32) -> YearSummary {
         self.production.year_summary(year, &self.schedule)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The intervals converted one time at a time through the zone, as before the
+    /// 24-hour-day shortcut.
+    fn reference(cal: &WorkingCalendar) -> Vec<(i64, i64)> {
+        let tz = cal.tz();
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        let mut local = Vec::new();
+        for date in cal.first_day.iter_days().take_while(|d| *d <= cal.last_day) {
+            cal.schedule
+                .day_hours(date, cal.production.mark(date), &mut local);
+            for &(start, end) in &local {
+                let mut start = local_to_utc(tz, date.and_time(start));
+                let end = local_to_utc(tz, date.and_time(end));
+                if let Some(&(_, previous_end)) = out.last() {
+                    start = start.max(previous_end);
+                }
+                if end > start {
+                    out.push((start, end));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn days_of_24_hours_convert_like_the_zone_does() {
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        // Russian summer time until 2011, Moscow's change of 2014, the regional offset
+        // changes of 2016-2020; working hours around the 02:00-03:00 changes.
+        for tz in [
+            chrono_tz::Europe::Moscow,
+            chrono_tz::Europe::Volgograd,
+            chrono_tz::Europe::Saratov,
+            chrono_tz::Asia::Tomsk,
+            chrono_tz::Asia::Magadan,
+            chrono_tz::Asia::Kamchatka,
+        ] {
+            let mut schedule = Schedule::default().with_tz(tz);
+            schedule.week.sat = vec![(t(0, 0), t(1, 30)), (t(2, 15), t(3, 45))];
+            schedule.week.sun = vec![(t(0, 0), t(23, 0))];
+            let production = ProductionCalendar::built_in().unwrap();
+            let cal = WorkingCalendar::with_years(schedule, production, 2010..=2027).unwrap();
+            let fast: Vec<(i64, i64)> = cal
+                .starts
+                .iter()
+                .copied()
+                .zip(cal.ends.iter().copied())
+                .collect();
+            assert_eq!(fast, reference(&cal), "{tz}");
+        }
     }
 }

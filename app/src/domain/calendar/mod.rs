@@ -29,7 +29,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use engine::{WorkingCalendar, FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR};
-pub use production::{DayMark, ProductionCalendar, SpecialDay, YearSummary};
+pub use production::{DayMark, MarkWindow, ProductionCalendar, SpecialDay, YearSummary};
 pub use schedule::{weekday_ru, Schedule, ScheduleError, TimeRange, WeekHours};
 
 /// A length of working time (SPEC "Deadlines": every duration there is working time).

@@ -7,6 +7,7 @@
 //! corrections on top (extraordinary non-working periods of 2020–2021, next year's decree).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::RangeInclusive;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -52,6 +53,16 @@ struct YearFile {
 
 /// The JSON file: year → lists.
 type CalendarFile = BTreeMap<i32, YearFile>;
+
+/// The marks of some years in the shape the browser reads fastest: dates as day numbers
+/// (`NaiveDate::num_days_from_ce`), no date strings to parse, no built-in file to load.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkWindow {
+    /// Years of the window whose official data is loaded.
+    pub years: Vec<i32>,
+    /// Every marked date of the window as (day number, mark), in date order.
+    pub marks: Vec<(i32, DayMark)>,
+}
 
 /// A date with a mark, for the year summary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +177,43 @@ impl ProductionCalendar {
     pub fn to_json(&self) -> Result<String, CalendarError> {
         serde_json::to_string_pretty(&CalendarFile::from(self.clone()))
             .map_err(|e| CalendarError::Data(e.to_string()))
+    }
+
+    /// The marks and loaded years of `years` only (what the browser needs).
+    pub fn window(&self, years: RangeInclusive<i32>) -> MarkWindow {
+        let (Some(first), Some(last)) = (
+            NaiveDate::from_ymd_opt(*years.start(), 1, 1),
+            NaiveDate::from_ymd_opt(*years.end(), 12, 31),
+        ) else {
+            return MarkWindow::default();
+        };
+        MarkWindow {
+            years: self
+                .years
+                .iter()
+                .copied()
+                .filter(|y| years.contains(y))
+                .collect(),
+            marks: self
+                .marks
+                .range(first..=last)
+                .map(|(d, &m)| (d.num_days_from_ce(), m))
+                .collect(),
+        }
+    }
+
+    /// The calendar of a [`MarkWindow`]; a day number that is no date is refused.
+    pub fn from_window(window: &MarkWindow) -> Result<Self, CalendarError> {
+        let mut cal = Self {
+            marks: BTreeMap::new(),
+            years: window.years.iter().copied().collect(),
+        };
+        for &(day, mark) in &window.marks {
+            let date = NaiveDate::from_num_days_from_ce_opt(day)
+                .ok_or_else(|| CalendarError::Data(format!("неверный номер дня {day}")))?;
+            cal.marks.insert(date, mark);
+        }
+        Ok(cal)
     }
 
     /// The mark of `date`, if any.
