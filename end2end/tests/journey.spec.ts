@@ -105,6 +105,27 @@ test("the dashboard's countdowns tick in the browser", async ({ browser }) => {
   await expect(running.locator("span[aria-hidden]")).not.toHaveText(before ?? "", { timeout: 2_000 });
 });
 
+test("countdowns tick on pages opened directly, also when a slow page hydrates after the first tick", async ({ browser }) => {
+  const page = await signedIn(browser, "coordinator");
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  // A slow phone: the message page's code arrives and hydrates after the ticker's first
+  // second, which must not disturb its hydration.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 8 });
+  for (const path of ["/", "/messages/4"]) {
+    await page.goto(path);
+    await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
+    const running = page.locator("[data-testid=countdown][data-tone=on-track], [data-testid=countdown][data-tone=due-soon]").first();
+    const before = await running.locator("span[aria-hidden]").textContent();
+    await expect(running.locator("span[aria-hidden]")).not.toHaveText(before ?? "", { timeout: 4_000 });
+  }
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+  expect(errors.filter((e) => /hydrat|panic/i.test(e))).toEqual([]);
+});
+
 test("phone: key screens fit 360 px without horizontal scrolling", async ({ browser }, info) => {
   const phone = { width: 360, height: 800 };
   for (const [login, paths] of [

@@ -82,3 +82,71 @@ async fn the_approval_queue_and_message_page_need_the_right_reader() {
     assert!(html.contains("другому отделу"));
     assert!(!html.contains(&text));
 }
+
+/// The dashboard's list comes as server-rendered rows: escaped text, countdowns that
+/// carry their deadline for the browser's ticker, a page of 25 with "next" beyond it;
+/// only for a signed-in user.
+#[tokio::test]
+async fn the_dashboard_rows_are_rendered_by_the_server() {
+    let app = TestApp::new().await;
+    let token = app.token(Role::Authority).await;
+    for i in 0..30 {
+        let body = json!({
+            "external_id": format!("rows-{i}"), "network": "vk",
+            "url": format!("https://vk.com/wall-1_{i}"),
+            "author": format!("Автор {i}"), "text": "Ямка-тест <b>во дворе</b>",
+            "detected_at": "2026-03-16T09:30:00+03:00",
+        });
+        let (s, _) = app
+            .api(
+                "POST",
+                "/api/v1/messages",
+                Auth::Token(&token),
+                Some(&body.to_string()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED);
+    }
+    let rows = |page: &'static str, cookie: Option<String>| {
+        let app = &app;
+        async move {
+            let fields = [
+                ("filter[active]", "true"),
+                ("filter[q]", "Ямка-тест"),
+                ("filter[limit]", "26"),
+                ("filter[offset]", page),
+            ];
+            app.server_fn("/serverfn/message_rows", &fields, cookie.as_deref())
+                .await
+        }
+    };
+    assert_eq!(
+        rows("0", None).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "signed out"
+    );
+    let cookie = app.sign_in("coordinator", "demo").await;
+    let first = body_json(rows("0", Some(cookie.clone())).await).await;
+    let html = first["html"].as_str().unwrap();
+    assert_eq!(first["has_next"], true);
+    assert_eq!(html.matches("data-testid=\"message-row\"").count(), 25);
+    assert!(
+        html.contains("Ямка-тест &lt;b&gt;во дворе&lt;/b&gt;"),
+        "escaped"
+    );
+    assert!(!html.contains("<b>"), "no markup from the text");
+    // The answer deadline runs from the detection (09:30 Moscow, 06:30 UTC); its
+    // countdown carries its start and due time in unix seconds.
+    assert!(html.contains("data-countdown=\"1773642600 "), "{html}");
+    assert!(html.contains("data-tone=\"on-track\""));
+    let last = body_json(rows("25", Some(cookie)).await).await;
+    assert_eq!(last["has_next"], false);
+    assert_eq!(
+        last["html"]
+            .as_str()
+            .unwrap()
+            .matches("data-testid=\"message-row\"")
+            .count(),
+        5
+    );
+}

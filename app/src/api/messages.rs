@@ -4,7 +4,7 @@
 use crate::domain::ids::MessageId;
 use crate::domain::workflow::ActionKind;
 use crate::dto::action::ActionInput;
-use crate::dto::message::{MessageDetailDto, MessageDto, MessageFilter};
+use crate::dto::message::{DashboardRows, MessageDetailDto, MessageDto, MessageFilter};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -25,6 +25,27 @@ pub async fn list_messages(filter: MessageFilter) -> Result<Vec<MessageDto>, App
                 state.clock.now(),
             )
             .await
+        }
+        .await,
+    )
+}
+
+/// A page of the dashboard: the messages of [`list_messages`] rendered as table rows with
+/// countdowns right for the server's time (the browser shows them without hydrating them).
+#[server(prefix = "/serverfn", endpoint = "message_rows")]
+pub async fn message_rows(filter: MessageFilter) -> Result<DashboardRows, AppError> {
+    use crate::api::ssr::{caller, finish, state};
+    finish(
+        async {
+            let state = state()?;
+            let caller = caller(&state).await?;
+            let cal = crate::service::calendar::load(&state.pool).await?;
+            let now = state.clock.now();
+            let list =
+                crate::service::messages::query::list(&state.pool, &cal, &caller, &filter, now)
+                    .await?;
+            let clock = crate::ui::live::Clock { base: now, cal };
+            Ok(crate::ui::pages::dashboard::rows_html(list, clock))
         }
         .await,
     )

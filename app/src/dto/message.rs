@@ -199,6 +199,15 @@ pub struct MessageDetailDto {
     pub actions: Vec<ActionKind>,
 }
 
+/// A page of the dashboard's list, rendered by the server (rows with their countdowns).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardRows {
+    /// The table (or the «no messages» note) as HTML; every text in it is escaped.
+    pub html: String,
+    /// Whether there is a next page.
+    pub has_next: bool,
+}
+
 /// Which messages to list (every field optional).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams, utoipa::ToSchema))]

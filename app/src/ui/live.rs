@@ -17,9 +17,21 @@ pub struct Live {
     pub setup: crate::ui::data::Data<Result<LiveSetup, AppError>>,
     /// The ticking "now"; `None` until the browser starts ticking (then the setup's time).
     pub now: RwSignal<Option<DateTime<Utc>>>,
+    /// The last [`Ready`] built: a page that re-reads its list (live refresh) does not
+    /// rebuild the calendar while the setup is the same.
+    built: StoredValue<Option<Ready>>,
 }
 
-/// The setup and its calendar, ready for the countdowns.
+/// What a countdown needs: the working calendar and the time the page is rendered at.
+#[derive(Clone)]
+pub struct Clock {
+    /// The time the countdowns are first shown at (then the ticker takes over).
+    pub base: DateTime<Utc>,
+    /// The deployment's working calendar.
+    pub cal: Arc<WorkingCalendar>,
+}
+
+/// The setup and its calendar, ready for the countdowns. Cheap to clone.
 #[derive(Clone)]
 pub struct Ready {
     /// The server's time when the setup was made.
@@ -27,24 +39,43 @@ pub struct Ready {
     /// The deployment's working calendar.
     pub cal: Arc<WorkingCalendar>,
     /// The setup itself.
-    pub setup: LiveSetup,
+    pub setup: Arc<LiveSetup>,
+}
+
+impl Ready {
+    /// The clock of countdowns rendered now: the ticking time once the browser ticks.
+    pub fn clock(&self) -> Clock {
+        let now = use_context::<Live>().and_then(|l| l.now.get_untracked());
+        Clock {
+            base: now.unwrap_or(self.base),
+            cal: self.cal.clone(),
+        }
+    }
 }
 
 impl Live {
-    /// Waits for the setup and builds the calendar.
+    /// Waits for the setup and builds the calendar (once per setup).
     pub async fn ready(self) -> Result<Ready, AppError> {
         let setup = self.setup.await?;
-        let cal = setup.calendar().map_err(|_| AppError::Internal)?;
-        Ok(Ready {
-            base: setup.now,
-            cal: Arc::new(cal),
-            setup,
-        })
+        self.build(setup)
     }
 
-    /// The current time for rendering: the ticking clock, or `base` before it starts.
-    pub fn now_or(self, base: DateTime<Utc>) -> DateTime<Utc> {
-        self.now.get().unwrap_or(base)
+    /// The [`Ready`] of `setup`: the cached one while the setup is the same.
+    fn build(self, setup: LiveSetup) -> Result<Ready, AppError> {
+        let cached = self
+            .built
+            .with_value(|b| b.as_ref().filter(|r| *r.setup == setup).cloned());
+        if let Some(ready) = cached {
+            return Ok(ready);
+        }
+        let cal = setup.calendar().map_err(|_| AppError::Internal)?;
+        let ready = Ready {
+            base: setup.now,
+            cal: Arc::new(cal),
+            setup: Arc::new(setup),
+        };
+        self.built.set_value(Some(ready.clone()));
+        Ok(ready)
     }
 }
 
@@ -61,14 +92,21 @@ pub fn provide_live() {
             }
         },
     );
-    let now = RwSignal::new(None);
+    let live = Live {
+        setup,
+        now: RwSignal::new(None),
+        built: StoredValue::new(None),
+    };
     let events = crate::ui::stream::provide_live_events();
     #[cfg(feature = "hydrate")]
     {
         let started = StoredValue::new(false);
         let streaming = StoredValue::new(false);
+        // The setup the ticker's calendar comes from (a new one after signing in again).
+        let current = StoredValue::new(None::<LiveSetup>);
         Effect::new(move |_| match setup.get() {
             Some(Ok(s)) => {
+                current.set_value(Some(s.clone()));
                 if !streaming.get_value() {
                     streaming.set_value(true);
                     let after = s.last_event_id;
@@ -80,7 +118,11 @@ pub fn provide_live() {
                 started.set_value(true);
                 let offset = s.now - Utc::now();
                 let interval = gloo_timers::callback::Interval::new(1000, move || {
-                    now.set(Some(Utc::now() + offset));
+                    let t = Utc::now() + offset;
+                    live.now.set(Some(t));
+                    crate::ui::components::countdown::tick(t, || {
+                        live.build(current.get_value()?).ok()
+                    });
                 });
                 interval.forget();
             }
@@ -95,7 +137,7 @@ pub fn provide_live() {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = events;
-    provide_context(Live { setup, now });
+    provide_context(live);
 }
 
 /// Runs `f` in a task of its own once the current one (e.g. hydrating the page) is done,
@@ -110,5 +152,6 @@ pub fn use_live() -> Live {
     use_context::<Live>().unwrap_or_else(|| Live {
         setup: crate::ui::data::load(|| (), |_| load_live_setup()),
         now: RwSignal::new(None),
+        built: StoredValue::new(None),
     })
 }

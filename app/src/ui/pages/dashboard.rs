@@ -2,7 +2,7 @@
 //! current stage and of `answer_by`; filters and search in the address (a plain GET form,
 //! so it works before the WASM arrives and links can be shared).
 
-use crate::api::messages::{departments, executors, list_messages};
+use crate::api::messages::{departments, executors, message_rows};
 use crate::domain::deadline::DeadlineRule;
 use crate::domain::network::Network;
 use crate::domain::role::Role;
@@ -12,7 +12,7 @@ use crate::ui::auth::use_auth;
 use crate::ui::components::countdown::Countdown;
 use crate::ui::components::error_box::ErrorBox;
 use crate::ui::components::message_bits::{first_line, NetworkBadge, StateBadge};
-use crate::ui::live::{use_live, Ready};
+use crate::ui::live::Clock;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -60,11 +60,12 @@ fn page(q: &leptos_router::params::ParamsMap) -> u32 {
 
 /// The dashboard. The filters and the list render apart: the list re-reads in place
 /// when another user's action arrives (the live event stream), the filters keep what the
-/// user is typing.
+/// user is typing. The list arrives as HTML rendered by the server ([`message_rows`]):
+/// the browser puts it in place without hydrating its rows, and the page's ticker runs
+/// its countdowns.
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let auth = use_auth();
-    let live = use_live();
     let query = use_query_map();
     let refresh = crate::ui::stream::use_refresh(|_| true);
     let data = crate::ui::data::load(
@@ -72,7 +73,7 @@ pub fn DashboardPage() -> impl IntoView {
         move |(q, _)| async move {
             let me = auth.user.await.ok().flatten();
             let filter = filter_from_query(&q, me.as_ref().map(|u| u.id));
-            list_messages(filter).await
+            message_rows(filter).await
         },
     );
     let people = crate::ui::data::load(|| (), |_| executors());
@@ -90,24 +91,27 @@ pub fn DashboardPage() -> impl IntoView {
         </Suspense>
         <Transition fallback=|| view! { <p>"Загрузка…"</p> }>
             {move || Suspend::new(async move {
-                let ready = match live.ready().await {
-                    Ok(r) => r,
-                    Err(e) => return view! { <ErrorBox message=e.to_string() /> }.into_any(),
-                };
                 match data.await {
-                    Ok(list) => {
-                        let has_next = list.len() > PAGE as usize;
-                        view! {
-                            <Pager has_next />
-                            <MessageTable list ready />
-                        }
-                            .into_any()
+                    Ok(rows) => view! {
+                        <Pager has_next=rows.has_next />
+                        <div class="rows" inner_html=rows.html></div>
                     }
+                        .into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
                 }
             })}
         </Transition>
     }
+}
+
+/// The rows of a dashboard page as HTML: [`MessageTable`] rendered by the server.
+#[cfg(feature = "ssr")]
+pub fn rows_html(mut list: Vec<MessageDto>, clock: Clock) -> crate::dto::message::DashboardRows {
+    use leptos::tachys::view::RenderHtml;
+    let has_next = list.len() > PAGE as usize;
+    list.truncate(PAGE as usize);
+    let html = Owner::new().with(|| view! { <MessageTable list clock /> }.to_html());
+    crate::dto::message::DashboardRows { html, has_next }
 }
 
 #[component]
@@ -199,7 +203,7 @@ fn running(m: &MessageDto, rule: DeadlineRule) -> Option<crate::dto::message::De
 
 /// The messages as a table (cards on a phone), with live countdowns.
 #[component]
-pub fn MessageTable(list: Vec<MessageDto>, ready: Ready) -> impl IntoView {
+pub fn MessageTable(list: Vec<MessageDto>, clock: Clock) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="empty" data-testid="empty">"Сообщений нет."</p> }.into_any();
     }
@@ -223,8 +227,8 @@ pub fn MessageTable(list: Vec<MessageDto>, ready: Ready) -> impl IntoView {
                         let stage = m.status.stage_deadline().and_then(|r| running(&m, r).map(|d| (r, d)));
                         let answer = running(&m, DeadlineRule::AnswerBy);
                         let href = format!("/messages/{}", m.id);
-                        let ready2 = ready.clone();
-                        let ready3 = ready.clone();
+                        let clock2 = clock.clone();
+                        let clock3 = clock.clone();
                         view! {
                             <tr data-testid="message-row" data-id=m.id.0 class:urgent=m.urgent>
                                 <td data-label="Сеть"><NetworkBadge network=m.network /></td>
@@ -242,14 +246,14 @@ pub fn MessageTable(list: Vec<MessageDto>, ready: Ready) -> impl IntoView {
                                     {match stage {
                                         Some((rule, d)) => view! {
                                             <span class="rule">{rule.label()}</span>
-                                            <Countdown deadline=d ready=ready2 label=rule.label() />
+                                            <Countdown deadline=d clock=clock2 label=rule.label() />
                                         }.into_any(),
                                         None => view! { <span class="muted">"—"</span> }.into_any(),
                                     }}
                                 </td>
                                 <td data-label="Ответ">
                                     {match answer {
-                                        Some(d) => view! { <Countdown deadline=d ready=ready3 label="Ответ" /> }.into_any(),
+                                        Some(d) => view! { <Countdown deadline=d clock=clock3 label="Ответ" /> }.into_any(),
                                         None => view! { <span class="muted">"—"</span> }.into_any(),
                                     }}
                                 </td>

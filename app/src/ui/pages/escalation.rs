@@ -58,7 +58,7 @@ pub fn EscalationPage() -> impl IntoView {
                         <p class="empty" data-testid="empty">"Всё в срок: просроченных и истекающих сроков нет."</p>
                     }
                         .into_any(),
-                    Ok(list) => view! { <MessageTable list ready /> }.into_any(),
+                    Ok(list) => view! { <MessageTable list clock=ready.clock() /> }.into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
                 }
             })}

@@ -138,7 +138,7 @@ fn Message(
                             <li data-rule=r.rule.clone() data-met=r.deadline.met.map(|x| x.to_string())>
                                 <span class="rule">{label}</span>
                                 <span class="due">"до " {due}</span>
-                                <Countdown deadline=r.deadline.clone() ready=ready.clone() label=label />
+                                <Countdown deadline=r.deadline.clone() clock=ready.clock() label=label />
                             </li>
                         }
                     })
