@@ -63,6 +63,14 @@ if [ -z "$SID" ]; then
   exit 1
 fi
 
+# A server binary built by plain cargo (e.g. `cargo bench`) instead of cargo-leptos
+# links a bundle with no name (`/pkg/.js`): the page would never hydrate and the scores
+# would be meaningless.
+if ! curl -fs -b "$JAR" "http://127.0.0.1:$PORT/" | grep -q '/pkg/otklik.js'; then
+  echo "the page does not load /pkg/otklik.js: rebuild with cargo leptos (drop LH_SKIP_BUILD)" >&2
+  exit 1
+fi
+
 EXTRA=()
 if [ -n "${LH_CPU_MULTIPLIER:-}" ]; then
   EXTRA+=("--throttling.cpuSlowdownMultiplier=$LH_CPU_MULTIPLIER")
