@@ -115,16 +115,7 @@ async fn intake(app: &TestApp, token: &str, external_id: &str, text: &str) -> i6
         "text": text,
         "detected_at": app.state.clock.now().to_rfc3339(),
     });
-    let (s, m) = app
-        .api(
-            "POST",
-            "/api/v1/messages",
-            Auth::Token(token),
-            Some(&body.to_string()),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{m}");
-    m["id"].as_i64().unwrap()
+    app.register(token, &body).await["id"].as_i64().unwrap()
 }
 
 async fn assign(app: &TestApp, token: &str, id: i64, executor: i64) {

@@ -18,15 +18,7 @@ async fn message_text_is_rendered_escaped() {
         "author": "<img src=x onerror=alert(2)>", "text": "Вопрос <script>alert(1)</script>",
         "detected_at": "2026-03-16T09:30:00+03:00",
     });
-    let (s, m) = app
-        .api(
-            "POST",
-            "/api/v1/messages",
-            Auth::Token(&token),
-            Some(&body.to_string()),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED);
+    let m = app.register(&token, &body).await;
     let cookie = app.sign_in("coordinator", "demo").await;
     let res = app
         .send(get(&format!("/messages/{}", m["id"]), Some(&cookie)))
@@ -97,15 +89,7 @@ async fn the_dashboard_rows_are_rendered_by_the_server() {
             "author": format!("Автор {i}"), "text": "Ямка-тест <b>во дворе</b>",
             "detected_at": "2026-03-16T09:30:00+03:00",
         });
-        let (s, _) = app
-            .api(
-                "POST",
-                "/api/v1/messages",
-                Auth::Token(&token),
-                Some(&body.to_string()),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED);
+        app.register(&token, &body).await;
     }
     let rows = |page: &'static str, cookie: Option<String>| {
         let app = &app;

@@ -11,43 +11,33 @@ use leptos::prelude::*;
 /// The messages the user may see that match `filter`, the most pressing first.
 #[server(prefix = "/serverfn", endpoint = "messages")]
 pub async fn list_messages(filter: MessageFilter) -> Result<Vec<MessageDto>, AppError> {
-    use crate::api::ssr::{caller, finish, state};
-    finish(
-        async {
-            let state = state()?;
-            let caller = caller(&state).await?;
-            let cal = crate::service::calendar::load(&state.pool).await?;
-            crate::service::messages::query::list(
-                &state.pool,
-                &cal,
-                &caller,
-                &filter,
-                state.clock.now(),
-            )
-            .await
-        }
-        .await,
-    )
+    crate::api::ssr::finish(visible(&filter).await.map(|(list, _)| list))
+}
+
+/// The signed-in user's messages matching `filter`, the most pressing first, with the
+/// calendar and the server's time they were ranked at.
+#[cfg(feature = "ssr")]
+async fn visible(
+    filter: &MessageFilter,
+) -> Result<(Vec<MessageDto>, crate::ui::live::Clock), AppError> {
+    use crate::api::ssr::{caller, state};
+    let state = state()?;
+    let caller = caller(&state).await?;
+    let cal = crate::service::calendar::load(&state.pool).await?;
+    let now = state.clock.now();
+    let list =
+        crate::service::messages::query::list(&state.pool, &cal, &caller, filter, now).await?;
+    Ok((list, crate::ui::live::Clock { base: now, cal }))
 }
 
 /// A page of the dashboard: the messages of [`list_messages`] rendered as table rows with
 /// countdowns right for the server's time (the browser shows them without hydrating them).
 #[server(prefix = "/serverfn", endpoint = "message_rows")]
 pub async fn message_rows(filter: MessageFilter) -> Result<DashboardRows, AppError> {
-    use crate::api::ssr::{caller, finish, state};
-    finish(
-        async {
-            let state = state()?;
-            let caller = caller(&state).await?;
-            let cal = crate::service::calendar::load(&state.pool).await?;
-            let now = state.clock.now();
-            let list =
-                crate::service::messages::query::list(&state.pool, &cal, &caller, &filter, now)
-                    .await?;
-            let clock = crate::ui::live::Clock { base: now, cal };
-            Ok(crate::ui::pages::dashboard::rows_html(list, clock))
-        }
-        .await,
+    crate::api::ssr::finish(
+        visible(&filter)
+            .await
+            .map(|(list, clock)| crate::ui::pages::dashboard::rows_html(list, clock)),
     )
 }
 

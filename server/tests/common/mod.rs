@@ -206,6 +206,20 @@ impl TestApp {
         (status, json)
     }
 
+    /// Registers a message through the API with `token`; the created message.
+    pub async fn register(&self, token: &str, body: &serde_json::Value) -> serde_json::Value {
+        let (s, m) = self
+            .api(
+                "POST",
+                "/api/v1/messages",
+                Auth::Token(token),
+                Some(&body.to_string()),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        m
+    }
+
     /// The id of the user with `login`.
     pub async fn user_id(&self, login: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM users WHERE login = ?")
