@@ -1,9 +1,10 @@
-//! The obscenity lexicon: patterns and clean-stem exceptions, embedded from
+//! The obscenity and insult lexicons: patterns and clean-stem exceptions, embedded from
 //! `app/data/lexicon/` and parsed once.
 
 use super::normalize::{normalise_word, Sym};
 
 const OBSCENE: &str = include_str!("../../../data/lexicon/ru-obscene.txt");
+const INSULTS: &str = include_str!("../../../data/lexicon/ru-insults.txt");
 const EXCEPTIONS: &str = include_str!("../../../data/lexicon/ru-exceptions.txt");
 const PREFIXES: &str = include_str!("../../../data/lexicon/ru-prefixes.txt");
 
@@ -48,9 +49,14 @@ pub(crate) fn data_lines(data: &str) -> impl Iterator<Item = &str> {
 }
 
 impl Lexicon {
-    /// The embedded lexicon.
+    /// The embedded obscenity lexicon.
     pub(crate) fn embedded() -> Self {
         Self::parse(OBSCENE, EXCEPTIONS, PREFIXES)
+    }
+
+    /// The embedded insult lexicon (same exceptions and prefixes).
+    pub(crate) fn insults() -> Self {
+        Self::parse(INSULTS, EXCEPTIONS, PREFIXES)
     }
 
     /// Parses the data files (patterns, exceptions, prefixes).
@@ -100,7 +106,7 @@ impl Lexicon {
         ends
     }
 
-    /// Whether the normalised word contains an obscene pattern.
+    /// Whether the normalised word contains one of the lexicon's patterns.
     pub(crate) fn matches(&self, word: &[Sym]) -> bool {
         let letters = word.iter().filter(|s| matches!(s, Sym::L(_))).count();
         let wildcards = word.len() - letters;

@@ -38,24 +38,49 @@ use threat::Threats;
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Flags {
-    /// Obscene or insulting words, as they appear in the text, each once,
+    /// Obscene words («нецензурные выражения»), as they appear in the text, each once,
     /// in order of first appearance.
+    #[serde(default)]
     pub obscene: Vec<String>,
+    /// Insults («оскорбительные выражения»), as they appear in the text, each once, in
+    /// order of first appearance. (Stored before this was kept apart: in `obscene`.)
+    #[serde(default)]
+    pub insult: Vec<String>,
     /// Threat phrases, as they appear in the text, each once, in order of
     /// first appearance.
+    #[serde(default)]
     pub threat: Vec<String>,
 }
 
 impl Flags {
     /// Whether anything was found: the coordinator should look at the text.
     pub fn is_flagged(&self) -> bool {
-        !self.obscene.is_empty() || !self.threat.is_empty()
+        !self.obscene.is_empty() || !self.insult.is_empty() || !self.threat.is_empty()
+    }
+
+    /// What was found, in Russian: «нецензурные выражения: …; оскорбления: …; угрозы: …».
+    pub fn summary(&self) -> String {
+        [
+            ("нецензурные выражения", &self.obscene),
+            ("оскорбления", &self.insult),
+            ("угрозы", &self.threat),
+        ]
+        .into_iter()
+        .filter(|(_, words)| !words.is_empty())
+        .map(|(what, words)| format!("{what}: {}", words.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
     }
 }
 
 fn lexicon() -> &'static Lexicon {
     static LEXICON: OnceLock<Lexicon> = OnceLock::new();
     LEXICON.get_or_init(Lexicon::embedded)
+}
+
+fn insults() -> &'static Lexicon {
+    static INSULTS: OnceLock<Lexicon> = OnceLock::new();
+    INSULTS.get_or_init(Lexicon::insults)
 }
 
 fn threats() -> &'static Threats {
@@ -69,7 +94,7 @@ fn push_unique(list: &mut Vec<String>, item: &str) {
     }
 }
 
-/// Checks a text for obscene language, insults and threats (§12).
+/// Checks a text for obscene language, insults and threats (§12), each reported apart.
 ///
 /// The result is a flag for a person, never a decision.
 pub fn check(text: &str) -> Flags {
@@ -77,20 +102,32 @@ pub fn check(text: &str) -> Flags {
     let words = normalize::words(text);
     let spaced = normalize::spaced_letters(text, &words);
 
-    let mut hits: Vec<(usize, usize)> = words
-        .iter()
-        .chain(&spaced)
-        .filter(|t| t.forms.iter().any(|f| lexicon.matches(f)))
-        .map(|t| (t.start, t.end))
-        .collect();
-    hits.sort_unstable();
-
-    let mut flags = Flags::default();
-    for (start, end) in hits {
-        if let Some(word) = text.get(start..end) {
-            push_unique(&mut flags.obscene, word);
+    let found = |lexicon: &Lexicon| {
+        let mut hits: Vec<(usize, usize)> = words
+            .iter()
+            .chain(&spaced)
+            .filter(|t| t.forms.iter().any(|f| lexicon.matches(f)))
+            .map(|t| (t.start, t.end))
+            .collect();
+        hits.sort_unstable();
+        let mut list = Vec::new();
+        for (start, end) in hits {
+            if let Some(word) = text.get(start..end) {
+                push_unique(&mut list, word);
+            }
         }
-    }
+        list
+    };
+
+    let mut flags = Flags {
+        obscene: found(lexicon),
+        ..Flags::default()
+    };
+    // A word that is obscene is reported once, as obscene.
+    flags.insult = found(insults())
+        .into_iter()
+        .filter(|w| !flags.obscene.contains(w))
+        .collect();
     for (first, last) in threats().find(&words) {
         let span = words
             .get(first)

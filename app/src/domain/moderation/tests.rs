@@ -219,3 +219,51 @@ fn embedded_data_is_parsed() {
     assert_ne!(lex, empty);
     assert_ne!(threat::Threats::embedded(), threat::Threats::parse(""));
 }
+
+#[test]
+fn insults_are_reported_apart_from_obscenity() {
+    let flags = check("Вы там все идиоты и дебилы, уроды");
+    assert_eq!(flags.insult, vec!["идиоты", "дебилы", "уроды"]);
+    assert!(flags.obscene.is_empty());
+    assert!(flags.is_flagged());
+
+    let both = check("Мрази, заебали уже");
+    assert_eq!(both.insult, vec!["Мрази"]);
+    assert_eq!(both.obscene, vec!["заебали"]);
+    assert_eq!(
+        both.summary(),
+        "нецензурные выражения: заебали; оскорбления: Мрази"
+    );
+
+    // Masked and transliterated insults are read like obscenity.
+    assert_eq!(check("ты дeбил").insult, vec!["дeбил"]);
+    assert_eq!(check("ты д*бил").insult, vec!["д*бил"]);
+    // Ordinary words that begin like an insult are not.
+    for clean in [
+        "Уродливый забор у школы, дурацкая разметка на дороге.",
+        "Болота и скоты на выпасе, твердые бытовые отходы.",
+    ] {
+        assert_eq!(
+            check(clean),
+            Flags::default(),
+            "false positive in {clean:?}"
+        );
+    }
+}
+
+#[test]
+fn flags_stored_before_insults_were_kept_apart_still_read() {
+    let old: Flags = serde_json::from_str(r#"{"obscene":["дебил"],"threat":[]}"#).unwrap();
+    assert_eq!(old.obscene, vec!["дебил"]);
+    assert!(old.insult.is_empty());
+    assert!(old.is_flagged());
+    assert_eq!(
+        lexicon::Lexicon::insults(),
+        lexicon::Lexicon::insults(),
+        "parsed deterministically"
+    );
+    assert_ne!(
+        lexicon::Lexicon::insults(),
+        lexicon::Lexicon::parse("", "", "")
+    );
+}
