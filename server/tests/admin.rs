@@ -676,27 +676,61 @@ async fn settings_round_trip_and_a_telegram_limit_of_100_refuses_a_longer_draft(
     let res = app.call(AdminSaveNetworks::PATH, &limits, &admin).await;
     assert_eq!(res.status(), OK);
     let page = body_json(app.call(AdminSettings::PATH, &Form::new(), &admin).await).await;
-    let telegram = page["networks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n[0] == "telegram")
-        .cloned()
-        .unwrap();
+    let network = |page: &serde_json::Value, name: &str| {
+        page["networks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["network"] == name)
+            .cloned()
+            .unwrap()
+    };
+    let telegram = network(&page, "telegram");
     assert_eq!(
-        telegram[1],
-        serde_json::json!({ "max_chars": 100, "max_media": 2 })
+        telegram["limit"],
+        serde_json::json!({ "max_chars": 100, "max_media": 2, "max_caption_chars": 1024 })
     );
-    let vk = page["networks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|n| n[0] == "vk")
-        .cloned()
-        .unwrap();
+    assert_eq!(telegram["hosts"], serde_json::json!(["t.me"]));
+    let vk = network(&page, "vk");
     assert_eq!(
-        vk[1]["max_chars"], 4096,
+        vk["limit"]["max_chars"], 4096,
         "networks left out keep their limits"
+    );
+    assert_eq!(
+        vk["hosts"],
+        serde_json::json!(["vk.com", "vk.ru", "m.vk.com"])
+    );
+
+    // §9: the hosts of a network's links are a setting; a caption limit too.
+    let hosts = form(&[
+        ("limits[vk][max_chars]", "4096"),
+        ("limits[vk][max_media]", "10"),
+        ("limits[vk][caption_chars]", "500"),
+        ("limits[vk][hosts]", "vk.com, https://vk.ru/"),
+    ]);
+    let res = app.call(AdminSaveNetworks::PATH, &hosts, &admin).await;
+    assert_eq!(res.status(), OK);
+    let page = body_json(app.call(AdminSettings::PATH, &Form::new(), &admin).await).await;
+    let vk = network(&page, "vk");
+    assert_eq!(vk["hosts"], serde_json::json!(["vk.com", "vk.ru"]));
+    assert_eq!(vk["limit"]["max_caption_chars"], 500);
+    assert_eq!(
+        network(&page, "telegram")["hosts"],
+        serde_json::json!(["t.me"]),
+        "a network left out keeps its hosts"
+    );
+    let bad_host = form(&[
+        ("limits[vk][max_chars]", "4096"),
+        ("limits[vk][max_media]", "10"),
+        ("limits[vk][hosts]", "vk.com, user@evil"),
+    ]);
+    let res = app.call(AdminSaveNetworks::PATH, &bad_host, &admin).await;
+    assert_eq!(
+        app_error(res).await,
+        AppError::validation(
+            "vk.hosts",
+            "ВКонтакте: «user@evil» — не имя сайта (пример: vk.com)"
+        )
     );
     let by: Option<i64> =
         sqlx::query_scalar("SELECT updated_by FROM settings WHERE key = 'networks'")

@@ -324,10 +324,15 @@ async fn full_flow_through_the_api_alone() {
     .await;
     assert_eq!(m["status"], "in_work");
     assert_eq!(m["assignee"]["name"], "Иванов Сергей Николаевич");
-    assert!(
-        m["deadlines"]["return_by"]["done_at"].is_null(),
-        "the executor may still return it"
+    // Taken into work: the window to return it closes as accepted (met).
+    assert_eq!(m["deadlines"]["return_by"]["outcome"], "met");
+    assert_eq!(m["deadlines"]["return_by"]["late_by_seconds"], 0);
+    assert_eq!(
+        m["deadlines"]["return_by"]["responsible_at_end"],
+        json!({ "kind": "coordinators" })
     );
+    assert!(m["deadlines"]["draft_by"]["outcome"].is_null());
+    assert!(m["deadlines"]["draft_by"]["late_by_seconds"].is_null());
     step(50);
     let m = act(
         "submit_draft",
@@ -382,7 +387,7 @@ async fn full_flow_through_the_api_alone() {
         "revision_by",
         "publish_by",
     ] {
-        // return_by lapsed with the first draft: met although 60 minutes had passed.
+        // return_by closed when the message was taken into work, at 10 minutes.
         let dl = &d["deadlines"][rule];
         assert!(
             dl["due"].as_str().unwrap().ends_with("+03:00"),
@@ -390,6 +395,8 @@ async fn full_flow_through_the_api_alone() {
         );
         assert!(dl["done_at"].is_string(), "{rule} not done: {dl}");
         assert_eq!(dl["met"], true, "{rule}: {dl}");
+        assert_eq!(dl["outcome"], "met", "{rule}: {dl}");
+        assert_eq!(dl["late_by_seconds"], 0, "{rule}: {dl}");
     }
     assert_eq!(d["drafts"].as_array().unwrap().len(), 2);
     assert_eq!(d["drafts"][0]["decision"], "returned");

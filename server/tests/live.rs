@@ -344,7 +344,12 @@ async fn alerts_are_raised_once_per_threshold_and_only_in_working_time() {
             for (rule, started, due) in &deadlines {
                 let remaining = cal.between(t, *due);
                 let budget = cal.between(*started, *due);
-                if let Some(kind) = alerts::threshold(remaining, budget, 25) {
+                if let Some(kind) =
+                    app::domain::deadline::pressure(remaining, budget, 25).map(|p| match p {
+                        app::domain::deadline::Pressure::DueSoon => AlertKind::DueSoon,
+                        app::domain::deadline::Pressure::Overdue => AlertKind::Breached,
+                    })
+                {
                     let breached = expected.contains_key(&(rule.clone(), "breached".into()));
                     if !(kind == AlertKind::DueSoon && breached) {
                         expected

@@ -53,7 +53,7 @@ fn input(action: ActionKind, executor: i64) -> Value {
         ActionKind::SubmitDraft => json!({ "kind": "final", "text": "Здравствуйте! Ответ." }),
         ActionKind::Approve => json!({}),
         ActionKind::RequestRevision => json!({ "remarks": "Уточните сроки" }),
-        ActionKind::Publish => json!({ "link": "https://vk.com/wall-1_1?reply=9" }),
+        ActionKind::Publish => json!({ "link": "https://t.me/c/1/2?comment=9" }),
         ActionKind::AuthorReplied => json!({ "text": "Дом 5, подъезд 2" }),
         ActionKind::SetUrgent => json!({ "urgent": true }),
         ActionKind::Intake => json!({}),

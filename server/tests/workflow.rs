@@ -90,13 +90,16 @@ impl World {
             .await
             .unwrap()
     }
-    /// (rule, due, done, met) of every deadline, in order of start.
+    /// (rule, due, done, met) of every deadline, in order of start; `met` from the
+    /// stored outcome (`None` while running or for cancelled and superseded ones).
     async fn deadlines(
         &self,
         id: MessageId,
     ) -> Vec<(String, DateTime<Utc>, Option<DateTime<Utc>>, Option<bool>)> {
         sqlx::query_as(
-            "SELECT rule, due_at, done_at, met FROM deadlines WHERE message_id = ? ORDER BY id",
+            "SELECT rule, due_at, done_at, \
+                    CASE outcome WHEN 'met' THEN 1 WHEN 'breached' THEN 0 END AS met \
+             FROM deadlines WHERE message_id = ? ORDER BY id",
         )
         .bind(id)
         .fetch_all(self.pool())
@@ -207,8 +210,8 @@ async fn full_flow_records_every_deadline_as_met() {
     // SPEC worked example: draft_by 15:48 MSK, answer_by Tuesday 10:48 MSK.
     assert_eq!(d[1].1.to_rfc3339(), "2026-03-16T12:48:00+00:00");
     assert_eq!(d[2].1.to_rfc3339(), "2026-03-17T07:48:00+00:00");
-    // return_by lapsed with the first draft (nobody returned it); all done and met.
-    assert_eq!(d[0].2, Some(m(60)), "return_by closes with the first draft");
+    // return_by closed as accepted when the message was taken into work; all met.
+    assert_eq!(d[0].2, Some(m(10)), "return_by closes at the assignment");
     for (rule, _, done, met) in &d {
         assert!(done.is_some(), "{rule} done");
         assert_eq!(*met, Some(true), "{rule} met");
@@ -468,5 +471,5 @@ async fn incoming_obscene_or_threatening_text_is_flagged_not_rejected() {
         .fetch_one(w.pool())
         .await
         .unwrap();
-    assert_eq!(flags, r#"{"obscene":[],"threat":[]}"#);
+    assert_eq!(flags, r#"{"obscene":[],"insult":[],"threat":[]}"#);
 }

@@ -230,6 +230,8 @@ pub struct DeadlinesForm {
     pub answer_by: String,
     /// §6 for an urgent message, minutes.
     pub answer_by_urgent: String,
+    /// §7 for an urgent message, minutes (empty: the default).
+    pub draft_by_urgent: String,
     /// §8, minutes.
     pub revision_by: String,
     /// §9, minutes.
@@ -246,6 +248,12 @@ pub struct LimitForm {
     pub max_chars: String,
     /// Maximum photos/videos in one answer.
     pub max_media: String,
+    /// Maximum caption length with photos/videos (empty: the network's default; left out:
+    /// unchanged).
+    pub caption_chars: Option<String>,
+    /// Hosts a published answer's link may point to, separated by commas (empty: any
+    /// `https` address; left out: unchanged).
+    pub hosts: Option<String>,
 }
 
 /// One row of the templates form; `remove` set (a checked box) drops it.
@@ -267,12 +275,23 @@ pub struct SettingsPage {
     pub schedule: Schedule,
     /// Deadline lengths.
     pub deadlines: DeadlineSettings,
-    /// Limits of every network, in the order of [`Network::ALL`].
-    pub networks: Vec<(Network, NetworkLimit)>,
+    /// Limits and link hosts of every network, in the order of [`Network::ALL`].
+    pub networks: Vec<NetworkSettings>,
     /// Upload limits, whole megabytes.
     pub uploads: UploadsMb,
     /// Answer templates.
     pub templates: Vec<AnswerTemplate>,
+}
+
+/// One network's settings on the settings page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkSettings {
+    /// The network.
+    pub network: Network,
+    /// Its answer limits (§11).
+    pub limit: NetworkLimit,
+    /// The hosts a published answer's link may point to (§9; empty: any).
+    pub hosts: Vec<String>,
 }
 
 /// Upload limits in whole megabytes (MiB).
@@ -481,17 +500,13 @@ pub async fn admin_save_deadlines(input: DeadlinesForm) -> Result<DeadlineSettin
 #[server(prefix = "/serverfn", endpoint = "admin/save_networks")]
 pub async fn admin_save_networks(
     #[server(default)] limits: BTreeMap<String, LimitForm>,
-) -> Result<Vec<(Network, NetworkLimit)>, AppError> {
+) -> Result<Vec<NetworkSettings>, AppError> {
     use crate::api::ssr::{finish, state};
-    use crate::service::admin::{parse_networks, save};
-    use crate::service::settings::{network_limits, NETWORKS_KEY};
     finish(
         async {
             let state = state()?;
             let me = ssr::admin(&state).await?;
-            let limits = parse_networks(network_limits(&state.pool).await?, &limits)?;
-            save(&state.pool, NETWORKS_KEY, &limits, me, state.clock.now()).await?;
-            Ok(Network::ALL.map(|n| (n, limits.get(n))).to_vec())
+            crate::service::admin::save_networks(&state.pool, &limits, me, state.clock.now()).await
         }
         .await,
     )

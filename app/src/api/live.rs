@@ -20,6 +20,9 @@ pub async fn load_live_setup() -> Result<LiveSetup, AppError> {
                 production: cal.production().window(LiveSetup::years(now)),
                 limits: crate::service::settings::network_limits(&state.pool).await?,
                 templates: crate::service::settings::templates(&state.pool).await?,
+                due_soon_percent: crate::service::alerts::settings(&state.pool)
+                    .await?
+                    .due_soon_percent,
                 last_event_id: crate::service::events::last_journal_id(&state.pool).await?,
             })
         }

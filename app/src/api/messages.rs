@@ -27,7 +27,17 @@ async fn visible(
     let now = state.clock.now();
     let list =
         crate::service::messages::query::list(&state.pool, &cal, &caller, filter, now).await?;
-    Ok((list, crate::ui::live::Clock { base: now, cal }))
+    let due_soon_percent = crate::service::alerts::settings(&state.pool)
+        .await?
+        .due_soon_percent;
+    Ok((
+        list,
+        crate::ui::live::Clock {
+            base: now,
+            cal,
+            due_soon_percent,
+        },
+    ))
 }
 
 /// A page of the dashboard: the messages of [`list_messages`] rendered as table rows with

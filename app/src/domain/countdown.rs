@@ -9,14 +9,15 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::WorkingCalendar;
+use super::deadline::{judge, Deadline, Outcome, Pressure};
 
 /// How a deadline stands, for colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Tone {
-    /// Running, more than [`DUE_SOON_SHARE`] of the budget left.
+    /// Running, more than the due-soon share of the budget left.
     OnTrack,
-    /// Running, at most [`DUE_SOON_SHARE`] of the budget left.
+    /// Running, at most the due-soon share of the budget left.
     DueSoon,
     /// Running, working time has passed since the deadline.
     Overdue,
@@ -24,6 +25,10 @@ pub enum Tone {
     Met,
     /// Done late.
     Breached,
+    /// Closed because the message was returned or rejected.
+    Cancelled,
+    /// Replaced by a new deadline (the urgency changed).
+    Superseded,
 }
 
 impl Tone {
@@ -35,6 +40,8 @@ impl Tone {
             Tone::Overdue => "overdue",
             Tone::Met => "met",
             Tone::Breached => "breached",
+            Tone::Cancelled => "cancelled",
+            Tone::Superseded => "superseded",
         }
     }
 
@@ -46,6 +53,8 @@ impl Tone {
             Tone::Overdue => "просрочено",
             Tone::Met => "выполнено в срок",
             Tone::Breached => "выполнено с нарушением срока",
+            Tone::Cancelled => "отменён",
+            Tone::Superseded => "заменён",
         }
     }
 }
@@ -62,48 +71,54 @@ pub struct Countdown {
     pub paused_until: Option<DateTime<Utc>>,
 }
 
-/// A running deadline is due soon in the last quarter of its working-time budget.
-pub const DUE_SOON_SHARE: f64 = 0.25;
-
-/// The state at `now` of a deadline started at `started_at` and due at `due`, done at
-/// `done_at` with the stored verdict `met` (recomputed when absent).
+/// The state at `now` of deadline `d`: a running one counts down in working time and is
+/// due soon in the last `due_soon_percent` of its budget (the admin's alert setting); a
+/// closed one shows its stored outcome and lateness.
 ///
 /// Overdue means working time has passed since `due`, the same rule as the verdict: a
 /// deadline at 18:00 is not overdue at 18:30 (it would still be met), only due soon and
 /// paused until the next morning. Lateness is shown to the minute, in seconds under one.
 pub fn countdown(
-    started_at: DateTime<Utc>,
-    due: DateTime<Utc>,
-    done_at: Option<DateTime<Utc>>,
-    met: Option<bool>,
+    d: &Deadline,
+    due_soon_percent: u8,
     now: DateTime<Utc>,
     cal: &WorkingCalendar,
 ) -> Countdown {
-    if let Some(done) = done_at {
-        let late = cal.between(due, done);
-        let (tone, text) = match met.unwrap_or(late <= 0) {
-            true => (Tone::Met, Tone::Met.label().to_owned()),
-            false if late > 0 => (Tone::Breached, format!("нарушение на {}", lateness(late))),
-            false => (Tone::Breached, Tone::Breached.label().to_owned()),
-        };
-        return Countdown {
+    if let Some(done) = d.done_at {
+        let closed = |tone: Tone, text: String, remaining_secs| Countdown {
             tone,
             text,
-            remaining_secs: -late,
+            remaining_secs,
             paused_until: None,
         };
+        let (outcome, late) = match (d.outcome, d.late_by_secs) {
+            (Some(o), late) => (o, late.unwrap_or_default()),
+            // Recorded without an outcome (never after migration 0005): judge it now.
+            (None, _) => judge(d.due_at, done, cal),
+        };
+        return match outcome {
+            Outcome::Met => closed(
+                Tone::Met,
+                Tone::Met.label().to_owned(),
+                cal.between(done, d.due_at).max(0),
+            ),
+            Outcome::Breached => closed(
+                Tone::Breached,
+                format!("нарушение на {}", format_lateness(late)),
+                -late,
+            ),
+            Outcome::Cancelled => closed(Tone::Cancelled, Tone::Cancelled.label().to_owned(), 0),
+            Outcome::Superseded => closed(Tone::Superseded, Tone::Superseded.label().to_owned(), 0),
+        };
     }
-    let remaining = cal.between(now, due);
+    let remaining = d.remaining(now, cal);
     let paused_until = (!cal.is_working(now))
         .then(|| cal.next_change(now))
         .flatten();
-    let budget = cal.between(started_at, due);
-    let tone = if remaining < 0 {
-        Tone::Overdue
-    } else if remaining as f64 <= budget as f64 * DUE_SOON_SHARE {
-        Tone::DueSoon
-    } else {
-        Tone::OnTrack
+    let tone = match d.pressure(now, cal, due_soon_percent) {
+        Some(Pressure::Overdue) => Tone::Overdue,
+        Some(Pressure::DueSoon) => Tone::DueSoon,
+        None => Tone::OnTrack,
     };
     let text = match (tone, paused_until) {
         (Tone::Overdue, _) => format_overdue(remaining),
@@ -136,11 +151,11 @@ pub fn format_duration(secs: i64, with_seconds: bool) -> String {
 
 /// "просрочено на 35 мин" (lateness in working seconds; under a minute "просрочено на 40 с").
 pub fn format_overdue(secs: i64) -> String {
-    format!("просрочено на {}", lateness(secs))
+    format!("просрочено на {}", format_lateness(secs))
 }
 
-/// Lateness to the minute, in seconds when under one.
-fn lateness(secs: i64) -> String {
+/// Lateness to the minute, in seconds when under one: «35 мин», «40 с».
+pub fn format_lateness(secs: i64) -> String {
     format_duration(secs, secs.unsigned_abs() < 60)
 }
 
@@ -191,6 +206,20 @@ mod tests {
         WorkingCalendar::standard().unwrap()
     }
 
+    fn running(start: DateTime<Utc>, due: DateTime<Utc>) -> Deadline {
+        Deadline {
+            id: None,
+            rule: crate::domain::deadline::DeadlineRule::DraftBy,
+            started_at: start,
+            due_at: due,
+            done_at: None,
+            outcome: None,
+            late_by_secs: None,
+            responsible_at_start: None,
+            responsible_at_end: None,
+        }
+    }
+
     /// Moscow local time; 2026-03-16 is a Monday.
     fn msk(d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
         Moscow
@@ -235,10 +264,8 @@ mod tests {
     #[test]
     fn running_deadline_counts_down_in_working_time() {
         let c = countdown(
-            msk(16, 9, 0, 0),
-            msk(17, 12, 0, 0),
-            None,
-            None,
+            &running(msk(16, 9, 0, 0), msk(17, 12, 0, 0)),
+            25,
             msk(17, 10, 47, 55),
             &cal(),
         );
@@ -255,7 +282,7 @@ mod tests {
         let (start, due) = (msk(16, 9, 0, 0), msk(16, 14, 48, 0));
         let cal = cal();
         assert_eq!(cal.between(start, due), 5 * 3600);
-        let at = |h, m| countdown(start, due, None, None, msk(16, h, m, 0), &cal);
+        let at = |h, m| countdown(&running(start, due), 25, msk(16, h, m, 0), &cal);
         assert_eq!(at(12, 44).tone, Tone::OnTrack); // 1 h 16 min left
         assert_eq!(at(12, 45).tone, Tone::DueSoon); // 1 h 15 min left
         assert_eq!(at(12, 45).text, "1 ч 15 мин 00 с");
@@ -265,13 +292,13 @@ mod tests {
     fn pauses_at_lunch_and_over_the_weekend() {
         let cal = cal();
         let (start, due) = (msk(16, 9, 0, 0), msk(24, 12, 0, 0));
-        let lunch = countdown(start, due, None, None, msk(16, 13, 10, 0), &cal);
+        let lunch = countdown(&running(start, due), 25, msk(16, 13, 10, 0), &cal);
         assert_eq!(lunch.text, "пауза до пн 13:48");
         assert_eq!(lunch.paused_until, Some(msk(16, 13, 48, 0)));
 
-        let friday = countdown(start, due, None, None, msk(20, 17, 0, 0), &cal);
-        let saturday = countdown(start, due, None, None, msk(21, 20, 0, 0), &cal);
-        let monday = countdown(start, due, None, None, msk(23, 9, 0, 0), &cal);
+        let friday = countdown(&running(start, due), 25, msk(20, 17, 0, 0), &cal);
+        let saturday = countdown(&running(start, due), 25, msk(21, 20, 0, 0), &cal);
+        let monday = countdown(&running(start, due), 25, msk(23, 9, 0, 0), &cal);
         assert_eq!(saturday.text, "пауза до пн 09:00");
         assert_eq!(saturday.paused_until, Some(msk(23, 9, 0, 0)));
         assert_eq!(friday.remaining_secs, saturday.remaining_secs);
@@ -284,34 +311,65 @@ mod tests {
     fn overdue_in_working_time_across_a_night() {
         let cal = cal();
         let (start, due) = (msk(16, 9, 0, 0), msk(16, 17, 50, 0));
-        let c = countdown(start, due, None, None, msk(17, 9, 10, 0), &cal);
+        let c = countdown(&running(start, due), 25, msk(17, 9, 10, 0), &cal);
         assert_eq!(c.tone, Tone::Overdue);
         assert_eq!(c.text, "просрочено на 20 мин");
         assert_eq!(c.remaining_secs, -20 * 60);
 
-        let night = countdown(start, due, None, None, msk(16, 23, 0, 0), &cal);
+        let night = countdown(&running(start, due), 25, msk(16, 23, 0, 0), &cal);
         assert_eq!(night.text, "просрочено на 10 мин");
         assert_eq!(night.paused_until, Some(msk(17, 9, 0, 0)));
 
-        let just = countdown(start, due, None, None, msk(16, 17, 50, 40), &cal);
+        let just = countdown(&running(start, due), 25, msk(16, 17, 50, 40), &cal);
         assert_eq!(just.text, "просрочено на 40 с");
     }
 
     #[test]
     fn passed_without_working_time_is_not_yet_overdue() {
         let (start, due) = (msk(16, 9, 0, 0), msk(16, 18, 0, 0));
-        let c = countdown(start, due, None, None, msk(16, 18, 30, 0), &cal());
+        let c = countdown(&running(start, due), 25, msk(16, 18, 30, 0), &cal());
         assert_eq!(c.tone, Tone::DueSoon);
         assert_eq!(c.remaining_secs, 0);
         assert_eq!(c.text, "пауза до вт 09:00");
     }
 
     #[test]
-    fn finished_met_or_breached() {
+    fn due_soon_follows_the_setting() {
+        // Budget 5 h; at 12:00 Monday 2 h 00 min are left: 40 % of the budget.
+        let (start, due) = (msk(16, 9, 0, 0), msk(16, 14, 48, 0));
+        let d = running(start, due);
+        let cal = cal();
+        assert_eq!(
+            countdown(&d, 25, msk(16, 12, 0, 0), &cal).tone,
+            Tone::OnTrack
+        );
+        assert_eq!(
+            countdown(&d, 40, msk(16, 12, 0, 0), &cal).tone,
+            Tone::DueSoon
+        );
+        assert_eq!(
+            countdown(&d, 39, msk(16, 12, 0, 0), &cal).tone,
+            Tone::OnTrack
+        );
+    }
+
+    #[test]
+    fn finished_shows_the_stored_outcome() {
         let cal = cal();
         let (start, due) = (msk(16, 9, 0, 0), msk(16, 17, 0, 0));
         let later = msk(20, 12, 0, 0); // `now` no longer matters
-        let met = countdown(start, due, Some(msk(16, 16, 0, 0)), None, later, &cal);
+        let closed = |done, outcome, late| Deadline {
+            done_at: Some(done),
+            outcome: Some(outcome),
+            late_by_secs: late,
+            ..running(start, due)
+        };
+        let met = countdown(
+            &closed(msk(16, 16, 0, 0), Outcome::Met, Some(0)),
+            25,
+            later,
+            &cal,
+        );
         assert_eq!(
             (met.tone, met.text.as_str()),
             (Tone::Met, "выполнено в срок")
@@ -319,25 +377,39 @@ mod tests {
         assert_eq!(met.remaining_secs, 3600);
 
         let done = msk(17, 9, 5, 0); // 1 h Monday + 5 min Tuesday
-        let late = countdown(start, due, Some(done), None, later, &cal);
+        let late = countdown(
+            &closed(done, Outcome::Breached, Some(3900)),
+            25,
+            later,
+            &cal,
+        );
         assert_eq!(late.tone, Tone::Breached);
         assert_eq!(late.text, "нарушение на 1 ч 5 мин");
         assert_eq!(late.remaining_secs, -3900);
         assert_eq!(late.paused_until, None);
 
-        let stored = countdown(start, due, Some(done), Some(true), later, &cal);
-        assert_eq!(stored.tone, Tone::Met);
-        // Done at 22:00 against 18:00: no working time in between, so met.
-        let six = msk(16, 18, 0, 0);
-        let evening = countdown(
-            start,
-            six,
-            Some(six + TimeDelta::hours(4)),
-            None,
-            later,
-            &cal,
+        // The stored lateness stands, even if the calendar now says otherwise.
+        let stored = countdown(&closed(done, Outcome::Breached, Some(600)), 25, later, &cal);
+        assert_eq!(stored.text, "нарушение на 10 мин");
+
+        let cancelled = countdown(&closed(done, Outcome::Cancelled, None), 25, later, &cal);
+        assert_eq!(
+            (cancelled.tone, cancelled.text.as_str()),
+            (Tone::Cancelled, "отменён")
         );
-        assert_eq!(evening.tone, Tone::Met);
+        let superseded = countdown(&closed(done, Outcome::Superseded, None), 25, later, &cal);
+        assert_eq!(
+            (superseded.tone, superseded.text.as_str()),
+            (Tone::Superseded, "заменён")
+        );
+
+        // Recorded without an outcome: judged now (done at 22:00 against 18:00 is met).
+        let six = msk(16, 18, 0, 0);
+        let legacy = Deadline {
+            done_at: Some(six + TimeDelta::hours(4)),
+            ..running(start, six)
+        };
+        assert_eq!(countdown(&legacy, 25, later, &cal).tone, Tone::Met);
     }
 
     #[test]

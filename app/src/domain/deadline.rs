@@ -1,6 +1,7 @@
 //! The deadline rules of SPEC "Deadlines" (§5–§10) as a table in code, their lengths as
-//! settings, and pure helpers over recorded deadlines (met / breached, time left, the
-//! next one due). Deadlines are rows of data: `started_at`, `due_at`, `done_at`.
+//! settings, and (in `ledger`) the recorded deadlines of a message: how a workflow
+//! action starts and closes them, with the outcome stored once (`met`, `breached` with
+//! its lateness, `cancelled`, `superseded`) and who was responsible.
 
 use std::fmt;
 use std::str::FromStr;
@@ -120,6 +121,14 @@ impl DeadlineRule {
     }
 }
 
+impl DeadlineRule {
+    /// Whether the rule's length depends on the message's priority: marking a message
+    /// urgent (or not) supersedes its running deadlines of these rules.
+    pub fn follows_priority(self) -> bool {
+        matches!(self, DeadlineRule::DraftBy | DeadlineRule::AnswerBy)
+    }
+}
+
 impl fmt::Display for DeadlineRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -142,7 +151,8 @@ impl FromStr for DeadlineRule {
     }
 }
 
-/// A message's priority: urgent messages get the shorter `answer_by` (SPEC "Workflow").
+/// A message's priority: urgent messages get the shorter `draft_by` and `answer_by` (SPEC
+/// "Workflow").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
@@ -159,6 +169,8 @@ pub struct DeadlineSettings {
     pub return_by: WorkingDuration,
     /// §7: 5 working hours.
     pub draft_by: WorkingDuration,
+    /// SPEC "Workflow", priority: 2 working hours for the first draft of an urgent message.
+    pub draft_by_urgent: WorkingDuration,
     /// §6: 9 working hours.
     pub answer_by: WorkingDuration,
     /// SPEC "Workflow", priority: 4 working hours for an urgent message.
@@ -176,6 +188,7 @@ impl Default for DeadlineSettings {
         Self {
             return_by: WorkingDuration::from_minutes(30),
             draft_by: WorkingDuration::from_hours(5),
+            draft_by_urgent: WorkingDuration::from_hours(2),
             answer_by: WorkingDuration::from_hours(9),
             answer_by_urgent: WorkingDuration::from_hours(4),
             revision_by: WorkingDuration::from_hours(1),
@@ -200,7 +213,8 @@ impl DeadlineSettings {
     pub fn length(&self, rule: DeadlineRule, priority: Priority) -> RuleLength {
         match (rule, priority) {
             (DeadlineRule::ReturnBy, _) => RuleLength::Working(self.return_by),
-            (DeadlineRule::DraftBy, _) => RuleLength::Working(self.draft_by),
+            (DeadlineRule::DraftBy, Priority::Normal) => RuleLength::Working(self.draft_by),
+            (DeadlineRule::DraftBy, Priority::Urgent) => RuleLength::Working(self.draft_by_urgent),
             (DeadlineRule::AnswerBy, Priority::Normal) => RuleLength::Working(self.answer_by),
             (DeadlineRule::AnswerBy, Priority::Urgent) => {
                 RuleLength::Working(self.answer_by_urgent)
@@ -229,76 +243,8 @@ pub fn due(
     }
 }
 
-/// A recorded deadline: started, due, and (once its task is done) done.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Deadline {
-    pub rule: DeadlineRule,
-    pub started_at: DateTime<Utc>,
-    pub due_at: DateTime<Utc>,
-    pub done_at: Option<DateTime<Utc>>,
-}
-
-/// Compliance of a finished deadline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Met,
-    /// Done this many working seconds after `due_at`.
-    Breached {
-        by_secs: i64,
-    },
-}
-
-impl Deadline {
-    /// Starts `rule` at `started_at`, computing `due_at`.
-    pub fn start(
-        rule: DeadlineRule,
-        started_at: DateTime<Utc>,
-        priority: Priority,
-        settings: &DeadlineSettings,
-        cal: &WorkingCalendar,
-    ) -> Result<Self, CalendarError> {
-        let due_at = due(rule, started_at, priority, settings, cal)?;
-        Ok(Self {
-            rule,
-            started_at,
-            due_at,
-            done_at: None,
-        })
-    }
-
-    /// Whether the task is still to be done.
-    pub fn is_open(&self) -> bool {
-        self.done_at.is_none()
-    }
-
-    /// Met or breached (by how much working time); `None` while open. Lateness is
-    /// measured in working time, so a task done at 18:30 against a 18:00 deadline, with no
-    /// working time in between, is met.
-    pub fn verdict(&self, cal: &WorkingCalendar) -> Option<Verdict> {
-        let done = self.done_at?;
-        let late = cal.between(self.due_at, done);
-        Some(if late > 0 {
-            Verdict::Breached { by_secs: late }
-        } else {
-            Verdict::Met
-        })
-    }
-
-    /// Working seconds left until `due_at` ("осталось 1 ч 12 мин"), negative when overdue
-    /// ("просрочено на 35 мин"). Frozen at `done_at` once the task is done.
-    pub fn remaining(&self, now: DateTime<Utc>, cal: &WorkingCalendar) -> i64 {
-        cal.between(self.done_at.unwrap_or(now), self.due_at)
-    }
-}
-
-/// The open deadline due first (the earliest first on ties).
-pub fn next_due(deadlines: &[Deadline]) -> Option<&Deadline> {
-    deadlines
-        .iter()
-        .filter(|d| d.is_open())
-        .min_by_key(|d| d.due_at)
-}
+mod ledger;
+pub use ledger::*;
 
 #[cfg(test)]
 mod tests;

@@ -30,3 +30,7 @@ id_type!(
     /// A message from an open source.
     MessageId
 );
+id_type!(
+    /// A recorded deadline of a message.
+    DeadlineId
+);

@@ -3,8 +3,10 @@
 //! `decide` is the one choke-point: the server persists what it returns, and the UI asks
 //! `permitted` what to show.
 
-use crate::domain::deadline::DeadlineRule;
+pub use crate::domain::deadline::DeadlineEffect;
+use crate::domain::deadline::{DeadlineRule, Responsible};
 use crate::domain::ids::{DepartmentId, UserId};
+use crate::domain::network::Network;
 use crate::domain::role::Role;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -125,7 +127,7 @@ impl std::str::FromStr for AnswerKind {
     }
 }
 
-/// Why a message is not to be processed (§12).
+/// Why a message is not to be processed: the five grounds of §12.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
@@ -134,18 +136,25 @@ impl std::str::FromStr for AnswerKind {
     sqlx(type_name = "TEXT", rename_all = "snake_case")
 )]
 pub enum RejectCategory {
-    /// Threats to life, health or property.
-    Threat,
+    /// The intent to harm another person.
+    Harm,
     /// Obscene language.
     Obscenity,
-    /// Insults.
+    /// Insulting language.
     Insult,
+    /// A threat to an official's life, health or property (also what earlier versions
+    /// stored for every threat).
+    Threat,
+    /// The same threat to an official's family.
+    ThreatFamily,
 }
 
 named_enum!(RejectCategory {
-    Threat => ("threat", "угрозы"),
-    Obscenity => ("obscenity", "нецензурная брань"),
-    Insult => ("insult", "оскорбления"),
+    Harm => ("harm", "намерение причинить вред другому лицу"),
+    Obscenity => ("obscenity", "нецензурные выражения"),
+    Insult => ("insult", "оскорбительные выражения"),
+    Threat => ("threat", "угроза жизни, здоровью или имуществу должностного лица"),
+    ThreatFamily => ("threat_family", "угроза членам семьи должностного лица"),
 });
 
 impl std::str::FromStr for RejectCategory {
@@ -154,7 +163,7 @@ impl std::str::FromStr for RejectCategory {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         RejectCategory::from_name(s).ok_or_else(|| TransitionError::Invalid {
             field: "category".into(),
-            message: "Причина: threat, obscenity или insult".into(),
+            message: "Основание (§12): harm, obscenity, insult, threat или threat_family".into(),
         })
     }
 }
@@ -164,6 +173,11 @@ impl std::str::FromStr for RejectCategory {
 pub struct MessageView {
     /// Current state.
     pub state: MessageState,
+    /// The network the post is in.
+    pub network: Network,
+    /// The hosts a published answer's link may point to (§9, a setting of the network;
+    /// empty: any `https` address).
+    pub link_hosts: Vec<String>,
     /// The assigned executor.
     pub assignee: Option<UserId>,
     /// The responsible department.
@@ -174,6 +188,20 @@ pub struct MessageView {
     pub draft_kind: Option<AnswerKind>,
     /// When the latest draft was approved (publication cannot be earlier).
     pub approved_at: Option<DateTime<Utc>>,
+    /// Whether `final_draft_by` has ever started: only the first intermediate answer
+    /// published starts it (§10).
+    pub final_draft_started: bool,
+}
+
+impl MessageView {
+    /// Who answers for the message's deadlines now (§13): the assigned executor, or the
+    /// coordinators while the message is new or nobody is assigned.
+    pub fn responsible(&self) -> Responsible {
+        match (self.state, self.assignee) {
+            (MessageState::New, _) | (_, None) => Responsible::Coordinators,
+            (_, Some(user)) => Responsible::Executor(user),
+        }
+    }
 }
 
 /// Who acts.
@@ -365,20 +393,6 @@ impl Command {
     }
 }
 
-/// What a transition does to the deadlines.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DeadlineEffect {
-    /// A deadline starts at the instant given.
-    Start(DeadlineRule, DateTime<Utc>),
-    /// The open deadline of this rule is done at the instant given.
-    Complete(DeadlineRule, DateTime<Utc>),
-    /// The open `answer_by` is recomputed for the new priority.
-    Reschedule(DeadlineRule),
-    /// The open deadline of this rule can no longer be acted on and was not breached by
-    /// that (the window to return a message closes with the first draft): closed as met.
-    Lapse(DeadlineRule, DateTime<Utc>),
-}
-
 /// The outcome of a permitted command.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
@@ -388,8 +402,12 @@ pub struct Decision {
     pub from: MessageState,
     /// State after.
     pub to: MessageState,
-    /// Deadlines started or completed.
+    /// Deadlines started or closed.
     pub effects: Vec<DeadlineEffect>,
+    /// Who was responsible before the action (recorded on the deadlines it closes).
+    pub responsible_before: Responsible,
+    /// Who is responsible after it (recorded on the deadlines it starts).
+    pub responsible_after: Responsible,
 }
 
 /// Why a command is refused (messages in Russian for the UI).
@@ -495,26 +513,38 @@ pub fn intake_effects(
 }
 
 /// Decides a command: the new state and deadline effects, or a typed refusal.
+///
+/// The deadline rules (SPEC "Workflow", issue 14):
+/// - `return_by` is the coordinator's decision window while the message is `new`; taking
+///   the message into work closes it as accepted (met). A later return by the executor is
+///   judged against its original due.
+/// - Return and §12 rejection cancel every running deadline (a rejection is not judged
+///   against `return_by`: it is not a return); `send_back` starts a fresh `return_by`,
+///   `draft_by` and `answer_by`.
+/// - Urgency supersedes the running `draft_by` and `answer_by`, never moves them.
+/// - Only the first intermediate answer published starts `final_draft_by` (§10); only a
+///   final draft completes it.
 pub fn decide(
     view: &MessageView,
     cmd: &Command,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Decision, TransitionError> {
-    use DeadlineEffect::{Complete, Lapse, Reschedule, Start};
+    use DeadlineEffect::{Accept, CancelRunning, Complete, Judge, Start, Supersede};
     use DeadlineRule::*;
     use MessageState::*;
     let action = cmd.kind();
     permitted(view, action, actor)?;
+    let mut assignee = view.assignee;
     let (to, effects) = match cmd {
-        Command::Assign { .. } => (
+        Command::Assign { executor, .. } => {
+            assignee = Some(*executor);
             if view.state == New {
-                InWork
+                (InWork, vec![Accept(ReturnBy, now)])
             } else {
-                view.state
-            },
-            vec![],
-        ),
+                (view.state, vec![])
+            }
+        }
         Command::Return { justification } => {
             required(
                 "justification",
@@ -522,7 +552,12 @@ pub fn decide(
                 "обоснование возврата",
                 MAX_REASON_CHARS,
             )?;
-            (Returned, vec![Complete(ReturnBy, now)])
+            let judged = if view.state == New {
+                Complete(ReturnBy, now)
+            } else {
+                Judge(ReturnBy, now)
+            };
+            (Returned, vec![judged, CancelRunning(now)])
         }
         Command::SendBack { reason } => {
             required(
@@ -531,8 +566,15 @@ pub fn decide(
                 "причину повторного направления",
                 MAX_REASON_CHARS,
             )?;
-            // A sent-back message is received anew: a fresh 30 minutes to return it (§5).
-            (New, vec![Start(ReturnBy, now)])
+            // Received anew: the time spent with the other body is not ours.
+            (
+                New,
+                vec![
+                    Start(ReturnBy, now),
+                    Start(DraftBy, now),
+                    Start(AnswerBy, now),
+                ],
+            )
         }
         Command::Reject { reason, .. } => {
             if reason.chars().count() > MAX_REASON_CHARS {
@@ -541,20 +583,19 @@ pub fn decide(
                     message: "Слишком длинное пояснение".into(),
                 });
             }
-            (Rejected, vec![Complete(ReturnBy, now)])
+            (Rejected, vec![CancelRunning(now)])
         }
-        Command::SubmitDraft { text, .. } => {
+        Command::SubmitDraft { kind, text, .. } => {
             required("text", text, "текст ответа", MAX_DRAFT_CHARS)?;
-            let done = match view.state {
-                Revision => RevisionBy,
-                AwaitingFinal => FinalDraftBy,
-                _ => DraftBy,
+            let mut effects = match view.state {
+                Revision => vec![Complete(RevisionBy, now)],
+                InWork => vec![Complete(DraftBy, now)],
+                _ => vec![],
             };
-            let mut effects = vec![Complete(done, now)];
-            if done == DraftBy {
-                // A draft from `in_work` accepts the message as ours: the window to return
-                // it closes (a no-op when it closed before).
-                effects.push(Lapse(ReturnBy, now));
+            // §10: the final draft after an intermediate answer; a further intermediate
+            // answer or a clarification leaves the 7 working days running.
+            if *kind == AnswerKind::Final {
+                effects.push(Complete(FinalDraftBy, now));
             }
             (OnApproval, effects)
         }
@@ -564,7 +605,6 @@ pub fn decide(
             (Revision, vec![Start(RevisionBy, now)])
         }
         Command::Publish { link, published_at } => {
-            validate_link(link)?;
             if *published_at > now {
                 return Err(TransitionError::Invalid {
                     field: "published_at".into(),
@@ -577,25 +617,20 @@ pub fn decide(
                     message: "Время размещения раньше согласования".into(),
                 });
             }
+            validate_link(link, view.network, &view.link_hosts)?;
             let at = *published_at;
-            match view.draft_kind.unwrap_or(AnswerKind::Final) {
-                AnswerKind::Final => (
-                    Answered,
-                    vec![Complete(PublishBy, at), Complete(AnswerBy, at)],
-                ),
-                AnswerKind::Intermediate => (
-                    AwaitingFinal,
-                    vec![
-                        Complete(PublishBy, at),
-                        Complete(AnswerBy, at),
-                        Start(FinalDraftBy, at),
-                    ],
-                ),
-                AnswerKind::Clarification => (
-                    AwaitingAuthor,
-                    vec![Complete(PublishBy, at), Complete(AnswerBy, at)],
-                ),
-            }
+            let mut effects = vec![Complete(PublishBy, at), Complete(AnswerBy, at)];
+            let to = match view.draft_kind.unwrap_or(AnswerKind::Final) {
+                AnswerKind::Final => Answered,
+                AnswerKind::Intermediate => {
+                    if !view.final_draft_started {
+                        effects.push(Start(FinalDraftBy, at));
+                    }
+                    AwaitingFinal
+                }
+                AnswerKind::Clarification => AwaitingAuthor,
+            };
+            (to, effects)
         }
         Command::AuthorReplied { text } => {
             required("text", text, "ответ автора", MAX_DRAFT_CHARS)?;
@@ -604,38 +639,61 @@ pub fn decide(
         }
         Command::SetUrgent { urgent } => {
             let effects = if *urgent != view.urgent {
-                vec![Reschedule(AnswerBy)]
+                DeadlineRule::ALL
+                    .into_iter()
+                    .filter(|r| r.follows_priority())
+                    .map(|r| Supersede(r, now))
+                    .collect()
             } else {
                 vec![]
             };
             (view.state, effects)
         }
     };
+    let after = MessageView {
+        state: to,
+        assignee,
+        ..view.clone()
+    };
     Ok(Decision {
         action,
         from: view.state,
         to,
         effects,
+        responsible_before: view.responsible(),
+        responsible_after: after.responsible(),
     })
 }
 
-/// A published reply's link must be an http(s) URL.
-pub fn validate_link(link: &str) -> Result<(), TransitionError> {
-    let l = link.trim();
-    let ok = (l.starts_with("https://") || l.starts_with("http://"))
-        && l.len() <= 2000
-        && l.len() > "https://".len()
-        && !l.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
-        Ok(())
-    } else {
-        Err(TransitionError::Invalid {
-            field: "link".into(),
-            message: "Укажите ссылку на размещённый ответ (http:// или https://)".into(),
-        })
+/// §9: a published reply's link is an `https` address of the message's network (`hosts`,
+/// a setting per network; empty: any `https` address).
+pub fn validate_link(
+    link: &str,
+    network: Network,
+    hosts: &[String],
+) -> Result<(), TransitionError> {
+    if crate::domain::network::link_on_hosts(link, hosts) {
+        return Ok(());
     }
+    let message = if hosts.is_empty() {
+        "Укажите ссылку на размещённый ответ: адрес, начинающийся с https://".to_owned()
+    } else {
+        format!(
+            "Ссылка на размещённый ответ должна быть адресом сети {} ({}) и начинаться с https://",
+            network.label(),
+            hosts.join(", ")
+        )
+    };
+    Err(TransitionError::Invalid {
+        field: "link".into(),
+        message,
+    })
 }
 
 #[cfg(test)]
 #[path = "workflow_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "workflow_deadlines_tests.rs"]
+mod deadline_tests;

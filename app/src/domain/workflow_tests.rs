@@ -2,8 +2,9 @@
 //! and the role × action × state matrix.
 
 use super::*;
+use crate::domain::network::Network;
 use chrono::TimeZone;
-use DeadlineEffect::{Complete, Lapse, Reschedule, Start};
+use DeadlineEffect::{Accept, CancelRunning, Complete, Judge, Start, Supersede};
 use DeadlineRule::*;
 use MessageState::*;
 
@@ -17,6 +18,9 @@ fn now() -> DateTime<Utc> {
 fn view(state: MessageState) -> MessageView {
     MessageView {
         state,
+        network: Network::Vk,
+        link_hosts: vec!["vk.com".into(), "vk.ru".into(), "m.vk.com".into()],
+        final_draft_started: false,
         assignee: Some(EXECUTOR),
         department: Some(DepartmentId(1)),
         urgent: false,
@@ -86,7 +90,7 @@ fn every_transition_of_spec_with_its_deadline_effects() {
             sample(ActionKind::Assign).unwrap(),
             Role::Coordinator,
             InWork,
-            vec![],
+            vec![Accept(ReturnBy, t)],
         ),
         (
             InWork,
@@ -100,42 +104,42 @@ fn every_transition_of_spec_with_its_deadline_effects() {
             sample(ActionKind::Return).unwrap(),
             Role::Coordinator,
             Returned,
-            vec![Complete(ReturnBy, t)],
+            vec![Complete(ReturnBy, t), CancelRunning(t)],
         ),
         (
             InWork,
             sample(ActionKind::Return).unwrap(),
             Role::Executor,
             Returned,
-            vec![Complete(ReturnBy, t)],
+            vec![Judge(ReturnBy, t), CancelRunning(t)],
         ),
         (
             Returned,
             sample(ActionKind::SendBack).unwrap(),
             Role::Authority,
             New,
-            vec![Start(ReturnBy, t)],
+            vec![Start(ReturnBy, t), Start(DraftBy, t), Start(AnswerBy, t)],
         ),
         (
             New,
             sample(ActionKind::Reject).unwrap(),
             Role::Coordinator,
             Rejected,
-            vec![Complete(ReturnBy, t)],
+            vec![CancelRunning(t)],
         ),
         (
             InWork,
             sample(ActionKind::SubmitDraft).unwrap(),
             Role::Executor,
             OnApproval,
-            vec![Complete(DraftBy, t), Lapse(ReturnBy, t)],
+            vec![Complete(DraftBy, t), Complete(FinalDraftBy, t)],
         ),
         (
             Revision,
             sample(ActionKind::SubmitDraft).unwrap(),
             Role::Executor,
             OnApproval,
-            vec![Complete(RevisionBy, t)],
+            vec![Complete(RevisionBy, t), Complete(FinalDraftBy, t)],
         ),
         (
             AwaitingFinal,
@@ -177,7 +181,7 @@ fn every_transition_of_spec_with_its_deadline_effects() {
             sample(ActionKind::SetUrgent).unwrap(),
             Role::Coordinator,
             InWork,
-            vec![Reschedule(AnswerBy)],
+            vec![Supersede(DraftBy, t), Supersede(AnswerBy, t)],
         ),
     ];
     for (from, cmd, role, to, effects) in cases {
@@ -230,7 +234,7 @@ fn publish_time_cannot_be_in_the_future_or_before_approval() {
         published_at: now(),
     };
     let err = decide(&v, &bad_link, &actor(Role::Executor), now()).unwrap_err();
-    assert!(err.to_string().contains("ссылку"), "{err}");
+    assert!(err.to_string().contains("https://"), "{err}");
 }
 
 #[test]

@@ -60,6 +60,9 @@ pub struct LiveSetup {
     pub limits: crate::domain::network::NetworkLimits,
     /// Answer templates for the draft editor.
     pub templates: crate::domain::network::AnswerTemplates,
+    /// A running deadline is due soon in this last share of its budget, in percent (the
+    /// admin's alert setting: the countdowns' colours follow the alerts).
+    pub due_soon_percent: u8,
     /// The newest journal event when the page was rendered: the event stream resumes
     /// after it, so nothing between the render and the connection is missed.
     pub last_event_id: i64,
@@ -112,6 +115,7 @@ mod tests {
             production: production.window(LiveSetup::years(now)),
             limits: Default::default(),
             templates: Default::default(),
+            due_soon_percent: 25,
             last_event_id: 0,
         }
     }

@@ -1,6 +1,7 @@
 //! Messages as the REST API returns them and the pages render them. Times carry the
 //! deployment's UTC offset (SPEC: "responses use the deployment's offset").
 
+use crate::domain::deadline::{Deadline, DeadlineRule, Outcome, Responsible};
 use crate::domain::ids::{DepartmentId, MessageId, UserId};
 use crate::domain::moderation::Flags;
 use crate::domain::network::Network;
@@ -40,10 +41,56 @@ pub struct DeadlineDto {
     pub started_at: DateTime<FixedOffset>,
     /// When it is due.
     pub due: DateTime<FixedOffset>,
-    /// When its task was done (`null` while running).
+    /// When it closed: its task done, or cancelled, or superseded (`null` while running).
     pub done_at: Option<DateTime<FixedOffset>>,
-    /// Done in time (`null` while running).
+    /// Done in time: `true` for `met`, `false` for `breached`; `null` while running and
+    /// for `cancelled` or `superseded` deadlines (neither met nor breached).
     pub met: Option<bool>,
+    /// How it ended: `met`, `breached`, `cancelled` (the message was returned or
+    /// rejected) or `superseded` (replaced by a new deadline when the urgency changed);
+    /// `null` while running. Recorded once when it closed, never recomputed.
+    pub outcome: Option<Outcome>,
+    /// For `met` and `breached`: how many working seconds after `due` the task was done
+    /// (0 when met), computed once with the calendar of that moment; otherwise `null`.
+    pub late_by_seconds: Option<i64>,
+    /// Who was responsible when it started (§13): the assigned executor, or the
+    /// coordinators while nobody was; `null` if not recorded (deadlines of earlier versions).
+    pub responsible_at_start: Option<Responsible>,
+    /// Who was responsible when it closed; `null` while running.
+    pub responsible_at_end: Option<Responsible>,
+}
+
+impl DeadlineDto {
+    /// The recorded deadline `d`, with times in `tz`.
+    pub fn of(d: &Deadline, tz: chrono_tz::Tz) -> Self {
+        let local = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).fixed_offset();
+        Self {
+            started_at: local(d.started_at),
+            due: local(d.due_at),
+            done_at: d.done_at.map(local),
+            met: d.met(),
+            outcome: d.outcome,
+            late_by_seconds: d.late_by_secs,
+            responsible_at_start: d.responsible_at_start,
+            responsible_at_end: d.responsible_at_end,
+        }
+    }
+
+    /// The deadline of rule `rule` back as the domain's record (no row id).
+    pub fn to_deadline(&self, rule: DeadlineRule) -> Deadline {
+        let utc = |t: &DateTime<FixedOffset>| t.with_timezone(&chrono::Utc);
+        Deadline {
+            id: None,
+            rule,
+            started_at: utc(&self.started_at),
+            due_at: utc(&self.due),
+            done_at: self.done_at.as_ref().map(utc),
+            outcome: self.outcome,
+            late_by_secs: self.late_by_seconds,
+            responsible_at_start: self.responsible_at_start,
+            responsible_at_end: self.responsible_at_end,
+        }
+    }
 }
 
 /// A message with its current deadlines.

@@ -5,8 +5,8 @@
 
 use crate::api::admin::{
     AdminUser, CalendarCell, CalendarYear, Correction, DayHoursForm, DeadlinesForm, DepartmentRow,
-    LimitForm, NewUserForm, ScheduleForm, SettingsPage, TemplateForm, TokenRow, UploadsMb,
-    UsersPage,
+    LimitForm, NetworkSettings, NewUserForm, ScheduleForm, SettingsPage, TemplateForm, TokenRow,
+    UploadsMb, UsersPage,
 };
 use crate::domain::calendar::WorkingDuration;
 use crate::domain::calendar::{
@@ -16,7 +16,7 @@ use crate::domain::countdown::format_datetime;
 use crate::domain::deadline::DeadlineSettings;
 use crate::domain::ids::{DepartmentId, UserId};
 use crate::domain::network::{
-    AnswerTemplate, AnswerTemplates, Network, NetworkLimit, NetworkLimits,
+    AnswerTemplate, AnswerTemplates, LinkHosts, Network, NetworkLimit, NetworkLimits,
 };
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -339,12 +339,11 @@ pub async fn set_day(
 
 /// Every settings group for the settings page.
 pub async fn settings_page(pool: &SqlitePool) -> Result<SettingsPage, AppError> {
-    let networks = crate::service::settings::network_limits(pool).await?;
     let uploads = upload_limits(pool).await?;
     Ok(SettingsPage {
         schedule: crate::service::calendar::schedule(pool).await?,
         deadlines: crate::service::calendar::deadline_settings(pool).await?,
-        networks: Network::ALL.map(|n| (n, networks.get(n))).to_vec(),
+        networks: network_settings(pool).await?,
         uploads: UploadsMb {
             image_mb: mb(uploads.max_image_bytes),
             video_mb: mb(uploads.max_video_bytes),
@@ -356,6 +355,37 @@ pub async fn settings_page(pool: &SqlitePool) -> Result<SettingsPage, AppError> 
 /// Whole megabytes, rounded up.
 fn mb(bytes: u64) -> u32 {
     u32::try_from(bytes.div_ceil(MIB)).unwrap_or(u32::MAX)
+}
+
+/// Every network's settings (answer limits and link hosts), in the order of
+/// [`Network::ALL`].
+pub async fn network_settings(pool: &SqlitePool) -> Result<Vec<NetworkSettings>, AppError> {
+    let limits = crate::service::settings::network_limits(pool).await?;
+    let hosts = crate::service::settings::link_hosts(pool).await?;
+    Ok(Network::ALL
+        .map(|network| NetworkSettings {
+            network,
+            limit: limits.get(network),
+            hosts: hosts.get(network),
+        })
+        .to_vec())
+}
+
+/// Stores the networks' limits and link hosts from the form, in one transaction.
+pub async fn save_networks(
+    pool: &SqlitePool,
+    form: &BTreeMap<String, LimitForm>,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<Vec<NetworkSettings>, AppError> {
+    use crate::service::settings::{link_hosts, network_limits, put, LINK_HOSTS_KEY, NETWORKS_KEY};
+    let hosts = parse_link_hosts(link_hosts(pool).await?, form)?;
+    let limits = parse_networks(network_limits(pool).await?, form)?;
+    let mut tx = begin_write(pool).await?;
+    put(&mut *tx, NETWORKS_KEY, &limits, Some(by), now).await?;
+    put(&mut *tx, LINK_HOSTS_KEY, &hosts, Some(by), now).await?;
+    tx.commit().await?;
+    network_settings(pool).await
 }
 
 /// Stores settings group `key` as set by `by` (one statement: its own transaction).
@@ -523,6 +553,11 @@ pub fn parse_deadlines(form: &DeadlinesForm) -> Result<DeadlineSettings, AppErro
         draft_by: minutes("draft_by", "Проект ответа (§7)", &form.draft_by)?,
         answer_by: minutes("answer_by", "Ответ (§6)", &form.answer_by)?,
         answer_by_urgent: minutes("answer_by_urgent", "Срочный ответ", &form.answer_by_urgent)?,
+        // Settings saved before the urgent draft length existed keep its default.
+        draft_by_urgent: match form.draft_by_urgent.trim() {
+            "" => DeadlineSettings::default().draft_by_urgent,
+            v => minutes("draft_by_urgent", "Проект срочного ответа", v)?,
+        },
         revision_by: minutes("revision_by", "Доработка (§8)", &form.revision_by)?,
         publish_by: minutes("publish_by", "Размещение (§9)", &form.publish_by)?,
         final_draft_working_days: number(
@@ -539,10 +574,23 @@ pub fn parse_deadlines(form: &DeadlinesForm) -> Result<DeadlineSettings, AppErro
             "Срочный ответ, минут: не больше срока обычного ответа",
         ));
     }
+    if settings.draft_by_urgent > settings.draft_by {
+        return Err(AppError::validation(
+            "draft_by_urgent",
+            "Проект срочного ответа, минут: не больше срока обычного проекта",
+        ));
+    }
+    if settings.draft_by_urgent > settings.answer_by_urgent {
+        return Err(AppError::validation(
+            "draft_by_urgent",
+            "Проект срочного ответа, минут: не больше срока срочного ответа",
+        ));
+    }
     Ok(settings)
 }
 
 /// `current` with the networks of the form replaced (`limits[<network>][max_chars]`).
+/// A caption limit left out of the form keeps its current value.
 pub fn parse_networks(
     current: NetworkLimits,
     form: &BTreeMap<String, LimitForm>,
@@ -570,10 +618,59 @@ pub fn parse_networks(
                 0,
                 50,
             )?,
+            max_caption_chars: match input.caption_chars.as_deref().map(str::trim) {
+                None => current.get(network).max_caption_chars,
+                // Empty: the network's default (Telegram 1,024; others none).
+                Some("") => None,
+                Some(v) => Some(number(
+                    &format!("{name}.caption_chars"),
+                    &format!("{label}: подпись к фото и видео, символов"),
+                    v,
+                    1,
+                    100_000,
+                )?),
+            },
         };
         limits.insert(network, limit);
     }
     Ok(NetworkLimits(limits))
+}
+
+/// `current` with the link hosts of the form replaced (`limits[<network>][hosts]`, hosts
+/// separated by commas or spaces; empty: any `https` address). A network whose field is
+/// left out keeps its hosts.
+pub fn parse_link_hosts(
+    current: LinkHosts,
+    form: &BTreeMap<String, LimitForm>,
+) -> Result<LinkHosts, AppError> {
+    let mut hosts: BTreeMap<Network, Vec<String>> = Network::ALL
+        .into_iter()
+        .map(|n| (n, current.get(n)))
+        .collect();
+    for (name, input) in form {
+        let Some(list) = &input.hosts else { continue };
+        let network = Network::from_name(name.trim())
+            .ok_or_else(|| AppError::validation("limits", format!("Неизвестная сеть «{name}»")))?;
+        let list: Vec<String> = list
+            .split([',', ' ', ';', '\n'])
+            .map(|h| h.trim().trim_end_matches('/').to_lowercase())
+            .map(|h| h.strip_prefix("https://").map(str::to_owned).unwrap_or(h))
+            .filter(|h| !h.is_empty())
+            .collect();
+        if let Some(bad) = list.iter().find(|h| {
+            crate::domain::network::https_host(&format!("https://{h}")).as_deref() != Some(h)
+        }) {
+            return Err(AppError::validation(
+                &format!("{name}.hosts"),
+                format!(
+                    "{}: «{bad}» — не имя сайта (пример: vk.com)",
+                    network.label()
+                ),
+            ));
+        }
+        hosts.insert(network, list);
+    }
+    Ok(LinkHosts(hosts))
 }
 
 /// Upload limits from megabyte fields.
@@ -734,11 +831,29 @@ mod tests {
             draft_by: "300".into(),
             answer_by: "540".into(),
             answer_by_urgent: "240".into(),
+            draft_by_urgent: "120".into(),
             revision_by: "60".into(),
             publish_by: "30".into(),
             final_draft_days: "7".into(),
         };
         assert_eq!(parse_deadlines(&form).unwrap(), DeadlineSettings::default());
+        // A form without the urgent draft length (saved before it existed) keeps the default.
+        let older = DeadlinesForm {
+            draft_by_urgent: String::new(),
+            ..form.clone()
+        };
+        assert_eq!(
+            parse_deadlines(&older).unwrap(),
+            DeadlineSettings::default()
+        );
+        let slow_urgent_draft = DeadlinesForm {
+            draft_by_urgent: "300".into(),
+            ..form.clone()
+        };
+        assert_eq!(
+            parse_deadlines(&slow_urgent_draft).unwrap_err().to_string(),
+            "Проект срочного ответа, минут: не больше срока срочного ответа"
+        );
         let bad = DeadlinesForm {
             draft_by: "0".into(),
             ..form.clone()

@@ -6,8 +6,8 @@
 
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::countdown::format_datetime;
-use crate::domain::deadline::DeadlineRule;
-use crate::domain::ids::{MessageId, UserId};
+use crate::domain::deadline::{Deadline, Pressure};
+use crate::domain::ids::{DeadlineId, MessageId, UserId};
 use crate::domain::role::Role;
 use crate::domain::workflow::MessageState;
 use crate::dto::live::{AlertDto, AlertKind, AlertsDto};
@@ -15,10 +15,10 @@ use crate::error::AppError;
 use crate::service::events::{self, AlertRow, ALERT_COLUMNS};
 use crate::service::mail;
 use crate::service::messages::begin_write;
+use crate::service::messages::deadlines::DEADLINE_COLUMNS;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
-use std::str::FromStr;
 
 /// Settings key of [`AlertSettings`].
 pub const ALERTS_KEY: &str = "alerts";
@@ -39,28 +39,42 @@ impl Default for AlertSettings {
     }
 }
 
-/// The threshold a running deadline has reached at `now`, if any: `remaining` and
-/// `budget` are working seconds.
-pub fn threshold(remaining: i64, budget: i64, due_soon_percent: u8) -> Option<AlertKind> {
-    if remaining < 0 {
-        Some(AlertKind::Breached)
-    } else if remaining * 100 <= budget * i64::from(due_soon_percent) {
-        Some(AlertKind::DueSoon)
-    } else {
-        None
+/// The deployment's alert settings (the due-soon threshold is also the colours' and the
+/// escalation list's).
+pub async fn settings(pool: &SqlitePool) -> Result<AlertSettings, AppError> {
+    crate::service::settings::get(pool, ALERTS_KEY).await
+}
+
+/// The alert a deadline's pressure raises.
+fn alert_kind(p: Pressure) -> AlertKind {
+    match p {
+        Pressure::DueSoon => AlertKind::DueSoon,
+        Pressure::Overdue => AlertKind::Breached,
     }
 }
 
-#[derive(sqlx::FromRow)]
+/// A running deadline with what raising its alerts needs.
 struct OpenDeadline {
-    id: i64,
+    deadline: Deadline,
+    id: DeadlineId,
     message_id: MessageId,
-    rule: String,
-    started_at: DateTime<Utc>,
-    due_at: DateTime<Utc>,
     assignee_id: Option<UserId>,
     breached_raised: bool,
     due_soon_raised: bool,
+}
+
+impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for OpenDeadline {
+    fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row;
+        Ok(Self {
+            deadline: Deadline::from_row(row)?,
+            id: row.try_get("id")?,
+            message_id: row.try_get("message_id")?,
+            assignee_id: row.try_get("assignee_id")?,
+            breached_raised: row.try_get("breached_raised")?,
+            due_soon_raised: row.try_get("due_soon_raised")?,
+        })
+    }
 }
 
 /// What one scan did.
@@ -83,7 +97,7 @@ pub async fn scan(
     if !cal.is_working(now) {
         return Ok(report);
     }
-    let settings: AlertSettings = crate::service::settings::get(pool, ALERTS_KEY).await?;
+    let settings = settings(pool).await?;
     let active = serde_json::to_string(
         &MessageState::ALL
             .into_iter()
@@ -91,21 +105,25 @@ pub async fn scan(
             .collect::<Vec<_>>(),
     )
     .map_err(|_| AppError::Internal)?;
-    let open: Vec<OpenDeadline> = sqlx::query_as(
-        "SELECT d.id, d.message_id, d.rule, d.started_at, d.due_at, m.assignee_id, \
+    // Only running deadlines: a task no longer pending never alerts (its deadline closed
+    // when the message was taken into work, returned, rejected or answered).
+    let open: Vec<OpenDeadline> = sqlx::query_as(&format!(
+        "SELECT {DEADLINE_COLUMNS}, m.assignee_id, \
                 EXISTS (SELECT 1 FROM deadline_alerts x WHERE x.deadline_id = d.id AND x.kind = 'breached') AS breached_raised, \
                 EXISTS (SELECT 1 FROM deadline_alerts x WHERE x.deadline_id = d.id AND x.kind = 'due_soon') AS due_soon_raised \
          FROM deadlines d JOIN messages m ON m.id = d.message_id \
          WHERE d.done_at IS NULL AND m.state IN (SELECT value FROM json_each(?)) \
-         ORDER BY d.due_at",
-    )
+         ORDER BY d.due_at"
+    ))
     .bind(active)
     .fetch_all(pool)
     .await?;
     for d in open.into_iter().filter(|d| !d.breached_raised) {
-        let remaining = cal.between(now, d.due_at);
-        let budget = cal.between(d.started_at, d.due_at);
-        let Some(kind) = threshold(remaining, budget, settings.due_soon_percent) else {
+        let Some(kind) = d
+            .deadline
+            .pressure(now, cal, settings.due_soon_percent)
+            .map(alert_kind)
+        else {
             continue;
         };
         if kind == AlertKind::DueSoon && d.due_soon_raised {
@@ -163,7 +181,7 @@ async fn raise(
     to.sort();
     to.dedup();
     let smtp = mail::settings(pool).await?;
-    let rule = DeadlineRule::from_str(&d.rule).map_err(|_| AppError::Internal)?;
+    let rule = d.deadline.rule;
     for user in &to {
         let alert_id: i64 = sqlx::query_scalar(
             "INSERT INTO alerts (user_id, message_id, deadline_id, kind, created_at) \
@@ -192,14 +210,14 @@ async fn raise(
                 message_id: d.message_id,
                 rule,
                 kind,
-                due_at: d.due_at,
+                due_at: d.deadline.due_at,
                 created_at: now,
                 read: false,
             };
             let body = format!(
                 "{}\nСрок: {}\nОткрыть сообщение: {}\n\n— Отклик (письмо отправлено автоматически)\n",
                 dto.title(),
-                format_datetime(d.due_at, cal.tz()),
+                format_datetime(d.deadline.due_at, cal.tz()),
                 smtp.message_link(d.message_id),
             );
             let subject = format!("Отклик: {}", dto.title());
@@ -323,22 +341,5 @@ pub async fn run(state: crate::service::state::AppState, every: std::time::Durat
             Err(e) => tracing::warn!(error = %e, "deadline alert scan: no calendar"),
         }
         tokio::time::sleep(every).await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::threshold;
-    use crate::dto::live::AlertKind;
-
-    #[test]
-    fn thresholds_of_a_five_hour_budget() {
-        let budget = 5 * 3600;
-        assert_eq!(threshold(4 * 3600, budget, 25), None);
-        assert_eq!(threshold(75 * 60 + 1, budget, 25), None);
-        assert_eq!(threshold(75 * 60, budget, 25), Some(AlertKind::DueSoon));
-        assert_eq!(threshold(0, budget, 25), Some(AlertKind::DueSoon));
-        assert_eq!(threshold(-1, budget, 25), Some(AlertKind::Breached));
-        assert_eq!(threshold(2 * 3600, budget, 50), Some(AlertKind::DueSoon));
     }
 }

@@ -26,6 +26,9 @@ pub enum DbError {
     /// A migration failed.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Completing data the migrations left for the application failed.
+    #[error("cannot complete migrated data: {0}")]
+    Backfill(crate::error::AppError),
 }
 
 /// The SQLite file inside a data directory.
@@ -51,6 +54,12 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
         .connect_with(options)
         .await?;
     MIGRATOR.run(&pool).await?;
+    let cal = crate::service::calendar::load(&pool)
+        .await
+        .map_err(DbError::Backfill)?;
+    crate::service::messages::deadlines::backfill_lateness(&pool, &cal)
+        .await
+        .map_err(DbError::Backfill)?;
     Ok(pool)
 }
 

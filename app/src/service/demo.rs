@@ -160,6 +160,27 @@ const MESSAGES: [Demo; 13] = [
     },
 ];
 
+/// A plausible address of demo post `n` in `network`.
+fn post_url(network: Network, n: usize) -> String {
+    match network {
+        Network::Vk => format!("https://vk.com/wall-100200_{n}"),
+        Network::Ok => format!("https://ok.ru/group/5500/topic/{n}"),
+        Network::Telegram => format!("https://t.me/luga_news/{n}"),
+        Network::Max => format!("https://max.ru/luga_news/{n}"),
+        Network::Instagram => format!("https://www.instagram.com/p/demo{n}/"),
+        Network::Other => format!("https://example.org/post/{n}"),
+    }
+}
+
+/// The address of the administration's reply under demo post `n` (§9: in the network).
+fn reply_url(network: Network, n: usize) -> String {
+    match network {
+        Network::Vk => format!("{}?reply={}", post_url(network, n), n + 1),
+        Network::Telegram => format!("{}?comment={}", post_url(network, n), n + 1),
+        _ => format!("{}#reply", post_url(network, n)),
+    }
+}
+
 async fn seed_messages(
     pool: &SqlitePool,
     now: DateTime<Utc>,
@@ -178,11 +199,7 @@ async fn seed_messages(
         let msg = NewMessage {
             external_id: format!("demo-{:03}", n + 1),
             network: demo.network,
-            url: format!(
-                "https://example.org/{}/post/{}",
-                demo.network.as_str(),
-                1000 + n
-            ),
+            url: post_url(demo.network, 1000 + n),
             author: demo.author.to_owned(),
             author_url: Some(format!(
                 "https://example.org/{}/user/{}",
@@ -229,19 +246,19 @@ async fn seed_messages(
                 step("coordinator", assign(exec_id)),
                 step("executor", draft(AnswerKind::Intermediate, "Здравствуйте, Татьяна! Ваш вопрос изучается, окончательный ответ будет дан в течение 7 рабочих дней.")),
                 step("authority", Command::Approve),
-                step("executor", Command::Publish { link: "https://example.org/vk/reply/9".into(), published_at: DateTime::<Utc>::MIN_UTC }),
+                step("executor", Command::Publish { link: reply_url(demo.network, 1000 + n), published_at: DateTime::<Utc>::MIN_UTC }),
             ],
             9 => vec![
                 step("coordinator", assign(exec2_id)),
                 step("executor2", draft(AnswerKind::Clarification, "Здравствуйте, Дмитрий! Уточните, пожалуйста, ваш адрес.")),
                 step("authority", Command::Approve),
-                step("executor2", Command::Publish { link: "https://example.org/telegram/reply/10".into(), published_at: DateTime::<Utc>::MIN_UTC }),
+                step("executor2", Command::Publish { link: reply_url(demo.network, 1000 + n), published_at: DateTime::<Utc>::MIN_UTC }),
             ],
             10 => vec![
                 step("coordinator", assign(exec_id)),
                 step("executor", draft(AnswerKind::Final, "Здравствуйте, Анна! Урны установят до конца месяца.")),
                 step("authority", Command::Approve),
-                step("executor", Command::Publish { link: "https://example.org/vk/reply/11".into(), published_at: DateTime::<Utc>::MIN_UTC }),
+                step("executor", Command::Publish { link: reply_url(demo.network, 1000 + n), published_at: DateTime::<Utc>::MIN_UTC }),
             ],
             11 => vec![step("coordinator", Command::Return { justification: "Школы подведомственны комитету образования области.".into() })],
             12 => vec![step("coordinator", Command::Reject { category: RejectCategory::Insult, reason: "Оскорбления без сути вопроса".into() })],

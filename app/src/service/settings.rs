@@ -2,7 +2,7 @@
 //! an admin stores another (deadline lengths, schedule, network limits, upload limits).
 
 use crate::domain::ids::UserId;
-use crate::domain::network::{AnswerTemplates, NetworkLimits};
+use crate::domain::network::{AnswerTemplates, LinkHosts, NetworkLimits};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -30,9 +30,10 @@ pub async fn get<T: DeserializeOwned + Default>(
     }
 }
 
-/// Stores `value` under `key` (replacing any previous value).
-pub async fn put<T: Serialize>(
-    pool: &SqlitePool,
+/// Stores `value` under `key` (replacing any previous value), on a pool or inside a
+/// transaction.
+pub async fn put<'e, T: Serialize>(
+    conn: impl sqlx::SqliteExecutor<'e>,
     key: &str,
     value: &T,
     by: Option<UserId>,
@@ -50,7 +51,7 @@ pub async fn put<T: Serialize>(
     .bind(json)
     .bind(now)
     .bind(by)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(())
 }
@@ -66,4 +67,12 @@ pub async fn templates(pool: &SqlitePool) -> Result<AnswerTemplates, AppError> {
 /// The per-network answer limits (§11).
 pub async fn network_limits(pool: &SqlitePool) -> Result<NetworkLimits, AppError> {
     get(pool, NETWORKS_KEY).await
+}
+
+/// Settings key of the hosts a published answer's link may point to (JSON of [`LinkHosts`]).
+pub const LINK_HOSTS_KEY: &str = "link_hosts";
+
+/// The hosts a published answer's link may point to, per network (§9).
+pub async fn link_hosts(pool: &SqlitePool) -> Result<LinkHosts, AppError> {
+    get(pool, LINK_HOSTS_KEY).await
 }

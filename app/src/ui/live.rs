@@ -29,6 +29,8 @@ pub struct Clock {
     pub base: DateTime<Utc>,
     /// The deployment's working calendar.
     pub cal: Arc<WorkingCalendar>,
+    /// A running deadline is due soon in this last share of its budget (percent).
+    pub due_soon_percent: u8,
 }
 
 /// The setup and its calendar, ready for the countdowns. Cheap to clone.
@@ -49,6 +51,7 @@ impl Ready {
         Clock {
             base: now.unwrap_or(self.base),
             cal: self.cal.clone(),
+            due_soon_percent: self.setup.due_soon_percent,
         }
     }
 }

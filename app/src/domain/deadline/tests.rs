@@ -132,7 +132,8 @@ fn verdict_remaining_and_next_due() {
         Deadline::start(DeadlineRule::DraftBy, detected, Priority::Normal, &s, &cal).unwrap();
     let answer =
         Deadline::start(DeadlineRule::AnswerBy, detected, Priority::Normal, &s, &cal).unwrap();
-    assert_eq!(draft.verdict(&cal), None);
+    assert_eq!(draft.verdict(), None);
+    assert_eq!(draft.met(), None);
     // 14:36: 1 h 12 min left.
     assert_eq!(draft.remaining(msk(2026, 3, 16, 14, 36), &cal), 72 * 60);
     // Next morning 09:35: 2 h 12 min of Monday plus 35 min of Tuesday overdue.
@@ -141,20 +142,87 @@ fn verdict_remaining_and_next_due() {
         -(2 * 3600 + 47 * 60)
     );
     assert_eq!(next_due(&[answer.clone(), draft.clone()]), Some(&draft));
-    draft.done_at = Some(msk(2026, 3, 16, 16, 23));
+    // Done at 16:23, 35 working minutes late: judged once, stored.
+    let done = msk(2026, 3, 16, 16, 23);
     assert_eq!(
-        draft.verdict(&cal),
+        judge(draft.due_at, done, &cal),
+        (Outcome::Breached, 35 * 60)
+    );
+    draft.done_at = Some(done);
+    draft.outcome = Some(Outcome::Breached);
+    draft.late_by_secs = Some(35 * 60);
+    assert_eq!(
+        draft.verdict(),
         Some(Verdict::Breached { by_secs: 35 * 60 })
     );
+    assert_eq!(draft.met(), Some(false));
     assert_eq!(draft.remaining(msk(2026, 3, 20, 9, 0), &cal), -35 * 60);
     assert_eq!(next_due(&[answer.clone(), draft.clone()]), Some(&answer));
-    draft.done_at = Some(msk(2026, 3, 16, 15, 48));
-    assert_eq!(draft.verdict(&cal), Some(Verdict::Met));
-    let mut late_evening = answer.clone();
-    late_evening.due_at = msk(2026, 3, 16, 18, 0);
-    late_evening.done_at = Some(msk(2026, 3, 16, 18, 30));
-    assert_eq!(late_evening.verdict(&cal), Some(Verdict::Met));
-    assert_eq!(next_due(&[late_evening]), None);
+    // Cancelled: neither met nor breached.
+    draft.outcome = Some(Outcome::Cancelled);
+    draft.late_by_secs = None;
+    assert_eq!((draft.verdict(), draft.met()), (None, None));
+    // Done at 18:30 against 18:00 with no working time in between: met.
+    assert_eq!(
+        judge(msk(2026, 3, 16, 18, 0), msk(2026, 3, 16, 18, 30), &cal),
+        (Outcome::Met, 0)
+    );
     let json = serde_json::to_value(Verdict::Breached { by_secs: 60 }).unwrap();
     assert_eq!(json, serde_json::json!({"breached": {"by_secs": 60}}));
+}
+
+#[test]
+fn pressure_of_a_five_hour_budget_follows_the_setting() {
+    let budget = 5 * 3600;
+    assert_eq!(pressure(4 * 3600, budget, 25), None);
+    assert_eq!(pressure(75 * 60 + 1, budget, 25), None);
+    assert_eq!(pressure(75 * 60, budget, 25), Some(Pressure::DueSoon));
+    assert_eq!(pressure(0, budget, 25), Some(Pressure::DueSoon));
+    assert_eq!(pressure(-1, budget, 25), Some(Pressure::Overdue));
+    assert_eq!(pressure(2 * 3600, budget, 50), Some(Pressure::DueSoon));
+    assert_eq!(pressure(2 * 3600, budget, 0), None);
+    // A closed deadline is under no pressure, however late it is now.
+    let cal = cal();
+    let s = DeadlineSettings::default();
+    let mut d = Deadline::start(
+        DeadlineRule::DraftBy,
+        msk(2026, 3, 16, 10, 0),
+        Priority::Normal,
+        &s,
+        &cal,
+    )
+    .unwrap();
+    let late = msk(2026, 3, 18, 12, 0);
+    assert_eq!(d.pressure(late, &cal, 25), Some(Pressure::Overdue));
+    d.done_at = Some(msk(2026, 3, 16, 11, 0));
+    d.outcome = Some(Outcome::Cancelled);
+    assert_eq!(d.pressure(late, &cal, 25), None);
+}
+
+#[test]
+fn urgent_messages_have_shorter_draft_and_answer_deadlines() {
+    let (cal, s) = (cal(), DeadlineSettings::default());
+    let start = msk(2026, 3, 16, 10, 0);
+    let due = |rule, p| super::due(rule, start, p, &s, &cal).unwrap();
+    // Urgent: 2 h draft (12:00) before the 4 h answer (14:48, lunch excluded); both
+    // before the ordinary 5 h draft (15:48).
+    assert_eq!(
+        due(DeadlineRule::DraftBy, Priority::Urgent),
+        msk(2026, 3, 16, 12, 0)
+    );
+    assert_eq!(
+        due(DeadlineRule::AnswerBy, Priority::Urgent),
+        msk(2026, 3, 16, 14, 48)
+    );
+    assert_eq!(
+        due(DeadlineRule::DraftBy, Priority::Normal),
+        msk(2026, 3, 16, 15, 48)
+    );
+    for rule in DeadlineRule::ALL {
+        assert_eq!(
+            rule.follows_priority(),
+            due(rule, Priority::Urgent) != due(rule, Priority::Normal),
+            "{rule}"
+        );
+    }
 }

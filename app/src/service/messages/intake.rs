@@ -3,10 +3,10 @@
 
 use super::{begin_write, Caller};
 use crate::domain::calendar::WorkingCalendar;
-use crate::domain::deadline::{self, DeadlineSettings, Priority};
+use crate::domain::deadline::{self, DeadlineSettings, Priority, Responsible};
 use crate::domain::ids::MessageId;
 use crate::domain::network::Network;
-use crate::domain::workflow::{intake_effects, ActionKind, DeadlineEffect, MessageState};
+use crate::domain::workflow::{intake_effects, ActionKind, MessageState};
 use crate::error::AppError;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
@@ -213,12 +213,19 @@ pub async fn intake(
     .bind(flags)
     .fetch_one(&mut *tx)
     .await?;
-    for effect in intake_effects(msg.detected_at, now) {
-        if let DeadlineEffect::Start(rule, at) = effect {
-            let due = deadline::due(rule, at, Priority::Normal, settings, cal)?;
-            super::transition::insert_deadline(&mut tx, MessageId(id), rule, at, due).await?;
-        }
-    }
+    let mut ledger = Vec::new();
+    let notes = deadline::apply(
+        &mut ledger,
+        &intake_effects(msg.detected_at, now),
+        &deadline::Context {
+            priority: Priority::Normal,
+            settings,
+            cal,
+            before: Responsible::Coordinators,
+            after: Responsible::Coordinators,
+        },
+    )?;
+    super::deadlines::store(&mut tx, MessageId(id), &[], &mut ledger).await?;
     super::transition::journal(
         &mut tx,
         MessageId(id),
@@ -227,7 +234,8 @@ pub async fn intake(
         ActionKind::Intake,
         None,
         MessageState::New,
-        serde_json::json!({ "external_id": msg.external_id, "detected_at": msg.detected_at }),
+        serde_json::json!({ "external_id": msg.external_id, "detected_at": msg.detected_at,
+                            "deadlines": notes }),
     )
     .await?;
     tx.commit().await?;

@@ -1,6 +1,8 @@
 //! Messages: intake and every workflow action, each in one transaction that writes the new
 //! state, the journal event and the deadlines the engine says start or end.
 
+/// A message's deadline ledger in the database.
+pub mod deadlines;
 /// Intake of a new message (UI form, API, CSV import, demo).
 pub mod intake;
 /// Reading messages: one, a filtered list, who may see what.

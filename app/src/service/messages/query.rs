@@ -3,6 +3,7 @@
 
 use super::Caller;
 use crate::domain::calendar::WorkingCalendar;
+use crate::domain::deadline::{next_due, Deadline, DeadlineRule, Pressure};
 use crate::domain::ids::{DepartmentId, MessageId, UserId};
 use crate::domain::moderation::Flags;
 use crate::domain::network::Network;
@@ -69,33 +70,12 @@ const MESSAGE_COLUMNS: &str = "SELECT m.id, m.external_id, m.network, m.url, m.a
             m.department_id, d.name AS department_name, m.flags, m.version \
      FROM messages m LEFT JOIN users u ON u.id = m.assignee_id LEFT JOIN departments d ON d.id = m.department_id";
 
-#[derive(sqlx::FromRow)]
-struct DeadlineRow {
-    message_id: MessageId,
-    rule: String,
-    started_at: DateTime<Utc>,
-    due_at: DateTime<Utc>,
-    done_at: Option<DateTime<Utc>>,
-    met: Option<bool>,
-}
-
-impl DeadlineRow {
-    fn dto(&self, tz: Tz) -> DeadlineDto {
-        DeadlineDto {
-            started_at: local(self.started_at, tz),
-            due: local(self.due_at, tz),
-            done_at: self.done_at.map(|t| local(t, tz)),
-            met: self.met,
-        }
-    }
-}
-
 impl MessageRow {
-    fn dto(self, deadlines: &[DeadlineRow], tz: Tz) -> MessageDto {
+    fn dto(self, deadlines: &[Deadline], tz: Tz) -> MessageDto {
         // Later rows of a rule replace earlier ones: the object shows the latest.
         let deadlines = deadlines
             .iter()
-            .map(|d| (d.rule.clone(), d.dto(tz)))
+            .map(|d| (d.rule.as_str().to_owned(), DeadlineDto::of(d, tz)))
             .collect::<BTreeMap<_, _>>();
         let flags = serde_json::from_str::<Flags>(&self.flags).unwrap_or_else(|e| {
             tracing::warn!(error = %e, id = %self.id, "stored §12 flags unreadable");
@@ -129,28 +109,6 @@ impl MessageRow {
     }
 }
 
-async fn deadlines_of(
-    pool: &SqlitePool,
-    ids: &[MessageId],
-) -> Result<HashMap<MessageId, Vec<DeadlineRow>>, AppError> {
-    let ids = serde_json::to_string(&ids).map_err(|e| {
-        tracing::error!(error = %e, "cannot serialise ids");
-        AppError::Internal
-    })?;
-    let rows: Vec<DeadlineRow> = sqlx::query_as(
-        "SELECT message_id, rule, started_at, due_at, done_at, met FROM deadlines \
-         WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY id",
-    )
-    .bind(ids)
-    .fetch_all(pool)
-    .await?;
-    let mut by_message: HashMap<MessageId, Vec<DeadlineRow>> = HashMap::new();
-    for row in rows {
-        by_message.entry(row.message_id).or_default().push(row);
-    }
-    Ok(by_message)
-}
-
 async fn load_row(pool: &SqlitePool, id: MessageId) -> Result<MessageRow, AppError> {
     sqlx::query_as(&format!("{MESSAGE_COLUMNS} WHERE m.id = ?"))
         .bind(id)
@@ -174,10 +132,7 @@ pub async fn message(
     if !can_read(caller, row.assignee_id, row.department_id) {
         return Err(forbidden_to_read());
     }
-    let deadlines = deadlines_of(pool, &[id])
-        .await?
-        .remove(&id)
-        .unwrap_or_default();
+    let deadlines = deadlines_of(pool, id).await?;
     Ok(row.dto(&deadlines, tz))
 }
 
@@ -243,12 +198,15 @@ pub async fn detail(
     .bind(id)
     .fetch_all(pool)
     .await?;
-    let deadlines = deadlines_of(pool, &[id])
-        .await?
-        .remove(&id)
-        .unwrap_or_default();
+    let deadlines = deadlines_of(pool, id).await?;
     let view = MessageView {
         state: row.state,
+        network: row.network,
+        // Which hosts a link may point to matters only to `publish` itself.
+        link_hosts: Vec::new(),
+        final_draft_started: deadlines
+            .iter()
+            .any(|d| d.rule == DeadlineRule::FinalDraftBy),
         assignee: row.assignee_id,
         department: row.department_id,
         urgent: row.urgent,
@@ -323,8 +281,8 @@ pub async fn detail(
         deadline_history: deadlines
             .iter()
             .map(|d| DeadlineRecordDto {
-                rule: d.rule.clone(),
-                deadline: d.dto(tz),
+                rule: d.rule.as_str().to_owned(),
+                deadline: DeadlineDto::of(d, tz),
             })
             .collect(),
         actions,
@@ -347,13 +305,12 @@ fn states(filter: &MessageFilter) -> Result<Option<Vec<MessageState>>, AppError>
         .map(Some)
 }
 
-/// The earliest due time among the running deadlines of a message.
-fn next_due(deadlines: &[DeadlineRow]) -> Option<DateTime<Utc>> {
-    deadlines
-        .iter()
-        .filter(|d| d.done_at.is_none())
-        .map(|d| d.due_at)
-        .min()
+/// Every deadline of one message, in the order they were started.
+async fn deadlines_of(pool: &SqlitePool, id: MessageId) -> Result<Vec<Deadline>, AppError> {
+    Ok(super::deadlines::of_messages(pool, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default())
 }
 
 /// The messages the caller may see that match `filter`, the most pressing first: by the
@@ -429,37 +386,29 @@ pub async fn list(
         })
         .collect();
     let ids: Vec<MessageId> = rows.iter().map(|r| r.id).collect();
-    let mut deadlines = deadlines_of(pool, &ids).await?;
+    let mut deadlines = super::deadlines::of_messages(pool, &ids).await?;
     let overdue_only = filter.overdue.unwrap_or(false);
     let flagged_only = filter.flagged.unwrap_or(false);
-    let pressing_percent = match filter.pressing {
-        Some(true) => Some(
-            crate::service::settings::get::<crate::service::alerts::AlertSettings>(
-                pool,
-                crate::service::alerts::ALERTS_KEY,
-            )
-            .await?
-            .due_soon_percent,
-        ),
-        _ => None,
-    };
+    let pressing_only = filter.pressing.unwrap_or(false);
+    let due_soon_percent = crate::service::alerts::settings(pool)
+        .await?
+        .due_soon_percent;
     let mut out: Vec<(Option<DateTime<Utc>>, MessageDto)> = rows
         .into_iter()
         .filter_map(|r| {
             let ds = deadlines.remove(&r.id).unwrap_or_default();
-            let due = next_due(&ds);
-            if overdue_only && !due.is_some_and(|d| d < now) {
+            let due = next_due(&ds).map(|d| d.due_at);
+            // Only running deadlines (pending tasks) press; overdue means working time
+            // has passed since the due instant, as everywhere else.
+            let pressures = || {
+                ds.iter()
+                    .filter_map(|d| d.pressure(now, cal, due_soon_percent))
+            };
+            if overdue_only && !pressures().any(|p| p == Pressure::Overdue) {
                 return None;
             }
-            if let Some(percent) = pressing_percent {
-                let pressing = ds.iter().filter(|d| d.done_at.is_none()).any(|d| {
-                    let remaining = cal.between(now, d.due_at);
-                    let budget = cal.between(d.started_at, d.due_at);
-                    crate::service::alerts::threshold(remaining, budget, percent).is_some()
-                });
-                if !pressing {
-                    return None;
-                }
+            if pressing_only && pressures().next().is_none() {
+                return None;
             }
             let dto = r.dto(&ds, tz);
             if flagged_only && !dto.flags.is_flagged() {

@@ -1,5 +1,6 @@
-//! Workflow actions: load the message, let `decide` rule, then write state, drafts,
-//! publications, deadlines and the journal in one transaction.
+//! Workflow actions: load the message and its deadline ledger, let `decide` rule and
+//! `deadline::apply` carry out its effects, then write state, drafts, publications,
+//! deadlines and the journal in one transaction.
 
 use super::{begin_write, Caller, STALE_VERSION};
 use crate::domain::calendar::WorkingCalendar;
@@ -8,7 +9,7 @@ use crate::domain::ids::{DepartmentId, MessageId, UserId};
 use crate::domain::network::{Network, NetworkLimits};
 use crate::domain::role::Role;
 use crate::domain::workflow::{
-    decide, ActionKind, Actor, AnswerKind, Command, DeadlineEffect, MessageState, MessageView,
+    decide, ActionKind, Actor, AnswerKind, Command, MessageState, MessageView,
 };
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -44,24 +45,6 @@ async fn load(tx: &mut Tx, id: MessageId) -> Result<Row, AppError> {
     .ok_or_else(|| AppError::NotFound(format!("Сообщение №{id} не найдено")))
 }
 
-/// Records a started deadline.
-pub(crate) async fn insert_deadline(
-    tx: &mut Tx,
-    id: MessageId,
-    rule: DeadlineRule,
-    started_at: DateTime<Utc>,
-    due_at: DateTime<Utc>,
-) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO deadlines (message_id, rule, started_at, due_at) VALUES (?, ?, ?, ?)")
-        .bind(id)
-        .bind(rule.as_str())
-        .bind(started_at)
-        .bind(due_at)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// Appends a journal event.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn journal(
@@ -93,6 +76,10 @@ pub(crate) async fn journal(
 
 /// Takes `cmd` on message `id`. `expected_version`, when given, must be the current
 /// version (a stale one is a conflict). Returns the new version.
+///
+/// One transaction: the message's state, what the command carries (assignee, draft,
+/// decision, publication), the deadlines `decide` closes and starts (with their outcomes,
+/// computed here once with `cal`), and the journal event that records all of it.
 #[allow(clippy::too_many_arguments)]
 pub async fn act(
     pool: &SqlitePool,
@@ -108,18 +95,23 @@ pub async fn act(
         Command::SubmitDraft { .. } => Some(crate::service::settings::network_limits(pool).await?),
         _ => None,
     };
+    let hosts = crate::service::settings::link_hosts(pool).await?;
     let mut tx = begin_write(pool).await?;
     let row = load(&mut tx, id).await?;
     if expected_version.is_some_and(|v| v != row.version) {
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
     }
+    let mut ledger = super::deadlines::load(&mut tx, id).await?;
     let view = MessageView {
         state: row.state,
+        network: row.network,
+        link_hosts: hosts.get(row.network),
         assignee: row.assignee_id,
         department: row.department_id,
         urgent: row.urgent,
         draft_kind: row.draft_kind,
         approved_at: row.approved_at,
+        final_draft_started: ledger.iter().any(|d| d.rule == DeadlineRule::FinalDraftBy),
     };
     let actor = Actor {
         user: caller.user,
@@ -136,26 +128,29 @@ pub async fn act(
     {
         check_answer_format(row.network, text, attachments.len(), limits)?;
     }
-    let details = apply_command(&mut tx, id, &row, &cmd, caller, now, &mut urgent).await?;
-    let priority = if urgent {
-        Priority::Urgent
-    } else {
-        Priority::Normal
-    };
-    for effect in &decision.effects {
-        match *effect {
-            DeadlineEffect::Start(rule, at) => {
-                let due = deadline::due(rule, at, priority, settings, cal)?;
-                insert_deadline(&mut tx, id, rule, at, due).await?;
-            }
-            DeadlineEffect::Complete(rule, at) => {
-                complete(&mut tx, id, rule, at, Some(cal)).await?
-            }
-            DeadlineEffect::Lapse(rule, at) => complete(&mut tx, id, rule, at, None).await?,
-            DeadlineEffect::Reschedule(rule) => {
-                reschedule(&mut tx, id, rule, priority, settings, cal).await?
-            }
-        }
+    let mut details = apply_command(&mut tx, id, &row, &cmd, caller, now, &mut urgent).await?;
+    let before = ledger.clone();
+    let notes = deadline::apply(
+        &mut ledger,
+        &decision.effects,
+        &deadline::Context {
+            priority: if urgent {
+                Priority::Urgent
+            } else {
+                Priority::Normal
+            },
+            settings,
+            cal,
+            before: decision.responsible_before,
+            after: decision.responsible_after,
+        },
+    )?;
+    super::deadlines::store(&mut tx, id, &before, &mut ledger).await?;
+    if !notes.is_empty() {
+        details["deadlines"] = serde_json::to_value(&notes).map_err(|e| {
+            tracing::error!(error = %e, "cannot serialise deadline notes");
+            AppError::Internal
+        })?;
     }
     let done = sqlx::query("UPDATE messages SET state = ?, urgent = ?, version = version + 1 WHERE id = ? AND version = ?")
         .bind(decision.to)
@@ -305,13 +300,18 @@ fn check_answer_format(
 ) -> Result<(), AppError> {
     let limit = limits.get(network);
     let chars = text.trim().chars().count();
-    if chars > limit.max_chars as usize {
+    let max = limit.max_chars_with(media);
+    if chars > max as usize {
+        let what = if max < limit.max_chars {
+            "Подпись к фото или видео длиннее допустимой"
+        } else {
+            "Ответ длиннее допустимого"
+        };
         return Err(AppError::validation(
             "text",
             format!(
-                "Ответ длиннее допустимого для сети {}: {chars} символов при лимите {}",
+                "{what} для сети {}: {chars} символов при лимите {max}",
                 network.label(),
-                limit.max_chars
             ),
         ));
     }
@@ -347,61 +347,6 @@ async fn attach(tx: &mut Tx, id: MessageId, draft_id: i64, files: &[i64]) -> Res
                 ),
             ));
         }
-    }
-    Ok(())
-}
-
-/// Marks the open deadline of `rule` done at `at`; `met` when no working time passed
-/// between due and done (`cal`), or always for a lapsed deadline (`None`).
-async fn complete(
-    tx: &mut Tx,
-    id: MessageId,
-    rule: DeadlineRule,
-    at: DateTime<Utc>,
-    cal: Option<&WorkingCalendar>,
-) -> Result<(), AppError> {
-    let open: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT id, due_at FROM deadlines WHERE message_id = ? AND rule = ? AND done_at IS NULL ORDER BY id DESC LIMIT 1",
-    )
-    .bind(id)
-    .bind(rule.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some((deadline_id, due_at)) = open {
-        let met = cal.is_none_or(|cal| cal.between(due_at, at) <= 0);
-        sqlx::query("UPDATE deadlines SET done_at = ?, met = ? WHERE id = ?")
-            .bind(at)
-            .bind(met)
-            .bind(deadline_id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Recomputes the open deadline of `rule` from its start for a new priority.
-async fn reschedule(
-    tx: &mut Tx,
-    id: MessageId,
-    rule: DeadlineRule,
-    priority: Priority,
-    settings: &DeadlineSettings,
-    cal: &WorkingCalendar,
-) -> Result<(), AppError> {
-    let open: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT id, started_at FROM deadlines WHERE message_id = ? AND rule = ? AND done_at IS NULL ORDER BY id DESC LIMIT 1",
-    )
-    .bind(id)
-    .bind(rule.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
-    if let Some((deadline_id, started_at)) = open {
-        let due = deadline::due(rule, started_at, priority, settings, cal)?;
-        sqlx::query("UPDATE deadlines SET due_at = ? WHERE id = ?")
-            .bind(due)
-            .bind(deadline_id)
-            .execute(&mut **tx)
-            .await?;
     }
     Ok(())
 }

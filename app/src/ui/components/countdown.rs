@@ -10,19 +10,21 @@
 
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::countdown::{countdown, format_datetime, format_duration};
+use crate::domain::deadline::{Deadline, DeadlineRule, Outcome};
 use crate::dto::message::DeadlineDto;
 use crate::ui::live::Clock;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-/// A deadline as the countdown carries it: `started due done met label`, times in unix
-/// seconds, `-` for "none".
+/// A deadline as the countdown carries it in `data-countdown`:
+/// `started due done outcome late percent label`, times in unix seconds, the outcome as
+/// `m`/`b`/`c`/`s` (met, breached, cancelled, superseded), `-` for "none".
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spec {
-    pub started: DateTime<Utc>,
-    pub due: DateTime<Utc>,
-    pub done: Option<DateTime<Utc>>,
-    pub met: Option<bool>,
+    /// The deadline (its row id and who was responsible do not travel).
+    pub deadline: Deadline,
+    /// Due soon in this last share of the budget (percent; the admin's setting).
+    pub due_soon_percent: u8,
     /// What the deadline is, for screen readers («Ответ», «Проект»…).
     pub label: String,
 }
@@ -39,68 +41,93 @@ pub struct Face {
 }
 
 impl Spec {
-    /// The spec of `deadline`.
-    pub fn of(deadline: &DeadlineDto, label: &str) -> Self {
+    /// The spec of `deadline` of rule `rule`.
+    pub fn of(
+        deadline: &DeadlineDto,
+        rule: DeadlineRule,
+        due_soon_percent: u8,
+        label: &str,
+    ) -> Self {
         Self {
-            started: deadline.started_at.with_timezone(&Utc),
-            due: deadline.due.with_timezone(&Utc),
-            done: deadline.done_at.map(|t| t.with_timezone(&Utc)),
-            met: deadline.met,
+            deadline: deadline.to_deadline(rule),
+            due_soon_percent,
             label: label.to_owned(),
         }
     }
 
     /// The `data-countdown` value.
     pub fn encode(&self) -> String {
-        let done = self
-            .done
-            .map_or_else(|| "-".to_owned(), |t| t.timestamp().to_string());
-        let met = match self.met {
-            Some(true) => "1",
-            Some(false) => "0",
+        let d = &self.deadline;
+        let or_dash = |v: Option<i64>| v.map_or_else(|| "-".to_owned(), |v| v.to_string());
+        let outcome = match d.outcome {
+            Some(Outcome::Met) => "m",
+            Some(Outcome::Breached) => "b",
+            Some(Outcome::Cancelled) => "c",
+            Some(Outcome::Superseded) => "s",
             None => "-",
         };
         format!(
-            "{} {} {done} {met} {}",
-            self.started.timestamp(),
-            self.due.timestamp(),
+            "{} {} {} {outcome} {} {} {}",
+            d.started_at.timestamp(),
+            d.due_at.timestamp(),
+            or_dash(d.done_at.map(|t| t.timestamp())),
+            or_dash(d.late_by_secs),
+            self.due_soon_percent,
             self.label
         )
     }
 
     /// Reads a `data-countdown` value; `None` if it is not one.
     pub fn decode(s: &str) -> Option<Self> {
-        let mut parts = s.splitn(5, ' ');
+        let mut parts = s.splitn(7, ' ');
         let time = |p: Option<&str>| DateTime::from_timestamp(p?.parse().ok()?, 0);
-        let started = time(parts.next())?;
-        let due = time(parts.next())?;
-        let done = match parts.next()? {
+        let started_at = time(parts.next())?;
+        let due_at = time(parts.next())?;
+        let done_at = match parts.next()? {
             "-" => None,
             t => Some(time(Some(t))?),
         };
-        let met = match parts.next()? {
-            "1" => Some(true),
-            "0" => Some(false),
+        let outcome = match parts.next()? {
+            "m" => Some(Outcome::Met),
+            "b" => Some(Outcome::Breached),
+            "c" => Some(Outcome::Cancelled),
+            "s" => Some(Outcome::Superseded),
             "-" => None,
             _ => return None,
         };
+        let late_by_secs = match parts.next()? {
+            "-" => None,
+            n => Some(n.parse().ok()?),
+        };
+        let due_soon_percent = parts.next()?.parse().ok()?;
         Some(Self {
-            started,
-            due,
-            done,
-            met,
+            deadline: Deadline {
+                id: None,
+                // The rule does not change what a countdown shows.
+                rule: DeadlineRule::AnswerBy,
+                started_at,
+                due_at,
+                done_at,
+                outcome,
+                late_by_secs,
+                responsible_at_start: None,
+                responsible_at_end: None,
+            },
+            due_soon_percent,
             label: parts.next().unwrap_or_default().to_owned(),
         })
     }
 
     /// What the countdown shows at `now`.
     pub fn face(&self, now: DateTime<Utc>, cal: &WorkingCalendar) -> Face {
-        let c = countdown(self.started, self.due, self.done, self.met, now, cal);
-        let spoken = if c.paused_until.is_some() || self.done.is_some() || c.remaining_secs <= 0 {
-            c.text.clone()
-        } else {
-            format!("осталось {}", format_duration(c.remaining_secs, false))
-        };
+        let c = countdown(&self.deadline, self.due_soon_percent, now, cal);
+        let spoken =
+            if c.paused_until.is_some() || self.deadline.done_at.is_some() || c.remaining_secs <= 0
+            {
+                c.text.clone()
+            } else {
+                format!("осталось {}", format_duration(c.remaining_secs, false))
+            };
         Face {
             tone: c.tone.css_class(),
             spoken: format!("{} {spoken}", self.label),
@@ -113,12 +140,13 @@ impl Spec {
 #[component]
 pub fn Countdown(
     deadline: DeadlineDto,
+    rule: DeadlineRule,
     clock: Clock,
     #[prop(optional)] label: &'static str,
 ) -> impl IntoView {
-    let spec = Spec::of(&deadline, label);
+    let spec = Spec::of(&deadline, rule, clock.due_soon_percent, label);
     let face = spec.face(clock.base, &clock.cal);
-    let due_text = format_datetime(spec.due, clock.cal.tz());
+    let due_text = format_datetime(spec.deadline.due_at, clock.cal.tz());
     view! {
         <span
             class=format!("countdown {}", face.tone)
@@ -193,12 +221,20 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn spec(done: Option<DateTime<Utc>>, met: Option<bool>) -> Spec {
+    fn spec(done: Option<DateTime<Utc>>, outcome: Option<Outcome>, late: Option<i64>) -> Spec {
         Spec {
-            started: Utc.with_ymd_and_hms(2026, 3, 16, 7, 0, 0).unwrap(),
-            due: Utc.with_ymd_and_hms(2026, 3, 16, 12, 0, 0).unwrap(),
-            done,
-            met,
+            deadline: Deadline {
+                id: None,
+                rule: DeadlineRule::AnswerBy,
+                started_at: Utc.with_ymd_and_hms(2026, 3, 16, 7, 0, 0).unwrap(),
+                due_at: Utc.with_ymd_and_hms(2026, 3, 16, 12, 0, 0).unwrap(),
+                done_at: done,
+                outcome,
+                late_by_secs: late,
+                responsible_at_start: None,
+                responsible_at_end: None,
+            },
+            due_soon_percent: 25,
             label: "Проект ответа".to_owned(),
         }
     }
@@ -207,17 +243,27 @@ mod tests {
     fn the_data_attribute_round_trips() {
         let done = Some(Utc.with_ymd_and_hms(2026, 3, 16, 9, 30, 0).unwrap());
         for s in [
-            spec(None, None),
-            spec(done, Some(true)),
-            spec(done, Some(false)),
+            spec(None, None, None),
+            spec(done, Some(Outcome::Met), Some(0)),
+            spec(done, Some(Outcome::Breached), Some(3900)),
+            spec(done, Some(Outcome::Cancelled), None),
+            spec(done, Some(Outcome::Superseded), None),
         ] {
             assert_eq!(Spec::decode(&s.encode()), Some(s.clone()), "{}", s.encode());
         }
         assert_eq!(
-            spec(None, None).encode(),
-            "1773644400 1773662400 - - Проект ответа"
+            spec(None, None, None).encode(),
+            "1773644400 1773662400 - - - 25 Проект ответа"
         );
-        for bad in ["", "x 1 - -", "1 2 - maybe", "1 2 x -", "1 2 -"] {
+        for bad in [
+            "",
+            "x 1 - - - 25",
+            "1 2 - maybe - 25",
+            "1 2 x - - 25",
+            "1 2 - - x 25",
+            "1 2 - - - x",
+            "1 2 -",
+        ] {
             assert_eq!(Spec::decode(bad), None, "{bad}");
         }
     }
@@ -225,7 +271,7 @@ mod tests {
     #[test]
     fn the_face_counts_working_time_and_speaks_to_the_minute() {
         let cal = crate::domain::calendar::WorkingCalendar::standard().unwrap();
-        let s = spec(None, None);
+        let s = spec(None, None, None);
         // Monday 10:00 Moscow, due at 15:00: 4 h 12 min of working time (lunch 13:00-13:48).
         let now = Utc.with_ymd_and_hms(2026, 3, 16, 7, 0, 0).unwrap();
         let face = s.face(now, &cal);
@@ -242,5 +288,23 @@ mod tests {
         assert_eq!(late.tone, "overdue");
         assert_eq!(late.text, "просрочено на 35 мин");
         assert_eq!(late.spoken, "Проект ответа просрочено на 35 мин");
+        // A cancelled deadline no longer ticks, whatever the time.
+        let done = Some(Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap());
+        let cancelled = spec(done, Some(Outcome::Cancelled), None);
+        let later = Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap();
+        assert_eq!(cancelled.face(later, &cal).tone, "cancelled");
+        assert_eq!(cancelled.face(later, &cal).text, "отменён");
+    }
+
+    #[test]
+    fn the_due_soon_share_travels_with_the_countdown() {
+        let cal = crate::domain::calendar::WorkingCalendar::standard().unwrap();
+        // 11:00 Monday: 3 h 12 min of a 4 h 12 min budget left (76 %).
+        let now = Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap();
+        let mut s = spec(None, None, None);
+        assert_eq!(s.face(now, &cal).tone, "on-track");
+        s.due_soon_percent = 90;
+        let back = Spec::decode(&s.encode()).unwrap();
+        assert_eq!(back.face(now, &cal).tone, "due-soon");
     }
 }

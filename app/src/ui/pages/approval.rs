@@ -77,7 +77,7 @@ fn Item(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -> i
             <header class="message-head">
                 <NetworkBadge network=m.network />
                 <h2><a href=href>{format!("№{} · {}", m.id, m.author)}</a></h2>
-                {answer.map(|a| view! { <Countdown deadline=a clock=ready.clock() label="Ответ" /> })}
+                {answer.map(|a| view! { <Countdown deadline=a rule=DeadlineRule::AnswerBy clock=ready.clock() label="Ответ" /> })}
             </header>
             <div class="side-by-side">
                 <section>

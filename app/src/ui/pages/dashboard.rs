@@ -246,14 +246,14 @@ pub fn MessageTable(list: Vec<MessageDto>, clock: Clock) -> impl IntoView {
                                     {match stage {
                                         Some((rule, d)) => view! {
                                             <span class="rule">{rule.label()}</span>
-                                            <Countdown deadline=d clock=clock2 label=rule.label() />
+                                            <Countdown deadline=d rule clock=clock2 label=rule.label() />
                                         }.into_any(),
                                         None => view! { <span class="muted">"—"</span> }.into_any(),
                                     }}
                                 </td>
                                 <td data-label="Ответ">
                                     {match answer {
-                                        Some(d) => view! { <Countdown deadline=d clock=clock3 label="Ответ" /> }.into_any(),
+                                        Some(d) => view! { <Countdown deadline=d rule=DeadlineRule::AnswerBy clock=clock3 label="Ответ" /> }.into_any(),
                                         None => view! { <span class="muted">"—"</span> }.into_any(),
                                     }}
                                 </td>

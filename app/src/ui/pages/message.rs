@@ -4,7 +4,7 @@
 
 use crate::api::messages::{executors, message_detail, ActOnMessage};
 use crate::domain::countdown::format_datetime;
-use crate::domain::deadline::DeadlineRule;
+use crate::domain::deadline::{DeadlineNote, DeadlineRule};
 use crate::domain::diff::Change;
 use crate::domain::ids::MessageId;
 use crate::domain::workflow::{ActionKind, AnswerKind, MessageState, RejectCategory};
@@ -107,8 +107,7 @@ fn Message(
             </p>
             {m.topic.clone().map(|t| view! { <p class="muted">"Тема: " {t}</p> })}
             {m.flags.is_flagged().then(|| {
-                let words = m.flags.obscene.iter().chain(m.flags.threat.iter()).cloned().collect::<Vec<_>>().join(", ");
-                view! { <p class="notice warn" role="note">"Текст похож на §12 (" {words} "). Решает координатор."</p> }
+                view! { <p class="notice warn" role="note">"Текст похож на §12 (" {m.flags.summary()} "). Решает координатор."</p> }
             })}
             <blockquote class="post-text" data-testid="post-text">{m.text.clone()}</blockquote>
             {(!d.attachments.is_empty()).then(|| view! {
@@ -130,17 +129,21 @@ fn Message(
             <ul class="deadlines" data-testid="deadlines">
                 {deadlines
                     .into_iter()
-                    .map(|r| {
-                        let rule = r.rule.parse::<DeadlineRule>().ok();
-                        let label = rule.map(|x| x.label()).unwrap_or("Срок");
+                    .filter_map(|r| {
+                        let rule = r.rule.parse::<DeadlineRule>().ok()?;
+                        let label = rule.label();
                         let due = format_datetime(r.deadline.due.with_timezone(&Utc), tz);
-                        view! {
-                            <li data-rule=r.rule.clone() data-met=r.deadline.met.map(|x| x.to_string())>
+                        Some(view! {
+                            <li
+                                data-rule=r.rule.clone()
+                                data-met=r.deadline.met.map(|x| x.to_string())
+                                data-outcome=r.deadline.outcome.map(|o| o.as_str())
+                            >
                                 <span class="rule">{label}</span>
                                 <span class="due">"до " {due}</span>
-                                <Countdown deadline=r.deadline.clone() clock=ready.clock() label=label />
+                                <Countdown deadline=r.deadline.clone() rule clock=ready.clock() label=label />
                             </li>
-                        }
+                        })
                     })
                     .collect_view()}
             </ul>
@@ -176,6 +179,11 @@ fn Message(
                             " — " {j.actor.clone()}
                             {j.from.map(|f| format!(" ({} → {})", f.label(), j.to.label()))}
                             {detail.map(|t| view! { <div class="detail">{t}</div> })}
+                            {deadline_notes(&j.details).map(|n| view! {
+                                <ul class="detail deadline-notes" data-testid="deadline-notes">
+                                    {n.iter().map(|note| view! { <li>{note.text(tz)}</li> }).collect_view()}
+                                </ul>
+                            })}
                             {pause.then(|| view! { <div class="detail muted">"Ожидание ответа автора: срок на паузе"</div> })}
                         </li>
                     }
@@ -186,6 +194,18 @@ fn Message(
     // Erased at the component boundary: keeps the page's nested view type shallower
     // (see the recursion limit in `frontend`).
     .into_any()
+}
+
+/// What an action did to the deadlines, as its journal event recorded it (the deadlines
+/// it started are on the «Сроки» list; here, the ones it closed and how).
+fn deadline_notes(details: &serde_json::Value) -> Option<Vec<DeadlineNote>> {
+    let notes: Vec<DeadlineNote> =
+        serde_json::from_value(details.get("deadlines")?.clone()).ok()?;
+    let closed: Vec<DeadlineNote> = notes
+        .into_iter()
+        .filter(|n| !matches!(n, DeadlineNote::Started { .. }))
+        .collect();
+    (!closed.is_empty()).then_some(closed)
 }
 
 /// Hidden fields every action form carries.
@@ -321,7 +341,13 @@ fn Actions(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -
 #[component]
 fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
     let m = d.message.clone();
-    let limit = ready.setup.limits.get(m.network).max_chars as usize;
+    let network_limit = ready.setup.limits.get(m.network);
+    let limit = network_limit.max_chars as usize;
+    // §11: with photos or videos the text is a caption (Telegram: 1,024 characters).
+    let caption = network_limit
+        .max_caption_chars
+        .filter(|c| (*c as usize) < limit)
+        .map(|c| format!(" (с фото или видео — не больше {c})"));
     let first_name = m.author.split_whitespace().next().unwrap_or("").to_owned();
     let last = d.drafts.last().cloned();
     let text = RwSignal::new(last.as_ref().map(|x| x.text.clone()).unwrap_or_default());
@@ -362,6 +388,7 @@ fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
         </textarea>
         <p id="draft-count" class="counter" class:warn=near class:bad=over data-testid="char-count" aria-live="polite">
             {move || format!("{} / {limit}", count())}
+            {caption.clone()}
             {move || over().then_some(" — длиннее, чем допускает сеть")}
             {move || near().then_some(" — близко к пределу")}
         </p>

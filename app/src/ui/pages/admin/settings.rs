@@ -6,11 +6,11 @@
 use super::{outcome_of, AdminOnly, Crumbs, Status};
 use crate::api::admin::{
     admin_settings, AdminSaveDeadlines, AdminSaveNetworks, AdminSaveSchedule, AdminSaveTemplates,
-    AdminSaveUploads, DayHoursForm, SettingsPage as Settings, UploadsMb,
+    AdminSaveUploads, DayHoursForm, NetworkSettings, SettingsPage as Settings, UploadsMb,
 };
 use crate::domain::calendar::Schedule;
 use crate::domain::deadline::DeadlineSettings;
-use crate::domain::network::{AnswerTemplate, Network, NetworkLimit};
+use crate::domain::network::AnswerTemplate;
 use crate::ui::components::error_box::ErrorBox;
 use chrono::Weekday;
 use leptos::prelude::*;
@@ -187,6 +187,13 @@ fn DeadlinesGroup(d: DeadlineSettings) -> impl IntoView {
             "для срочных сообщений",
         ),
         (
+            "draft_by_urgent",
+            "Проект срочного ответа, минут",
+            d.draft_by_urgent,
+            def.draft_by_urgent,
+            "для срочных сообщений, от выявления",
+        ),
+        (
             "revision_by",
             "Доработка (§8), минут",
             d.revision_by,
@@ -237,7 +244,7 @@ fn DeadlinesGroup(d: DeadlineSettings) -> impl IntoView {
 }
 
 #[component]
-fn NetworksGroup(networks: Vec<(Network, NetworkLimit)>) -> impl IntoView {
+fn NetworksGroup(networks: Vec<NetworkSettings>) -> impl IntoView {
     let save = ServerAction::<AdminSaveNetworks>::new();
     view! {
         <section class="card" aria-labelledby="networks-h">
@@ -246,9 +253,13 @@ fn NetworksGroup(networks: Vec<(Network, NetworkLimit)>) -> impl IntoView {
                 <div class="networks">
                     {networks
                         .into_iter()
-                        .map(|(n, limit)| {
+                        .map(|NetworkSettings { network: n, limit, hosts }| {
                             let key = n.as_str();
                             let def = n.default_limit();
+                            let default_hosts = match n.default_link_hosts() {
+                                [] => "любой адрес https".to_owned(),
+                                list => list.join(", "),
+                            };
                             view! {
                                 <fieldset class="network" data-network=key>
                                     <legend>{n.label()}</legend>
@@ -269,6 +280,38 @@ fn NetworksGroup(networks: Vec<(Network, NetworkLimit)>) -> impl IntoView {
                                         max=50
                                         min=0
                                     />
+                                    <div class="field">
+                                        <label for=format!("net-{key}-caption")>"Подпись к фото и видео, символов"</label>
+                                        <input
+                                            id=format!("net-{key}-caption")
+                                            type="number"
+                                            inputmode="numeric"
+                                            min="1"
+                                            max="100000"
+                                            name=format!("limits[{key}][caption_chars]")
+                                            value=limit.max_caption_chars.map(|c| c.to_string()).unwrap_or_default()
+                                            aria-describedby=format!("net-{key}-caption-hint")
+                                        />
+                                        <small id=format!("net-{key}-caption-hint") class="muted">
+                                            {match def.max_caption_chars {
+                                                Some(c) => format!("по умолчанию {c}"),
+                                                None => "пусто — как длина ответа".to_owned(),
+                                            }}
+                                        </small>
+                                    </div>
+                                    <div class="field">
+                                        <label for=format!("net-{key}-hosts")>"Ссылка на ответ: адреса сайтов"</label>
+                                        <input
+                                            id=format!("net-{key}-hosts")
+                                            type="text"
+                                            name=format!("limits[{key}][hosts]")
+                                            value=hosts.join(", ")
+                                            aria-describedby=format!("net-{key}-hosts-hint")
+                                        />
+                                        <small id=format!("net-{key}-hosts-hint") class="muted">
+                                            "через запятую; пусто — любой адрес https; по умолчанию " {default_hosts}
+                                        </small>
+                                    </div>
                                 </fieldset>
                             }
                         })

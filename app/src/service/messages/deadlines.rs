@@ -1,0 +1,178 @@
+//! Storing a message's deadline ledger: reading the rows as `domain::deadline::Deadline`,
+//! and writing back what `domain::deadline::apply` changed (new rows inserted, closed rows
+//! updated), inside the action's transaction.
+
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::deadline::{judge, Deadline, DeadlineRule, Responsible};
+use crate::domain::ids::{DeadlineId, MessageId, UserId};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection, SqlitePool};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+/// The columns [`Deadline`] is read from.
+pub(crate) const DEADLINE_COLUMNS: &str = "d.id, d.message_id, d.rule, d.started_at, d.due_at, \
+     d.done_at, d.outcome, d.late_by_seconds, d.responsible_start, d.responsible_start_id, \
+     d.responsible_end, d.responsible_end_id";
+
+fn responsible(kind: Option<String>, user: Option<UserId>) -> Option<Responsible> {
+    match (kind.as_deref(), user) {
+        (Some("coordinators"), _) => Some(Responsible::Coordinators),
+        (Some("executor"), Some(user)) => Some(Responsible::Executor(user)),
+        _ => None,
+    }
+}
+
+fn columns(r: Option<Responsible>) -> (Option<&'static str>, Option<UserId>) {
+    match r {
+        None => (None, None),
+        Some(Responsible::Coordinators) => (Some("coordinators"), None),
+        Some(Responsible::Executor(user)) => (Some("executor"), Some(user)),
+    }
+}
+
+impl<'r> sqlx::FromRow<'r, SqliteRow> for Deadline {
+    fn from_row(row: &'r SqliteRow) -> Result<Self, sqlx::Error> {
+        let rule: String = row.try_get("rule")?;
+        Ok(Deadline {
+            id: Some(row.try_get("id")?),
+            rule: DeadlineRule::from_str(&rule).map_err(|e| sqlx::Error::ColumnDecode {
+                index: "rule".into(),
+                source: Box::new(e),
+            })?,
+            started_at: row.try_get("started_at")?,
+            due_at: row.try_get("due_at")?,
+            done_at: row.try_get("done_at")?,
+            outcome: row.try_get("outcome")?,
+            late_by_secs: row.try_get("late_by_seconds")?,
+            responsible_at_start: responsible(
+                row.try_get("responsible_start")?,
+                row.try_get("responsible_start_id")?,
+            ),
+            responsible_at_end: responsible(
+                row.try_get("responsible_end")?,
+                row.try_get("responsible_end_id")?,
+            ),
+        })
+    }
+}
+
+/// Every deadline of message `id`, in the order they were started.
+pub(crate) async fn load(
+    conn: &mut SqliteConnection,
+    id: MessageId,
+) -> Result<Vec<Deadline>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {DEADLINE_COLUMNS} FROM deadlines d WHERE d.message_id = ? ORDER BY d.id"
+    ))
+    .bind(id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The deadlines of the messages `ids`, each list in the order they were started.
+pub(crate) async fn of_messages(
+    pool: &SqlitePool,
+    ids: &[MessageId],
+) -> Result<HashMap<MessageId, Vec<Deadline>>, AppError> {
+    let json = serde_json::to_string(&ids).map_err(|e| {
+        tracing::error!(error = %e, "cannot serialise ids");
+        AppError::Internal
+    })?;
+    let rows = sqlx::query(&format!(
+        "SELECT {DEADLINE_COLUMNS} FROM deadlines d \
+         WHERE d.message_id IN (SELECT value FROM json_each(?)) ORDER BY d.id"
+    ))
+    .bind(json)
+    .fetch_all(pool)
+    .await?;
+    let mut by_message: HashMap<MessageId, Vec<Deadline>> = HashMap::new();
+    for row in rows {
+        let message: MessageId = row.try_get("message_id")?;
+        let deadline = <Deadline as sqlx::FromRow<SqliteRow>>::from_row(&row)?;
+        by_message.entry(message).or_default().push(deadline);
+    }
+    Ok(by_message)
+}
+
+/// Writes what changed between `before` (as loaded) and `after` (as applied): rows that
+/// are new are inserted, rows that closed are updated. A stored deadline never changes its
+/// rule, start or due (a deadline is never moved in place).
+pub(crate) async fn store(
+    conn: &mut SqliteConnection,
+    id: MessageId,
+    before: &[Deadline],
+    after: &mut [Deadline],
+) -> Result<(), AppError> {
+    for (i, d) in after.iter_mut().enumerate() {
+        match before.get(i) {
+            Some(old) if old == d => {}
+            Some(old) => {
+                debug_assert!(old.id.is_some() && old.id == d.id && old.due_at == d.due_at);
+                let (end, end_id) = columns(d.responsible_at_end);
+                sqlx::query(
+                    "UPDATE deadlines SET done_at = ?, outcome = ?, late_by_seconds = ?, \
+                     responsible_end = ?, responsible_end_id = ? WHERE id = ? AND done_at IS NULL",
+                )
+                .bind(d.done_at)
+                .bind(d.outcome)
+                .bind(d.late_by_secs)
+                .bind(end)
+                .bind(end_id)
+                .bind(d.id)
+                .execute(&mut *conn)
+                .await?;
+            }
+            None => {
+                let (start, start_id) = columns(d.responsible_at_start);
+                let (end, end_id) = columns(d.responsible_at_end);
+                let new_id: DeadlineId = sqlx::query_scalar(
+                    "INSERT INTO deadlines (message_id, rule, started_at, due_at, done_at, outcome, \
+                     late_by_seconds, responsible_start, responsible_start_id, responsible_end, \
+                     responsible_end_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(id)
+                .bind(d.rule.as_str())
+                .bind(d.started_at)
+                .bind(d.due_at)
+                .bind(d.done_at)
+                .bind(d.outcome)
+                .bind(d.late_by_secs)
+                .bind(start)
+                .bind(start_id)
+                .bind(end)
+                .bind(end_id)
+                .fetch_one(&mut *conn)
+                .await?;
+                d.id = Some(new_id);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Gives deadlines breached before outcomes were stored (migration 0005) their lateness,
+/// computed once with the calendar of now; later calendar corrections do not touch it.
+pub async fn backfill_lateness(pool: &SqlitePool, cal: &WorkingCalendar) -> Result<u64, AppError> {
+    let rows: Vec<(DeadlineId, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+        "SELECT id, due_at, done_at FROM deadlines \
+         WHERE outcome = 'breached' AND late_by_seconds IS NULL AND done_at IS NOT NULL",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut done = 0;
+    for (id, due, at) in rows {
+        let (_, late) = judge(due, at, cal);
+        done += sqlx::query(
+            "UPDATE deadlines SET late_by_seconds = ? WHERE id = ? AND late_by_seconds IS NULL",
+        )
+        .bind(late)
+        .bind(id)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
+    Ok(done)
+}
