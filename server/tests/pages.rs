@@ -91,28 +91,32 @@ async fn the_dashboard_rows_are_rendered_by_the_server() {
         });
         app.register(&token, &body).await;
     }
-    let rows = |page: &'static str, cookie: Option<String>| {
+    let rows = |cursor: Option<String>, cookie: Option<String>| {
         let app = &app;
         async move {
-            let fields = [
-                ("filter[active]", "true"),
-                ("filter[q]", "Ямка-тест"),
-                ("filter[limit]", "26"),
-                ("filter[offset]", page),
+            let mut fields = vec![
+                ("filter[active]", "true".to_owned()),
+                ("filter[q]", "Ямка-тест".to_owned()),
+                ("filter[limit]", "25".to_owned()),
             ];
+            if let Some(c) = cursor {
+                fields.push(("filter[cursor]", c));
+            }
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
             app.server_fn("/serverfn/message_rows", &fields, cookie.as_deref())
                 .await
         }
     };
     assert_eq!(
-        rows("0", None).await.status(),
+        rows(None, None).await.status(),
         StatusCode::UNAUTHORIZED,
         "signed out"
     );
     let cookie = app.sign_in("coordinator", "demo").await;
-    let first = body_json(rows("0", Some(cookie.clone())).await).await;
+    let first = body_json(rows(None, Some(cookie.clone())).await).await;
     let html = first["html"].as_str().unwrap();
-    assert_eq!(first["has_next"], true);
+    assert!(first["next"].is_string(), "{}", first["next"]);
+    assert_eq!(first["ids"].as_array().unwrap().len(), 25);
     assert_eq!(html.matches("data-testid=\"message-row\"").count(), 25);
     assert!(
         html.contains("Ямка-тест &lt;b&gt;во дворе&lt;/b&gt;"),
@@ -123,8 +127,9 @@ async fn the_dashboard_rows_are_rendered_by_the_server() {
     // countdown carries its start and due time in unix seconds.
     assert!(html.contains("data-countdown=\"1773642600 "), "{html}");
     assert!(html.contains("data-tone=\"on-track\""));
-    let last = body_json(rows("25", Some(cookie)).await).await;
-    assert_eq!(last["has_next"], false);
+    let next = first["next"].as_str().map(str::to_owned);
+    let last = body_json(rows(next, Some(cookie)).await).await;
+    assert!(last["next"].is_null());
     assert_eq!(
         last["html"]
             .as_str()

@@ -456,14 +456,13 @@ pub async fn admin_settings() -> Result<SettingsPage, AppError> {
 #[server(prefix = "/serverfn", endpoint = "admin/save_schedule")]
 pub async fn admin_save_schedule(input: ScheduleForm) -> Result<Schedule, AppError> {
     use crate::api::ssr::{finish, state};
-    use crate::service::admin::{parse_schedule, save};
-    use crate::service::calendar::SCHEDULE_KEY;
+    use crate::service::admin::{parse_schedule, save_schedule};
     finish(
         async {
             let state = state()?;
             let me = ssr::admin(&state).await?;
             let schedule = parse_schedule(&input)?;
-            save(&state.pool, SCHEDULE_KEY, &schedule, me, state.clock.now()).await?;
+            save_schedule(&state.pool, &schedule, me, state.clock.now()).await?;
             Ok(schedule)
         }
         .await,
@@ -717,13 +716,12 @@ pub async fn admin_save_alerts(due_soon_percent: String) -> Result<(), AppError>
                 .ok_or_else(|| {
                     AppError::validation("due_soon_percent", "Порог — целое число от 1 до 90 (%)")
                 })?;
-            crate::service::settings::put(
+            crate::service::alerts::save_settings(
                 &state.pool,
-                crate::service::alerts::ALERTS_KEY,
                 &crate::service::alerts::AlertSettings {
                     due_soon_percent: percent,
                 },
-                Some(me),
+                me,
                 state.clock.now(),
             )
             .await

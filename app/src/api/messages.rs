@@ -4,51 +4,49 @@
 use crate::domain::ids::MessageId;
 use crate::domain::workflow::ActionKind;
 use crate::dto::action::ActionInput;
-use crate::dto::message::{DashboardRows, MessageDetailDto, MessageDto, MessageFilter};
+use crate::dto::message::{MessageDetailDto, MessageDto, MessageFilter};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The messages the user may see that match `filter`, the most pressing first.
 #[server(prefix = "/serverfn", endpoint = "messages")]
 pub async fn list_messages(filter: MessageFilter) -> Result<Vec<MessageDto>, AppError> {
-    crate::api::ssr::finish(visible(&filter).await.map(|(list, _)| list))
+    crate::api::ssr::finish(visible(&filter).await.map(|v| v.page.items))
+}
+
+/// A page of the signed-in user's messages with what rendering its countdowns needs.
+#[cfg(feature = "ssr")]
+pub(crate) struct Visible {
+    /// The page.
+    pub page: crate::service::messages::query::Page,
+    /// The deployment's calendar.
+    pub cal: std::sync::Arc<crate::domain::calendar::WorkingCalendar>,
+    /// The server's time the page was read at.
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// The due-soon share of the alerts (percent).
+    pub due_soon_percent: u8,
 }
 
 /// The signed-in user's messages matching `filter`, the most pressing first, with the
 /// calendar and the server's time they were ranked at.
 #[cfg(feature = "ssr")]
-async fn visible(
-    filter: &MessageFilter,
-) -> Result<(Vec<MessageDto>, crate::ui::live::Clock), AppError> {
+pub(crate) async fn visible(filter: &MessageFilter) -> Result<Visible, AppError> {
     use crate::api::ssr::{caller, state};
     let state = state()?;
     let caller = caller(&state).await?;
     let cal = crate::service::calendar::load(&state.pool).await?;
     let now = state.clock.now();
-    let list =
+    let page =
         crate::service::messages::query::list(&state.pool, &cal, &caller, filter, now).await?;
     let due_soon_percent = crate::service::alerts::settings(&state.pool)
         .await?
         .due_soon_percent;
-    Ok((
-        list,
-        crate::ui::live::Clock {
-            base: now,
-            cal,
-            due_soon_percent,
-        },
-    ))
-}
-
-/// A page of the dashboard: the messages of [`list_messages`] rendered as table rows with
-/// countdowns right for the server's time (the browser shows them without hydrating them).
-#[server(prefix = "/serverfn", endpoint = "message_rows")]
-pub async fn message_rows(filter: MessageFilter) -> Result<DashboardRows, AppError> {
-    crate::api::ssr::finish(
-        visible(&filter)
-            .await
-            .map(|(list, clock)| crate::ui::pages::dashboard::rows_html(list, clock)),
-    )
+    Ok(Visible {
+        page,
+        cal,
+        now,
+        due_soon_percent,
+    })
 }
 
 /// One message with drafts, files, journal, deadlines and the user's possible actions.
@@ -131,8 +129,8 @@ pub async fn approval_queue() -> Result<Vec<MessageDetailDto>, AppError> {
                 ..MessageFilter::default()
             };
             let list = query::list(&state.pool, &cal, &caller, &filter, state.clock.now()).await?;
-            let mut out = Vec::with_capacity(list.len());
-            for m in list {
+            let mut out = Vec::with_capacity(list.items.len());
+            for m in list.items {
                 out.push(query::detail(&state.pool, cal.tz(), &caller, m.id).await?);
             }
             Ok(out)

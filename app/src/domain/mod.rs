@@ -49,6 +49,8 @@ pub mod deadline;
 pub mod diff;
 /// Typed ids.
 pub mod ids;
+/// What the message list sorts, filters and pages by; who may see which message.
+pub mod listing;
 /// §12 flagging of obscene or threatening text.
 pub mod moderation;
 /// Social networks.

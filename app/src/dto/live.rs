@@ -21,6 +21,10 @@ pub struct JournalNotice {
     pub state: MessageState,
     /// When it happened.
     pub at: DateTime<Utc>,
+    /// The message's place in the list now (`domain::listing::ListKeys::sort_key`): a
+    /// list re-reads only when the change can reach the page it shows.
+    #[serde(default)]
+    pub sort_key: Option<i64>,
 }
 
 /// How close a deadline is when its alert is raised.

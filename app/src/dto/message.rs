@@ -251,8 +251,10 @@ pub struct MessageDetailDto {
 pub struct DashboardRows {
     /// The table (or the «no messages» note) as HTML; every text in it is escaped.
     pub html: String,
-    /// Whether there is a next page.
-    pub has_next: bool,
+    /// The cursor of the next page (`None`: this is the last).
+    pub next: Option<String>,
+    /// The messages shown, in order.
+    pub ids: Vec<MessageId>,
 }
 
 /// Which messages to list (every field optional).
@@ -282,8 +284,12 @@ pub struct MessageFilter {
     pub q: Option<String>,
     /// At most this many (default and maximum 5,000).
     pub limit: Option<u32>,
-    /// Skip this many of the ordered list first (paging).
+    /// Skip this many of the ordered list first (paging; kept for compatibility, prefer
+    /// `cursor`).
     pub offset: Option<u32>,
+    /// Continue after this row: the `next_cursor` of the previous page (keyset paging,
+    /// stable while messages change).
+    pub cursor: Option<String>,
 }
 
 /// An executor to choose when assigning.

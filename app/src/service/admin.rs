@@ -311,15 +311,19 @@ pub async fn set_day(
         ));
     }
     let mark = mark.trim();
+    if mark != "usual" && mark_named(mark).is_none() {
+        return Err(AppError::validation("mark", "Выберите, каким будет день"));
+    }
+    // The correction and the list keys it moves, in one transaction.
+    let mut tx = begin_write(pool).await?;
     if mark == "usual" {
         sqlx::query("DELETE FROM calendar_overrides WHERE date = ?")
             .bind(date)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+        crate::service::messages::keys::after_calendar_change(&mut tx).await?;
+        tx.commit().await?;
         return Ok(());
-    }
-    if mark_named(mark).is_none() {
-        return Err(AppError::validation("mark", "Выберите, каким будет день"));
     }
     sqlx::query(
         "INSERT INTO calendar_overrides (date, mark, note, updated_at, updated_by) \
@@ -332,8 +336,31 @@ pub async fn set_day(
     .bind(note)
     .bind(now)
     .bind(by)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    crate::service::messages::keys::after_calendar_change(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores the weekly schedule and moves the list keys it changes, in one transaction.
+pub async fn save_schedule(
+    pool: &SqlitePool,
+    schedule: &Schedule,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    crate::service::settings::put(
+        &mut *tx,
+        crate::service::calendar::SCHEDULE_KEY,
+        schedule,
+        Some(by),
+        now,
+    )
+    .await?;
+    crate::service::messages::keys::after_calendar_change(&mut tx).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -41,8 +41,24 @@ impl Default for AlertSettings {
 
 /// The deployment's alert settings (the due-soon threshold is also the colours' and the
 /// escalation list's).
-pub async fn settings(pool: &SqlitePool) -> Result<AlertSettings, AppError> {
-    crate::service::settings::get(pool, ALERTS_KEY).await
+pub async fn settings<'e>(conn: impl sqlx::SqliteExecutor<'e>) -> Result<AlertSettings, AppError> {
+    crate::service::settings::get(conn, ALERTS_KEY).await
+}
+
+/// Stores the alert settings and moves every message's due-soon instant with the new
+/// share, in one transaction.
+pub async fn save_settings(
+    pool: &SqlitePool,
+    settings: &AlertSettings,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    crate::service::settings::put(&mut *tx, ALERTS_KEY, settings, Some(by), now).await?;
+    let cal = crate::service::calendar::load_in(&mut tx).await?;
+    crate::service::messages::keys::refresh_all(&mut tx, settings.due_soon_percent, &cal).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The alert a deadline's pressure raises.

@@ -21,16 +21,18 @@ fn mark_from_str(s: &str) -> Option<DayMark> {
 }
 
 /// The deployment's schedule (the SPEC default until an admin changes it).
-pub async fn schedule(pool: &SqlitePool) -> Result<Schedule, AppError> {
-    super::settings::get(pool, SCHEDULE_KEY).await
+pub async fn schedule<'e>(conn: impl sqlx::SqliteExecutor<'e>) -> Result<Schedule, AppError> {
+    super::settings::get(conn, SCHEDULE_KEY).await
 }
 
 /// The deployment's corrections of the production calendar (`None`: back to the weekday
 /// rule).
-pub async fn overrides(pool: &SqlitePool) -> Result<Vec<(NaiveDate, Option<DayMark>)>, AppError> {
+pub async fn overrides<'e>(
+    conn: impl sqlx::SqliteExecutor<'e>,
+) -> Result<Vec<(NaiveDate, Option<DayMark>)>, AppError> {
     let rows: Vec<(NaiveDate, Option<String>)> =
         sqlx::query_as("SELECT date, mark FROM calendar_overrides ORDER BY date")
-            .fetch_all(pool)
+            .fetch_all(conn)
             .await?;
     Ok(rows
         .into_iter()
@@ -62,8 +64,15 @@ static LAST: Mutex<Option<Built>> = Mutex::new(None);
 
 /// The deployment's working calendar, ready for arithmetic.
 pub async fn load(pool: &SqlitePool) -> Result<Arc<WorkingCalendar>, AppError> {
-    let schedule = schedule(pool).await?;
-    let overrides = overrides(pool).await?;
+    let mut conn = pool.acquire().await?;
+    load_in(&mut conn).await
+}
+
+/// The working calendar as `conn` sees it: inside a transaction that changes the schedule
+/// or the corrections, the changed one.
+pub async fn load_in(conn: &mut sqlx::SqliteConnection) -> Result<Arc<WorkingCalendar>, AppError> {
+    let schedule = schedule(&mut *conn).await?;
+    let overrides = overrides(&mut *conn).await?;
     if let Some((s, o, cal)) = LAST.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
         if *s == schedule && *o == overrides {
             return Ok(cal.clone());

@@ -60,7 +60,27 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
     crate::service::messages::deadlines::backfill_lateness(&pool, &cal)
         .await
         .map_err(DbError::Backfill)?;
+    backfill_list_keys(&pool, &cal)
+        .await
+        .map_err(DbError::Backfill)?;
     Ok(pool)
+}
+
+/// Gives messages written before list keys existed (migration 0010) their keys.
+async fn backfill_list_keys(
+    pool: &SqlitePool,
+    cal: &crate::domain::calendar::WorkingCalendar,
+) -> Result<(), crate::error::AppError> {
+    use crate::service::messages::keys;
+    let mut tx = crate::service::messages::begin_write(pool).await?;
+    if keys::missing(&mut tx).await? {
+        let percent = crate::service::alerts::settings(&mut *tx)
+            .await?
+            .due_soon_percent;
+        keys::refresh_all(&mut tx, percent, cal).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Writes a consistent copy of the live database to `to` (`VACUUM INTO`), safe while the

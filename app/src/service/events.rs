@@ -95,6 +95,7 @@ struct JournalRow {
     at: DateTime<Utc>,
     department_id: Option<DepartmentId>,
     assignee_id: Option<UserId>,
+    sort_key: Option<i64>,
 }
 
 impl JournalRow {
@@ -106,6 +107,7 @@ impl JournalRow {
                 action: self.action,
                 state: self.to_state,
                 at: self.at,
+                sort_key: self.sort_key,
             },
             department: self.department_id,
             assignee: self.assignee_id,
@@ -114,7 +116,7 @@ impl JournalRow {
 }
 
 const JOURNAL_AFTER: &str = "SELECT j.id, j.message_id, j.action, j.to_state, j.at, \
-            m.department_id, m.assignee_id \
+            m.department_id, m.assignee_id, m.sort_key \
      FROM journal j JOIN messages m ON m.id = j.message_id \
      WHERE j.id > ? ORDER BY j.id LIMIT ?";
 
@@ -388,6 +390,7 @@ mod tests {
             action: "assign".into(),
             state: MessageState::InWork,
             at: DateTime::<Utc>::UNIX_EPOCH,
+            sort_key: None,
         }
     }
 

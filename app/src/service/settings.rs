@@ -13,13 +13,13 @@ use sqlx::SqlitePool;
 pub const NETWORKS_KEY: &str = "networks";
 
 /// The stored value of `key`, or `T::default()` when none is stored.
-pub async fn get<T: DeserializeOwned + Default>(
-    pool: &SqlitePool,
+pub async fn get<'e, T: DeserializeOwned + Default>(
+    conn: impl sqlx::SqliteExecutor<'e>,
     key: &str,
 ) -> Result<T, AppError> {
     let stored: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
         .bind(key)
-        .fetch_optional(pool)
+        .fetch_optional(conn)
         .await?;
     match stored {
         Some(json) => serde_json::from_str(&json).map_err(|e| {

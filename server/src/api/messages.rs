@@ -75,9 +75,11 @@ pub async fn get(
     get, path = "/api/v1/messages", tag = "messages",
     params(MessageFilter),
     responses(
-        (status = 200, body = Vec<MessageDto>),
+        (status = 200, body = Vec<MessageDto>,
+         headers(("X-Next-Cursor" = String,
+                  description = "Present when there is a next page: pass it as `cursor`"))),
         (status = 401, description = "No valid token"),
-        (status = 422, description = "Unknown state in `status`"),
+        (status = 422, description = "Unknown state in `status`, or a bad `cursor`"),
     ),
     security(("bearer" = []))
 )]
@@ -85,13 +87,18 @@ pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     filter: Result<Query<MessageFilter>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<MessageDto>>, ApiError> {
+) -> Result<(axum::http::HeaderMap, Json<Vec<MessageDto>>), ApiError> {
     let Query(filter) =
         filter.map_err(|e| AppError::validation("query", format!("Неверный фильтр: {e}")))?;
     let cal = app::service::calendar::load(&state.pool).await?;
-    Ok(Json(
-        query::list(&state.pool, &cal, &caller, &filter, state.clock.now()).await?,
-    ))
+    let page = query::list(&state.pool, &cal, &caller, &filter, state.clock.now()).await?;
+    let mut headers = axum::http::HeaderMap::new();
+    if let Some(next) = page.next {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&next.to_string()) {
+            headers.insert("x-next-cursor", value);
+        }
+    }
+    Ok((headers, Json(page.items)))
 }
 
 /// Takes a workflow action on a message; the body carries the action's fields.

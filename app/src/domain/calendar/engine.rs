@@ -329,6 +329,40 @@ impl WorkingCalendar {
         self.locate(b.timestamp()).1 - self.locate(a.timestamp()).1
     }
 
+    /// The last instant at which a task due at `due` is not yet overdue: working time has
+    /// passed since `due` exactly at the instants after this one (`between(due, t) > 0`
+    /// iff `t > overdue_after(due)`). It is `due` inside working time, else the start of
+    /// the next working interval (a task due 18:00 becomes overdue after 09:00).
+    pub fn overdue_after(&self, due: DateTime<Utc>) -> DateTime<Utc> {
+        let ts = due.timestamp();
+        let (i, _) = self.locate(ts);
+        match self.starts.get(i) {
+            Some(&start) if start > ts => DateTime::from_timestamp(start, 0).unwrap_or(due),
+            _ => due,
+        }
+    }
+
+    /// The earliest instant from which at most `secs` working seconds remain until `due`
+    /// (`between(t, due) <= secs` iff `t >= remaining_at_most(due, secs)`): where a
+    /// deadline enters its last `secs` of working time. In a gap of no working time the
+    /// earliest instant of the gap counts (the end of the previous working interval).
+    pub fn remaining_at_most(&self, due: DateTime<Utc>, secs: i64) -> DateTime<Utc> {
+        let (_, worked) = self.locate(due.timestamp());
+        let target = worked - secs.max(0);
+        if target <= 0 {
+            return DateTime::from_timestamp(self.lower, 0).unwrap_or(due);
+        }
+        let Some(j) = self.first_reaching(0, target) else {
+            return due;
+        };
+        match (self.cum_end.get(j), self.ends.get(j)) {
+            (Some(&cum), Some(&end)) => DateTime::from_timestamp(end - (cum - target), 0)
+                .unwrap_or(due)
+                .min(due),
+            _ => due,
+        }
+    }
+
     /// The end of the last working interval of the `n`-th working day strictly after the
     /// local `date` (SPEC §10: the end of the 7th working day after publication day).
     pub fn end_of_nth_working_day_after(

@@ -195,3 +195,27 @@ fn the_oracle_knows_the_spec_example() {
         TimeDelta::hours(24) + TimeDelta::minutes(48)
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// The overdue threshold: working time has passed since `due` exactly after it.
+    #[test]
+    fn overdue_after_is_the_threshold_of_between(due in instant(), t in instant()) {
+        let w = cal().overdue_after(due);
+        prop_assert!(w >= due);
+        prop_assert_eq!(cal().between(due, t) > 0, t > w, "due {} t {} w {}", due, t, w);
+    }
+
+    /// The due-soon threshold: at most `secs` remain exactly from it on.
+    #[test]
+    fn remaining_at_most_is_the_threshold_of_between(
+        due in instant(),
+        t in instant(),
+        secs in 0i64..40 * 3600,
+    ) {
+        let s = cal().remaining_at_most(due, secs);
+        prop_assert!(s <= due);
+        prop_assert_eq!(cal().between(t, due) <= secs, t >= s, "due {} t {} s {}", due, t, s);
+    }
+}

@@ -158,6 +158,7 @@ pub async fn intake(
     msg.validate(now)?;
     // §12: flag for the coordinator; a person decides.
     let flags = crate::domain::moderation::check(&msg.text);
+    let flagged = flags.is_flagged();
     let flags = serde_json::to_string(&flags).map_err(|e| {
         tracing::error!(error = %e, "cannot serialise §12 flags");
         AppError::Internal
@@ -197,8 +198,8 @@ pub async fn intake(
         };
     }
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO messages (external_id, network, url, author, author_url, text, topic, detected_at, received_at, state, flags) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO messages (external_id, network, url, author, author_url, text, topic, detected_at, received_at, state, flags, flagged) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(&msg.external_id)
     .bind(msg.network)
@@ -211,6 +212,7 @@ pub async fn intake(
     .bind(now)
     .bind(MessageState::New)
     .bind(flags)
+    .bind(flagged)
     .fetch_one(&mut *tx)
     .await?;
     let mut ledger = Vec::new();
@@ -226,6 +228,18 @@ pub async fn intake(
         },
     )?;
     super::deadlines::store(&mut tx, MessageId(id), &[], &mut ledger).await?;
+    let percent = crate::service::alerts::settings(&mut *tx)
+        .await?
+        .due_soon_percent;
+    super::keys::store(
+        &mut tx,
+        MessageId(id),
+        MessageState::New,
+        &ledger,
+        percent,
+        cal,
+    )
+    .await?;
     super::transition::journal(
         &mut tx,
         MessageId(id),

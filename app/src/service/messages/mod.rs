@@ -5,6 +5,8 @@
 pub mod deadlines;
 /// Intake of a new message (UI form, API, CSV import, demo).
 pub mod intake;
+/// The list keys a message keeps (sort key, threshold instants).
+pub mod keys;
 /// Reading messages: one, a filtered list, who may see what.
 pub mod query;
 /// Workflow actions through `domain::workflow::decide`.
@@ -41,6 +43,11 @@ impl Caller {
             label: user.full_name.clone(),
             department: user.department_id,
         }
+    }
+
+    /// Which messages the caller may read.
+    pub fn visibility(&self) -> crate::domain::listing::Visibility {
+        crate::domain::listing::Visibility::of(self.role, self.user, self.department)
     }
 
     /// An API token (not tied to a person).

@@ -3,11 +3,11 @@
 
 use super::Caller;
 use crate::domain::calendar::WorkingCalendar;
-use crate::domain::deadline::{next_due, Deadline, DeadlineRule, Pressure};
+use crate::domain::deadline::{Deadline, DeadlineRule};
 use crate::domain::ids::{DepartmentId, MessageId, UserId};
+use crate::domain::listing::{search_words, Cursor, Visibility, SORT_CLOSED};
 use crate::domain::moderation::Flags;
 use crate::domain::network::Network;
-use crate::domain::role::Role;
 use crate::domain::workflow::{available_actions, Actor, AnswerKind, MessageState, MessageView};
 use crate::dto::message::{
     AttachmentDto, DeadlineDto, DeadlineRecordDto, DepartmentRef, DraftDto, JournalEntryDto,
@@ -22,21 +22,14 @@ use std::collections::{BTreeMap, HashMap};
 /// Most messages one list returns.
 pub const MAX_LIST: u32 = 5000;
 
-/// Whether `caller` may read a message with this assignee and department: an executor
-/// sees the messages of their department and those assigned to them; every other role
-/// reads everything (SPEC "Roles").
+/// Whether `caller` may read a message with this assignee and department
+/// (`domain::listing::Visibility`).
 pub fn can_read(
     caller: &Caller,
     assignee: Option<UserId>,
     department: Option<DepartmentId>,
 ) -> bool {
-    match caller.role {
-        Role::Executor => {
-            (caller.user.is_some() && assignee == caller.user)
-                || (caller.department.is_some() && department == caller.department)
-        }
-        Role::Admin | Role::Coordinator | Role::Authority | Role::Observer => true,
-    }
+    caller.visibility().allows(assignee, department)
 }
 
 fn local(t: DateTime<Utc>, tz: Tz) -> Time {
@@ -63,11 +56,12 @@ struct MessageRow {
     department_name: Option<String>,
     flags: String,
     version: i64,
+    sort_key: Option<i64>,
 }
 
 const MESSAGE_COLUMNS: &str = "SELECT m.id, m.external_id, m.network, m.url, m.author, m.author_url, m.text, m.topic, \
             m.urgent, m.state, m.detected_at, m.received_at, m.assignee_id, u.full_name AS assignee_name, \
-            m.department_id, d.name AS department_name, m.flags, m.version \
+            m.department_id, d.name AS department_name, m.flags, m.version, m.sort_key \
      FROM messages m LEFT JOIN users u ON u.id = m.assignee_id LEFT JOIN departments d ON d.id = m.department_id";
 
 impl MessageRow {
@@ -313,118 +307,131 @@ async fn deadlines_of(pool: &SqlitePool, id: MessageId) -> Result<Vec<Deadline>,
         .unwrap_or_default())
 }
 
+/// A page of the list and where the next one starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// The messages of the page, in the list's order.
+    pub items: Vec<MessageDto>,
+    /// The cursor of the next page (`None`: this is the last).
+    pub next: Option<Cursor>,
+}
+
+/// The `MATCH` expression of a search: every word as a prefix (`"дорог"* "лесн"*`).
+fn match_expression(q: &str) -> Option<String> {
+    let words = search_words(q);
+    (!words.is_empty()).then(|| {
+        words
+            .iter()
+            .map(|w| format!("\"{w}\"*"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
 /// The messages the caller may see that match `filter`, the most pressing first: by the
-/// earliest running deadline, then the newest without one.
+/// earliest running deadline, then active messages without one, then closed ones, the
+/// newest first on ties. Filtered, sorted and paged in SQL on the keys each message keeps
+/// (`domain::listing`); overdue and due soon are comparisons with `now`. Paging by
+/// `filter.cursor` (keyset) or `filter.offset`; "is there a next page" reads one row more.
 pub async fn list(
     pool: &SqlitePool,
     cal: &WorkingCalendar,
     caller: &Caller,
     filter: &MessageFilter,
     now: DateTime<Utc>,
-) -> Result<Vec<MessageDto>, AppError> {
+) -> Result<Page, AppError> {
     let tz = cal.tz();
     let states = states(filter)?;
-    let states = states
-        .map(|s| serde_json::to_string(&s))
-        .transpose()
-        .map_err(|e| {
-            tracing::error!(error = %e, "cannot serialise states");
-            AppError::Internal
-        })?;
-    let active = filter.active.unwrap_or(false);
-    let active_states = serde_json::to_string(
-        &MessageState::ALL
-            .into_iter()
-            .filter(|s| s.is_active())
-            .collect::<Vec<_>>(),
-    )
-    .map_err(|_| AppError::Internal)?;
-    let (visible_user, visible_department) = match caller.role {
-        Role::Executor => (Some(caller.user.unwrap_or(UserId(-1))), caller.department),
-        _ => (None, None),
-    };
-    let rows: Vec<MessageRow> = sqlx::query_as(&format!(
-        "{MESSAGE_COLUMNS} WHERE (?1 IS NULL OR m.state IN (SELECT value FROM json_each(?1))) \
-           AND (?2 = 0 OR m.state IN (SELECT value FROM json_each(?3))) \
-           AND (?4 IS NULL OR m.assignee_id = ?4) \
-           AND (?5 IS NULL OR m.department_id = ?5) \
-           AND (?6 IS NULL OR m.network = ?6) \
-           AND (?7 IS NULL OR m.urgent = ?7) \
-           AND (?8 IS NULL OR m.assignee_id = ?8 OR m.department_id = ?9) \
-         ORDER BY m.id DESC"
-    ))
-    .bind(states)
-    .bind(active)
-    .bind(active_states)
-    .bind(filter.assignee)
-    .bind(filter.department)
-    .bind(filter.network)
-    .bind(filter.urgent)
-    .bind(visible_user)
-    .bind(visible_department)
-    .fetch_all(pool)
-    .await?;
-    let needle = filter
-        .q
+    let cursor = filter
+        .cursor
         .as_deref()
-        .map(|q| q.trim().to_lowercase())
-        .filter(|q| !q.is_empty());
-    let rows: Vec<MessageRow> = rows
-        .into_iter()
-        .filter(|r| {
-            needle.as_deref().is_none_or(|q| {
-                [
-                    Some(r.text.as_str()),
-                    Some(r.author.as_str()),
-                    Some(r.external_id.as_str()),
-                    r.topic.as_deref(),
-                ]
-                .into_iter()
-                .flatten()
-                .any(|field| field.to_lowercase().contains(q))
-            })
-        })
-        .collect();
+        .filter(|c| !c.trim().is_empty())
+        .map(str::parse::<Cursor>)
+        .transpose()
+        .map_err(|e| AppError::validation("cursor", e))?;
+    let limit = i64::from(filter.limit.unwrap_or(MAX_LIST).clamp(1, MAX_LIST));
+    let now_s = now.timestamp();
+    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(MESSAGE_COLUMNS);
+    q.push(" WHERE 1 = 1");
+    if let Some(states) = &states {
+        q.push(" AND m.state IN (");
+        let mut list = q.separated(", ");
+        for s in states {
+            list.push_bind(*s);
+        }
+        list.push_unseparated(")");
+    }
+    if filter.active.unwrap_or(false) {
+        // Closed messages sort last: a range of the list's index.
+        q.push(" AND m.sort_key < ").push_bind(SORT_CLOSED);
+    }
+    if let Some(a) = filter.assignee {
+        q.push(" AND m.assignee_id = ").push_bind(a);
+    }
+    if let Some(d) = filter.department {
+        q.push(" AND m.department_id = ").push_bind(d);
+    }
+    if let Some(n) = filter.network {
+        q.push(" AND m.network = ").push_bind(n);
+    }
+    if let Some(u) = filter.urgent {
+        q.push(" AND m.urgent = ").push_bind(u);
+    }
+    if filter.flagged.unwrap_or(false) {
+        q.push(" AND m.flagged = 1");
+    }
+    if filter.overdue.unwrap_or(false) {
+        q.push(" AND m.overdue_after < ").push_bind(now_s);
+    }
+    if filter.pressing.unwrap_or(false) {
+        q.push(" AND m.due_soon_at <= ").push_bind(now_s);
+    }
+    if let Some(expr) = filter.q.as_deref().and_then(match_expression) {
+        q.push(" AND m.id IN (SELECT rowid FROM messages_search WHERE messages_search MATCH ")
+            .push_bind(expr)
+            .push(")");
+    }
+    if let Visibility::Executor { user, department } = caller.visibility() {
+        q.push(" AND (");
+        match user {
+            Some(u) => q.push("m.assignee_id = ").push_bind(u),
+            None => q.push("0"),
+        };
+        if let Some(d) = department {
+            q.push(" OR m.department_id = ").push_bind(d);
+        }
+        q.push(")");
+    }
+    if let Some(c) = cursor {
+        q.push(" AND (m.sort_key > ")
+            .push_bind(c.sort_key)
+            .push(" OR (m.sort_key = ")
+            .push_bind(c.sort_key)
+            .push(" AND m.id < ")
+            .push_bind(c.id)
+            .push("))");
+    }
+    q.push(" ORDER BY m.sort_key, m.id DESC LIMIT ")
+        .push_bind(limit + 1)
+        .push(" OFFSET ")
+        .push_bind(i64::from(filter.offset.unwrap_or(0)));
+    let mut rows: Vec<MessageRow> = q.build_query_as().fetch_all(pool).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = if more {
+        rows.last()
+            .map(|r| Cursor::after(r.sort_key.unwrap_or(SORT_CLOSED), r.id))
+    } else {
+        None
+    };
     let ids: Vec<MessageId> = rows.iter().map(|r| r.id).collect();
     let mut deadlines = super::deadlines::of_messages(pool, &ids).await?;
-    let overdue_only = filter.overdue.unwrap_or(false);
-    let flagged_only = filter.flagged.unwrap_or(false);
-    let pressing_only = filter.pressing.unwrap_or(false);
-    let due_soon_percent = crate::service::alerts::settings(pool)
-        .await?
-        .due_soon_percent;
-    let mut out: Vec<(Option<DateTime<Utc>>, MessageDto)> = rows
+    let items = rows
         .into_iter()
-        .filter_map(|r| {
+        .map(|r| {
             let ds = deadlines.remove(&r.id).unwrap_or_default();
-            let due = next_due(&ds).map(|d| d.due_at);
-            // Only running deadlines (pending tasks) press; overdue means working time
-            // has passed since the due instant, as everywhere else.
-            let pressures = || {
-                ds.iter()
-                    .filter_map(|d| d.pressure(now, cal, due_soon_percent))
-            };
-            if overdue_only && !pressures().any(|p| p == Pressure::Overdue) {
-                return None;
-            }
-            if pressing_only && pressures().next().is_none() {
-                return None;
-            }
-            let dto = r.dto(&ds, tz);
-            if flagged_only && !dto.flags.is_flagged() {
-                return None;
-            }
-            Some((due, dto))
+            r.dto(&ds, tz)
         })
         .collect();
-    // Running deadlines first, earliest due first; then the rest, newest first (stable).
-    out.sort_by_key(|(due, _)| (due.is_none(), *due));
-    let limit = filter.limit.unwrap_or(MAX_LIST).min(MAX_LIST) as usize;
-    let offset = filter.offset.unwrap_or(0) as usize;
-    Ok(out
-        .into_iter()
-        .skip(offset)
-        .take(limit)
-        .map(|(_, m)| m)
-        .collect())
+    Ok(Page { items, next })
 }

@@ -146,6 +146,10 @@ pub async fn act(
         },
     )?;
     super::deadlines::store(&mut tx, id, &before, &mut ledger).await?;
+    let percent = crate::service::alerts::settings(&mut *tx)
+        .await?
+        .due_soon_percent;
+    super::keys::store(&mut tx, id, decision.to, &ledger, percent, cal).await?;
     if !notes.is_empty() {
         details["deadlines"] = serde_json::to_value(&notes).map_err(|e| {
             tracing::error!(error = %e, "cannot serialise deadline notes");

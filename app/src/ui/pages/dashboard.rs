@@ -2,12 +2,15 @@
 //! current stage and of `answer_by`; filters and search in the address (a plain GET form,
 //! so it works before the WASM arrives and links can be shared).
 
-use crate::api::messages::{departments, executors, message_rows};
+use crate::api::messages::{departments, executors};
 use crate::domain::deadline::DeadlineRule;
+use crate::domain::ids::MessageId;
+use crate::domain::listing::Cursor;
 use crate::domain::network::Network;
 use crate::domain::role::Role;
 use crate::domain::workflow::MessageState;
-use crate::dto::message::{MessageDto, MessageFilter};
+use crate::dto::message::{DashboardRows, MessageDto, MessageFilter};
+use crate::error::AppError;
 use crate::ui::auth::use_auth;
 use crate::ui::components::countdown::Countdown;
 use crate::ui::components::error_box::ErrorBox;
@@ -44,18 +47,54 @@ fn filter_from_query(
         flagged: flag("flagged").filter(|u| *u),
         pressing: flag("pressing").filter(|u| *u),
         q: get("q"),
-        // One more than a page: tells whether there is a next page.
-        limit: Some(PAGE + 1),
-        offset: Some(page(q) * PAGE),
+        limit: Some(PAGE),
+        offset: None,
+        cursor: get("after"),
     }
 }
 
 /// Messages per page: the most pressing first, a page keeps hydration light on a phone.
 pub const PAGE: u32 = 25;
 
-/// The zero-based page number from `?page=`.
+/// The zero-based page number from `?page=` (for display; the page itself is `?after=`).
 fn page(q: &leptos_router::params::ParamsMap) -> u32 {
     q.get("page").and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+/// A page of the dashboard: its rows rendered by the server, with what tells whether an
+/// event can change it.
+#[server(prefix = "/serverfn", endpoint = "message_rows")]
+pub async fn message_rows(filter: MessageFilter) -> Result<DashboardRows, AppError> {
+    crate::api::ssr::finish(crate::api::messages::visible(&filter).await.map(|v| {
+        let clock = Clock {
+            base: v.now,
+            cal: v.cal,
+            due_soon_percent: v.due_soon_percent,
+        };
+        rows_html(v.page, clock)
+    }))
+}
+
+/// Whether a change of message `id`, now at `sort_key`, can reach the page that starts
+/// after `after` and shows `rows` (up to `next`, or to the end when it is the last page).
+pub fn reaches_page(
+    rows: &DashboardRows,
+    after: Option<Cursor>,
+    id: MessageId,
+    sort_key: Option<i64>,
+) -> bool {
+    if rows.ids.contains(&id) {
+        return true;
+    }
+    let Some(key) = sort_key else {
+        return true;
+    };
+    let after_start = after.is_none_or(|c| c.precedes(key, id));
+    let before_end = match rows.next.as_deref().and_then(|n| n.parse::<Cursor>().ok()) {
+        Some(end) => !end.precedes(key, id),
+        None => true,
+    };
+    after_start && before_end
 }
 
 /// The dashboard. The filters and the list render apart: the list re-reads in place
@@ -67,9 +106,40 @@ fn page(q: &leptos_router::params::ParamsMap) -> u32 {
 pub fn DashboardPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
-    let refresh = crate::ui::stream::use_refresh(|_| true);
+    // What the page shows, to tell which events concern it.
+    let shown = StoredValue::new(None::<DashboardRows>);
+    let reread = RwSignal::new(0u64);
+    let fresh = RwSignal::new(0u32);
+    let events = crate::ui::stream::use_live_events();
+    Effect::new(move |prev: Option<(u64, u64)>| {
+        let now = (events.changes.get(), events.resyncs.get());
+        if let Some(prev) = prev {
+            if now.1 != prev.1 {
+                reread.update(|t| *t += 1);
+            } else if now.0 != prev.0 {
+                let after = query.with_untracked(|q| q.get("after").and_then(|c| c.parse().ok()));
+                let hit = events.last.with_untracked(|n| {
+                    n.as_ref().and_then(|n| {
+                        shown.with_value(|rows| {
+                            rows.as_ref().map(|rows| {
+                                let reaches = reaches_page(rows, after, n.message_id, n.sort_key);
+                                (reaches, n.action == "intake")
+                            })
+                        })
+                    })
+                });
+                match hit {
+                    // A new message would push the rows down: say so, let the user show it.
+                    Some((true, true)) => fresh.update(|n| *n += 1),
+                    Some((true, false)) | None => reread.update(|t| *t += 1),
+                    Some((false, _)) => {}
+                }
+            }
+        }
+        now
+    });
     let data = crate::ui::data::load(
-        move || (query.get(), refresh.tick.get()),
+        move || (query.get(), reread.get()),
         move |(q, _)| async move {
             let me = auth.user.await.ok().flatten();
             let filter = filter_from_query(&q, me.as_ref().map(|u| u.id));
@@ -89,14 +159,32 @@ pub fn DashboardPage() -> impl IntoView {
                 view! { <Filters role people units /> }
             })}
         </Suspense>
+        <Show when=move || { fresh.get() > 0 }>
+            <div class="notice" role="status" data-testid="fresh">
+                {move || format!("Новых сообщений: {}. ", fresh.get())}
+                <button
+                    type="button"
+                    class="button small secondary"
+                    on:click=move |_| {
+                        fresh.set(0);
+                        reread.update(|t| *t += 1);
+                    }
+                >
+                    "Показать"
+                </button>
+            </div>
+        </Show>
         <Transition fallback=|| view! { <p>"Загрузка…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(rows) => view! {
-                        <Pager has_next=rows.has_next />
-                        <div class="rows" inner_html=rows.html></div>
+                    Ok(rows) => {
+                        shown.set_value(Some(rows.clone()));
+                        view! {
+                            <Pager next=rows.next.clone() />
+                            <div class="rows" inner_html=rows.html></div>
+                        }
+                            .into_any()
                     }
-                        .into_any(),
                     Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
                 }
             })}
@@ -106,12 +194,16 @@ pub fn DashboardPage() -> impl IntoView {
 
 /// The rows of a dashboard page as HTML: [`MessageTable`] rendered by the server.
 #[cfg(feature = "ssr")]
-pub fn rows_html(mut list: Vec<MessageDto>, clock: Clock) -> crate::dto::message::DashboardRows {
+pub fn rows_html(page: crate::service::messages::query::Page, clock: Clock) -> DashboardRows {
     use leptos::tachys::view::RenderHtml;
-    let has_next = list.len() > PAGE as usize;
-    list.truncate(PAGE as usize);
+    let ids = page.items.iter().map(|m| m.id).collect();
+    let list = page.items;
     let html = Owner::new().with(|| view! { <MessageTable list clock /> }.to_html());
-    crate::dto::message::DashboardRows { html, has_next }
+    DashboardRows {
+        html,
+        next: page.next.map(|c| c.to_string()),
+        ids,
+    }
 }
 
 #[component]
@@ -207,7 +299,6 @@ pub fn MessageTable(list: Vec<MessageDto>, clock: Clock) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="empty" data-testid="empty">"Сообщений нет."</p> }.into_any();
     }
-    let list: Vec<MessageDto> = list.into_iter().take(PAGE as usize).collect();
     view! {
         <table class="messages" data-testid="messages">
             <thead>
@@ -269,18 +360,19 @@ pub fn MessageTable(list: Vec<MessageDto>, clock: Clock) -> impl IntoView {
 
 /// Previous / next page links that keep the filters.
 #[component]
-fn Pager(has_next: bool) -> impl IntoView {
+fn Pager(next: Option<String>) -> impl IntoView {
     let query = use_query_map();
-    let (current, prev, next) = query.with_untracked(|q| {
+    let (current, first, next) = query.with_untracked(|q| {
         let current = page(q);
-        let link = |n: u32| {
+        let link = |extra: Option<(u32, &str)>| {
             let mut pairs: Vec<String> = q
                 .clone()
                 .into_iter()
-                .filter(|(k, _)| k != "page")
+                .filter(|(k, _)| k != "page" && k != "after")
                 .map(|(k, v)| format!("{k}={}", urlencode(&v)))
                 .collect();
-            if n > 0 {
+            if let Some((n, after)) = extra {
+                pairs.push(format!("after={}", urlencode(after)));
                 pairs.push(format!("page={n}"));
             }
             if pairs.is_empty() {
@@ -289,13 +381,13 @@ fn Pager(has_next: bool) -> impl IntoView {
                 format!("/?{}", pairs.join("&"))
             }
         };
-        let prev = (current > 0).then(|| link(current - 1));
-        let next = has_next.then(|| link(current + 1));
-        (current, prev, next)
+        let first = (current > 0 || q.get("after").is_some()).then(|| link(None));
+        let next = next.as_deref().map(|c| link(Some((current + 1, c))));
+        (current, first, next)
     });
-    (current > 0 || has_next).then(|| view! {
+    (first.is_some() || next.is_some()).then(|| view! {
         <nav class="pager" aria-label="Страницы">
-            {prev.map(|href| view! { <a class="button secondary" href=href>"← Предыдущие"</a> })}
+            {first.map(|href| view! { <a class="button secondary" href=href>"← В начало"</a> })}
             <span class="muted">{format!("Страница {}", current + 1)}</span>
             {next.map(|href| view! { <a class="button secondary" href=href data-testid="next-page">"Следующие →"</a> })}
         </nav>
