@@ -38,6 +38,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 
+# 4b. wrk for the load benchmarks (scripts/bench-lists.sh; not used by the tests).
+if ! command -v wrk >/dev/null 2>&1; then
+  log "installing wrk"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+
 # 5. npm packages of end2end/: Playwright and binaryen (wasm-opt 132; never Debian's 108,
 #    whose output silently breaks hydration).
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/playwright ] \

@@ -90,7 +90,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::Deserialization(msg) => {
-                AppError::validation("form", format!("Неверные данные формы: {msg}"))
+                crate::dto::action::explain_known(&msg, None).unwrap_or_else(|| {
+                    AppError::validation("form", format!("Неверные данные формы: {msg}"))
+                })
             }
             other => AppError::Transport(other.to_string()),
         }

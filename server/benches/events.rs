@@ -126,10 +126,7 @@ fn main() {
         let connected = rss_kib();
         assert_eq!(state.events.subscribers(), clients);
 
-        let cal = app::service::calendar::load(&state.pool).await.unwrap();
-        let settings = app::service::calendar::deadline_settings(&state.pool)
-            .await
-            .unwrap();
+        let ctx = app::service::ctx::Ctx::of(&state).await.unwrap();
         let caller = Caller::token("bench", Role::Authority);
         let mut per_delivery = Vec::new();
         let mut to_all = Vec::new();
@@ -145,9 +142,7 @@ fn main() {
                 topic: None,
                 detected_at: now,
             };
-            intake(&state.pool, &cal, &settings, msg, &caller, now)
-                .await
-                .unwrap();
+            intake(&ctx.at(now), msg, &caller).await.unwrap();
             let committed = Instant::now();
             let id = app::service::events::last_journal_id(&state.pool).await.unwrap();
             // Wait until every client has it (or 5 s).

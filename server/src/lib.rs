@@ -49,6 +49,7 @@ pub async fn open_state(
         clock,
         data_dir: data_dir.to_path_buf(),
         events,
+        calendars: Default::default(),
     })
 }
 

@@ -616,11 +616,8 @@ async fn a_calendar_correction_changes_the_api_calendar_and_the_year_totals() {
 /// A Telegram message in work with the demo executor.
 async fn telegram_message_in_work(app: &TestApp) -> i64 {
     let pool = &app.state.pool;
-    let cal = app::service::calendar::load(pool).await.unwrap();
-    let settings = app::service::calendar::deadline_settings(pool)
-        .await
-        .unwrap();
-    let now = app.state.clock.now();
+    let ctx = app.ctx().await;
+    let now = ctx.now;
     let person = |login: &'static str| async move {
         let id = app.user_id(login).await;
         Caller::person(
@@ -640,28 +637,16 @@ async fn telegram_message_in_work(app: &TestApp) -> i64 {
         topic: None,
         detected_at: now,
     };
-    let Intake::Created(id) = intake(pool, &cal, &settings, msg, &person("authority").await, now)
-        .await
-        .unwrap()
-    else {
+    let Intake::Created(id) = intake(&ctx, msg, &person("authority").await).await.unwrap() else {
         panic!("duplicate")
     };
     let assign = Command::Assign {
         executor: UserId(app.user_id("executor").await),
         department: None,
     };
-    act(
-        pool,
-        &cal,
-        &settings,
-        id,
-        None,
-        assign,
-        &person("coordinator").await,
-        now,
-    )
-    .await
-    .unwrap();
+    act(&ctx, id, None, assign, &person("coordinator").await)
+        .await
+        .unwrap();
     id.0
 }
 
@@ -744,7 +729,7 @@ async fn settings_round_trip_and_a_telegram_limit_of_100_refuses_a_longer_draft(
     let draft = |text: String| {
         form(&[
             ("id", &id),
-            ("action", "submit_draft"),
+            ("input[action]", "submit_draft"),
             ("input[kind]", "final"),
         ])
         .into_iter()
@@ -999,7 +984,7 @@ async fn server_function_arguments_that_cannot_be_read_are_a_russian_422() {
             "/serverfn/act",
             &[
                 ("id", "999999"),
-                ("action", "set_urgent"),
+                ("input[action]", "set_urgent"),
                 ("input[urgent]", "true"),
             ],
             Some(&executor),

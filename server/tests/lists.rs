@@ -66,11 +66,7 @@ async fn caller(app: &TestApp, login: &str) -> Caller {
 
 /// Intakes `n` messages and takes random actions on them over a working week.
 async fn random_workflows(app: &TestApp, rng: &mut Rng, n: usize) -> DateTime<Utc> {
-    let pool = &app.state.pool;
-    let cal = app::service::calendar::load(pool).await.unwrap();
-    let settings = app::service::calendar::deadline_settings(pool)
-        .await
-        .unwrap();
+    let ctx = app.ctx().await;
     let authority = caller(app, "authority").await;
     let coordinator = caller(app, "coordinator").await;
     let executors = [
@@ -92,20 +88,14 @@ async fn random_workflows(app: &TestApp, rng: &mut Rng, n: usize) -> DateTime<Ut
             topic: None,
             detected_at: t - Duration::minutes(rng.below(600) as i64),
         };
-        app.state.clock.set(t);
-        if let Intake::Created(id) = intake(pool, &cal, &settings, msg, &authority, t)
-            .await
-            .unwrap()
-        {
+        if let Intake::Created(id) = intake(&ctx.at(t), msg, &authority).await.unwrap() {
             ids.push(id);
         }
         // A few actions on a random earlier message.
         for _ in 0..rng.below(4) {
             let id = *rng.pick(&ids);
             t += Duration::minutes(rng.below(40) as i64);
-            let detail = query::detail(pool, cal.tz(), &coordinator, id)
-                .await
-                .unwrap();
+            let detail = query::detail(&ctx, &coordinator, id).await.unwrap();
             let assignee = detail.message.assignee.as_ref().map(|a| a.id);
             let who = match rng.below(3) {
                 0 => &coordinator,
@@ -115,9 +105,7 @@ async fn random_workflows(app: &TestApp, rng: &mut Rng, n: usize) -> DateTime<Ut
                     .find(|e| e.user == assignee)
                     .unwrap_or(&executors[0]),
             };
-            let actions = query::detail(pool, cal.tz(), who, id)
-                .await
-                .map(|d| d.actions);
+            let actions = query::detail(&ctx, who, id).await.map(|d| d.actions);
             let Ok(actions) = actions else { continue };
             if actions.is_empty() {
                 continue;
@@ -157,7 +145,7 @@ async fn random_workflows(app: &TestApp, rng: &mut Rng, n: usize) -> DateTime<Ut
                     };
                     Command::Publish {
                         link: link.into(),
-                        published_at: t,
+                        published_at: None,
                     }
                 }
                 ActionKind::AuthorReplied => Command::AuthorReplied {
@@ -168,10 +156,7 @@ async fn random_workflows(app: &TestApp, rng: &mut Rng, n: usize) -> DateTime<Ut
                 },
                 ActionKind::Intake => continue,
             };
-            app.state.clock.set(t);
-            act(pool, &cal, &settings, id, None, cmd, who, t)
-                .await
-                .unwrap();
+            act(&ctx.at(t), id, None, cmd, who).await.unwrap();
         }
     }
     t
@@ -179,16 +164,15 @@ async fn random_workflows(app: &TestApp, rng: &mut Rng, n: usize) -> DateTime<Ut
 
 /// Every message as the reference sees it: its detail (deadlines from the ledger).
 async fn everything(app: &TestApp) -> Vec<MessageDetailDto> {
-    let pool = &app.state.pool;
-    let cal = app::service::calendar::load(pool).await.unwrap();
+    let ctx = app.ctx().await;
     let admin = caller(app, "admin").await;
     let ids: Vec<MessageId> = sqlx::query_scalar("SELECT id FROM messages ORDER BY id")
-        .fetch_all(pool)
+        .fetch_all(&ctx.pool)
         .await
         .unwrap();
     let mut out = Vec::new();
     for id in ids {
-        out.push(query::detail(pool, cal.tz(), &admin, id).await.unwrap());
+        out.push(query::detail(&ctx, &admin, id).await.unwrap());
     }
     out
 }
@@ -332,7 +316,6 @@ async fn the_sql_list_equals_a_brute_force_reference_on_random_workflows() {
         let mut rng = Rng(seed);
         let end = random_workflows(&app, &mut rng, 45).await;
         let pool = &app.state.pool;
-        let cal = app::service::calendar::load(pool).await.unwrap();
         let all = everything(&app).await;
         let readers = [
             caller(&app, "coordinator").await,
@@ -354,6 +337,8 @@ async fn the_sql_list_equals_a_brute_force_reference_on_random_workflows() {
                 .await
                 .unwrap();
             }
+            let ctx = app.ctx().await;
+            let cal = ctx.cal.clone();
             // Boundaries too: exactly at running deadlines' due instants.
             let dues: Vec<DateTime<Utc>> = all
                 .iter()
@@ -372,7 +357,7 @@ async fn the_sql_list_equals_a_brute_force_reference_on_random_workflows() {
                 for filter in filters(&mut rng) {
                     for reader in &readers {
                         let expected = reference(&all, &filter, reader, now, &cal, percent);
-                        let got: Vec<MessageId> = query::list(pool, &cal, reader, &filter, now)
+                        let got: Vec<MessageId> = query::list(&ctx.at(now), reader, &filter)
                             .await
                             .unwrap()
                             .items
@@ -389,15 +374,13 @@ async fn the_sql_list_equals_a_brute_force_reference_on_random_workflows() {
                         let mut cursor: Option<Cursor> = None;
                         loop {
                             let page = query::list(
-                                pool,
-                                &cal,
+                                &ctx.at(now),
                                 reader,
                                 &MessageFilter {
                                     limit: Some(7),
                                     cursor: cursor.map(|c| c.to_string()),
                                     ..filter.clone()
                                 },
-                                now,
                             )
                             .await
                             .unwrap();
@@ -420,15 +403,11 @@ async fn the_cursor_neither_skips_nor_repeats_a_row_while_others_change() {
     let app = TestApp::new().await;
     let mut rng = Rng(42);
     let end = random_workflows(&app, &mut rng, 40).await;
-    let pool = &app.state.pool;
-    let cal = app::service::calendar::load(pool).await.unwrap();
-    let settings = app::service::calendar::deadline_settings(pool)
-        .await
-        .unwrap();
+    let ctx = app.ctx().await;
     let coordinator = caller(&app, "coordinator").await;
     let authority = caller(&app, "authority").await;
     let filter = MessageFilter::default();
-    let before: Vec<MessageId> = query::list(pool, &cal, &coordinator, &filter, end)
+    let before: Vec<MessageId> = query::list(&ctx.at(end), &coordinator, &filter)
         .await
         .unwrap()
         .items
@@ -442,15 +421,13 @@ async fn the_cursor_neither_skips_nor_repeats_a_row_while_others_change() {
     let mut n = 0;
     loop {
         let page = query::list(
-            pool,
-            &cal,
+            &ctx.at(t),
             &coordinator,
             &MessageFilter {
                 limit: Some(5),
                 cursor: cursor.clone(),
                 ..filter.clone()
             },
-            t,
         )
         .await
         .unwrap();
@@ -471,28 +448,20 @@ async fn the_cursor_neither_skips_nor_repeats_a_row_while_others_change() {
                 topic: None,
                 detected_at: t - Duration::minutes(rng.below(900) as i64),
             };
-            if let Intake::Created(id) = intake(pool, &cal, &settings, msg, &authority, t)
-                .await
-                .unwrap()
-            {
+            if let Intake::Created(id) = intake(&ctx.at(t), msg, &authority).await.unwrap() {
                 changed.insert(id);
             }
         }
         if let Some(id) = seen.iter().rev().find(|id| !changed.contains(id)).copied() {
-            let detail = query::detail(pool, cal.tz(), &coordinator, id)
-                .await
-                .unwrap();
+            let detail = query::detail(&ctx, &coordinator, id).await.unwrap();
             if detail.actions.contains(&ActionKind::SetUrgent) {
                 let urgent = !detail.message.urgent;
                 act(
-                    pool,
-                    &cal,
-                    &settings,
+                    &ctx.at(t),
                     id,
                     None,
                     Command::SetUrgent { urgent },
                     &coordinator,
-                    t,
                 )
                 .await
                 .unwrap();
@@ -608,15 +577,12 @@ async fn russian_search_ignores_case_and_yo_and_matches_prefixes() {
 #[tokio::test]
 async fn closed_messages_sort_last() {
     let app = TestApp::new().await;
-    let pool = &app.state.pool;
-    let cal = app::service::calendar::load(pool).await.unwrap();
+    let ctx = app.ctx().await;
     let coordinator = caller(&app, "coordinator").await;
     let page = query::list(
-        pool,
-        &cal,
+        &ctx.at(monday_10()),
         &coordinator,
         &MessageFilter::default(),
-        monday_10(),
     )
     .await
     .unwrap();

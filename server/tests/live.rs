@@ -307,7 +307,9 @@ async fn alerts_of(app: &TestApp, message: i64) -> Vec<AlertRow> {
 #[tokio::test]
 async fn alerts_are_raised_once_per_threshold_and_only_in_working_time() {
     let app = TestApp::at(friday_noon()).await;
-    let cal = app::service::calendar::load(&app.state.pool).await.unwrap();
+    let cal = app::service::calendar::load(&app.state.pool, &app.state.calendars)
+        .await
+        .unwrap();
     // The end of Friday's last working interval.
     let mut friday_end = friday_noon();
     let mut t = friday_noon();
@@ -339,7 +341,7 @@ async fn alerts_are_raised_once_per_threshold_and_only_in_working_time() {
     t -= Duration::seconds(i64::from(chrono::Timelike::second(&t)));
     while t <= until {
         app.state.clock.set(t);
-        alerts::scan(&app.state.pool, &cal, t).await.unwrap();
+        alerts::scan(&app.ctx().await.at(t)).await.unwrap();
         if cal.is_working(t) {
             for (rule, started, due) in &deadlines {
                 let remaining = cal.between(t, *due);
@@ -402,7 +404,9 @@ async fn a_breach_goes_to_the_assignee_and_the_coordinator_and_is_pushed_live() 
     let mut stream = Stream::open(&app, Auth::Cookie(&ivanov), None).await;
     stream.drain(QUIET).await;
 
-    let cal = app::service::calendar::load(&app.state.pool).await.unwrap();
+    let cal = app::service::calendar::load(&app.state.pool, &app.state.calendars)
+        .await
+        .unwrap();
     let due: DateTime<Utc> = sqlx::query_scalar(
         "SELECT due_at FROM deadlines WHERE message_id = ? AND rule = 'draft_by'",
     )
@@ -413,8 +417,8 @@ async fn a_breach_goes_to_the_assignee_and_the_coordinator_and_is_pushed_live() 
     let late = due + Duration::minutes(1);
     assert!(cal.is_working(late));
     app.state.clock.set(late);
-    alerts::scan(&app.state.pool, &cal, late).await.unwrap();
-    alerts::scan(&app.state.pool, &cal, late).await.unwrap(); // nothing twice
+    alerts::scan(&app.ctx().await.at(late)).await.unwrap();
+    alerts::scan(&app.ctx().await.at(late)).await.unwrap(); // nothing twice
 
     let draft: Vec<AlertRow> = alerts_of(&app, id)
         .await
@@ -621,7 +625,9 @@ async fn an_alert_is_emailed_through_smtp_with_subject_and_link() {
     let coordinator = app.token(Role::Coordinator).await;
     let id = intake(&app, &authority, "vk-mail-1", "Нет света в подъезде").await;
     assign(&app, &coordinator, id, executor.0).await;
-    let cal = app::service::calendar::load(&app.state.pool).await.unwrap();
+    let cal = app::service::calendar::load(&app.state.pool, &app.state.calendars)
+        .await
+        .unwrap();
     let (started, due): (DateTime<Utc>, DateTime<Utc>) = sqlx::query_as(
         "SELECT started_at, due_at FROM deadlines WHERE message_id = ? AND rule = 'draft_by'",
     )
@@ -638,7 +644,7 @@ async fn an_alert_is_emailed_through_smtp_with_subject_and_link() {
         )
         .unwrap();
     app.state.clock.set(t);
-    alerts::scan(&app.state.pool, &cal, t).await.unwrap();
+    alerts::scan(&app.ctx().await.at(t)).await.unwrap();
     let report = app::service::mail::send_due(&app.state.pool, t)
         .await
         .unwrap();

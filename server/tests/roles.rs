@@ -72,12 +72,8 @@ async fn caller(app: &TestApp, login: &str) -> Caller {
 
 /// A message in the state where `action` applies, assigned to `executor` where relevant.
 async fn prepare(app: &TestApp, action: ActionKind, n: usize) -> MessageId {
-    let pool = &app.state.pool;
-    let cal = app::service::calendar::load(pool).await.unwrap();
-    let settings = app::service::calendar::deadline_settings(pool)
-        .await
-        .unwrap();
-    let now = app.state.clock.now();
+    let ctx = app.ctx().await;
+    let now = ctx.now;
     let authority = caller(app, "authority").await;
     let coordinator = caller(app, "coordinator").await;
     let executor = caller(app, "executor").await;
@@ -91,18 +87,13 @@ async fn prepare(app: &TestApp, action: ActionKind, n: usize) -> MessageId {
         topic: None,
         detected_at: now,
     };
-    let Intake::Created(id) = intake(pool, &cal, &settings, msg, &authority, now)
-        .await
-        .unwrap()
-    else {
+    let Intake::Created(id) = intake(&ctx, msg, &authority).await.unwrap() else {
         panic!("duplicate")
     };
     let run = |cmd: Command, who: &Caller| {
-        let (cal, settings, who) = (cal.clone(), settings, who.clone());
+        let (ctx, who) = (ctx.clone(), who.clone());
         async move {
-            act(pool, &cal, &settings, id, None, cmd, &who, now)
-                .await
-                .unwrap();
+            act(&ctx, id, None, cmd, &who).await.unwrap();
         }
     };
     let assign = Command::Assign {
@@ -116,7 +107,7 @@ async fn prepare(app: &TestApp, action: ActionKind, n: usize) -> MessageId {
     };
     let publish = Command::Publish {
         link: "https://t.me/c/1/3".into(),
-        published_at: now,
+        published_at: None,
     };
     match action {
         ActionKind::Assign | ActionKind::Reject | ActionKind::Intake => {}
@@ -167,18 +158,23 @@ async fn snapshot(app: &TestApp, id: MessageId) -> (String, i64, i64) {
     (state, version, events)
 }
 
-/// Form fields of the `act` server function (`input[...]` for the nested input).
+/// Form fields of the `act` server function (`input[...]` for the command, `version`).
 fn form(id: MessageId, action: ActionKind, body: &Value) -> Vec<(String, String)> {
     let mut out = vec![
         ("id".to_owned(), id.0.to_string()),
-        ("action".to_owned(), action.as_str().to_owned()),
+        ("input[action]".to_owned(), action.as_str().to_owned()),
     ];
     for (k, v) in body.as_object().unwrap() {
         let v = match v {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        out.push((format!("input[{k}]"), v));
+        let name = if k == "version" {
+            k.clone()
+        } else {
+            format!("input[{k}]")
+        };
+        out.push((name, v));
     }
     out
 }

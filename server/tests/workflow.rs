@@ -43,25 +43,21 @@ fn message(external_id: &str, detected_at: DateTime<Utc>) -> NewMessage {
 
 struct World {
     app: TestApp,
-    cal: std::sync::Arc<app::domain::calendar::WorkingCalendar>,
-    settings: app::domain::deadline::DeadlineSettings,
+    ctx: app::service::ctx::Ctx,
 }
 
 impl World {
     async fn new() -> Self {
         let app = TestApp::new().await;
-        let cal = app::service::calendar::load(&app.state.pool).await.unwrap();
-        let settings = app::service::calendar::deadline_settings(&app.state.pool)
-            .await
-            .unwrap();
-        Self { app, cal, settings }
+        let ctx = app.ctx().await;
+        Self { app, ctx }
     }
     fn pool(&self) -> &SqlitePool {
         &self.app.state.pool
     }
     async fn intake(&self, m: NewMessage, now: DateTime<Utc>) -> Result<Intake, AppError> {
         let authority = caller(self.pool(), "authority").await;
-        intake(self.pool(), &self.cal, &self.settings, m, &authority, now).await
+        intake(&self.ctx.at(now), m, &authority).await
     }
     async fn act(
         &self,
@@ -71,17 +67,7 @@ impl World {
         now: DateTime<Utc>,
     ) -> Result<i64, AppError> {
         let c = caller(self.pool(), login).await;
-        act(
-            self.pool(),
-            &self.cal,
-            &self.settings,
-            id,
-            None,
-            cmd,
-            &c,
-            now,
-        )
-        .await
+        act(&self.ctx.at(now), id, None, cmd, &c).await
     }
     async fn state(&self, id: MessageId) -> String {
         sqlx::query_scalar("SELECT state FROM messages WHERE id = ?")
@@ -187,7 +173,7 @@ async fn full_flow_records_every_deadline_as_met() {
         "executor",
         Command::Publish {
             link: "https://vk.com/wall-1_100?reply=5".into(),
-            published_at: m(140),
+            published_at: Some(app::domain::moment::Moment::At(m(140))),
         },
         m(141),
     )
@@ -294,33 +280,15 @@ async fn a_stale_version_is_a_conflict_and_changes_nothing() {
     let cmd = Command::Return {
         justification: "Не наша компетенция".into(),
     };
-    let err = act(
-        w.pool(),
-        &w.cal,
-        &w.settings,
-        id,
-        Some(7),
-        cmd.clone(),
-        &coordinator,
-        t0,
-    )
-    .await
-    .unwrap_err();
+    let err = act(&w.ctx.at(t0), id, Some(7), cmd.clone(), &coordinator)
+        .await
+        .unwrap_err();
     assert_eq!(err, AppError::Conflict(STALE_VERSION.into()));
     assert_eq!(w.state(id).await, "new");
     assert_eq!(w.journal_len(id).await, 1);
-    let v = act(
-        w.pool(),
-        &w.cal,
-        &w.settings,
-        id,
-        Some(1),
-        cmd,
-        &coordinator,
-        t0,
-    )
-    .await
-    .unwrap();
+    let v = act(&w.ctx.at(t0), id, Some(1), cmd, &coordinator)
+        .await
+        .unwrap();
     assert_eq!(v, 2);
 }
 
@@ -330,27 +298,22 @@ async fn two_concurrent_actions_one_wins_one_conflicts() {
     let t0 = monday_10();
     let id = created(w.intake(message("vk-3", t0), t0).await.unwrap());
     let coordinator = caller(w.pool(), "coordinator").await;
+    let ctx = w.ctx.at(t0);
     let a = act(
-        w.pool(),
-        &w.cal,
-        &w.settings,
+        &ctx,
         id,
         Some(1),
         Command::Return {
             justification: "A".into(),
         },
         &coordinator,
-        t0,
     );
     let b = act(
-        w.pool(),
-        &w.cal,
-        &w.settings,
+        &ctx,
         id,
         Some(1),
         Command::SetUrgent { urgent: true },
         &coordinator,
-        t0,
     );
     let (ra, rb) = tokio::join!(a, b);
     let oks = [ra.is_ok(), rb.is_ok()].iter().filter(|x| **x).count();
@@ -394,16 +357,9 @@ async fn intake_is_idempotent_conflicts_on_other_content_and_refuses_the_future(
         .is_ok());
     // An executor may not take messages in.
     let executor = caller(w.pool(), "executor").await;
-    let err = intake(
-        w.pool(),
-        &w.cal,
-        &w.settings,
-        message("vk-7", t0),
-        &executor,
-        t0,
-    )
-    .await
-    .unwrap_err();
+    let err = intake(&w.ctx.at(t0), message("vk-7", t0), &executor)
+        .await
+        .unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)));
 }
 

@@ -2,8 +2,7 @@
 //! calls as the REST API; the caller is the signed-in user.
 
 use crate::domain::ids::MessageId;
-use crate::domain::workflow::ActionKind;
-use crate::dto::action::ActionInput;
+use crate::domain::workflow::Command;
 use crate::dto::message::{MessageDetailDto, MessageDto, MessageFilter};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -31,209 +30,147 @@ pub(crate) struct Visible {
 /// calendar and the server's time they were ranked at.
 #[cfg(feature = "ssr")]
 pub(crate) async fn visible(filter: &MessageFilter) -> Result<Visible, AppError> {
-    use crate::api::ssr::{caller, state};
-    let state = state()?;
-    let caller = caller(&state).await?;
-    let cal = crate::service::calendar::load(&state.pool).await?;
-    let now = state.clock.now();
-    let page =
-        crate::service::messages::query::list(&state.pool, &cal, &caller, filter, now).await?;
-    let due_soon_percent = crate::service::alerts::settings(&state.pool)
-        .await?
-        .due_soon_percent;
-    Ok(Visible {
-        page,
-        cal,
-        now,
-        due_soon_percent,
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        let page = crate::service::messages::query::list(&ctx, &caller, filter).await?;
+        Ok(Visible {
+            page,
+            now: ctx.now,
+            due_soon_percent: ctx.settings.alerts.due_soon_percent,
+            cal: ctx.cal,
+        })
     })
+    .await
 }
 
 /// One message with drafts, files, journal, deadlines and the user's possible actions.
 #[server(prefix = "/serverfn", endpoint = "message")]
 pub async fn message_detail(id: MessageId) -> Result<MessageDetailDto, AppError> {
-    use crate::api::ssr::{caller, finish, state};
-    finish(
-        async {
-            let state = state()?;
-            let caller = caller(&state).await?;
-            let tz = crate::service::calendar::schedule(&state.pool).await?.tz;
-            crate::service::messages::query::detail(&state.pool, tz, &caller, id).await
-        }
-        .await,
-    )
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        crate::service::messages::query::detail(&ctx, &caller, id).await
+    })
+    .await
 }
 
-/// Takes `action` on message `id` with the fields of `input`; returns the message after.
+/// Takes the action `input` (its `action` and fields: the forms post `input[action]`,
+/// `input[text]`, …) on message `id`, seen at `version`; returns the message after.
 #[server(prefix = "/serverfn", endpoint = "act")]
 pub async fn act_on_message(
     id: MessageId,
-    action: ActionKind,
-    #[server(default)] input: ActionInput,
+    #[server(default)] version: Option<i64>,
+    input: Command,
 ) -> Result<MessageDto, AppError> {
-    use crate::api::ssr::{caller, finish, state};
-    finish(
-        async {
-            let state = state()?;
-            let caller = caller(&state).await?;
-            crate::service::messages::transition::act_on(
-                &state.pool,
-                id,
-                action,
-                input,
-                &caller,
-                state.clock.now(),
-            )
-            .await
-        }
-        .await,
-    )
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        crate::service::messages::transition::act_on(&ctx, id, version, input, &caller).await
+    })
+    .await
 }
 
 /// Active executors by name (for the assign form and the dashboard filter).
 #[server(prefix = "/serverfn", endpoint = "executors")]
 pub async fn executors() -> Result<Vec<crate::dto::message::ExecutorOption>, AppError> {
-    use crate::api::ssr::{caller, finish, state};
-    finish(
-        async {
-            let state = state()?;
-            caller(&state).await?;
-            let users =
-                crate::service::users::list(&state.pool, Some(crate::domain::role::Role::Executor))
-                    .await?;
-            Ok(users
-                .into_iter()
-                .map(|u| crate::dto::message::ExecutorOption {
-                    id: u.id,
-                    name: u.full_name,
-                    department: u.department_name,
-                })
-                .collect())
-        }
-        .await,
-    )
+    crate::api::ssr::signed_in(|ctx, _| async move {
+        let users =
+            crate::service::users::list(&ctx.pool, Some(crate::domain::role::Role::Executor))
+                .await?;
+        Ok(users
+            .into_iter()
+            .map(|u| crate::dto::message::ExecutorOption {
+                id: u.id,
+                name: u.full_name,
+                department: u.department_name,
+            })
+            .collect())
+    })
+    .await
 }
 
 /// Drafts waiting for approval, with their messages, the oldest deadline first.
 #[server(prefix = "/serverfn", endpoint = "approval_queue")]
 pub async fn approval_queue() -> Result<Vec<MessageDetailDto>, AppError> {
-    use crate::api::ssr::{caller, finish, state};
     use crate::service::messages::query;
-    finish(
-        async {
-            let state = state()?;
-            let caller = caller(&state).await?;
-            let cal = crate::service::calendar::load(&state.pool).await?;
-            let filter = MessageFilter {
-                status: Some("on_approval".into()),
-                ..MessageFilter::default()
-            };
-            let list = query::list(&state.pool, &cal, &caller, &filter, state.clock.now()).await?;
-            let mut out = Vec::with_capacity(list.items.len());
-            for m in list.items {
-                out.push(query::detail(&state.pool, cal.tz(), &caller, m.id).await?);
-            }
-            Ok(out)
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        let filter = MessageFilter {
+            status: Some("on_approval".into()),
+            ..MessageFilter::default()
+        };
+        let list = query::list(&ctx, &caller, &filter).await?;
+        let mut out = Vec::with_capacity(list.items.len());
+        for m in list.items {
+            out.push(query::detail(&ctx, &caller, m.id).await?);
         }
-        .await,
-    )
+        Ok(out)
+    })
+    .await
 }
 
 /// Takes a message in from the intake form; the browser then opens it.
 #[server(prefix = "/serverfn", endpoint = "intake")]
 pub async fn intake_message(input: crate::dto::message::IntakeForm) -> Result<MessageId, AppError> {
-    use crate::api::ssr::{caller, finish, state};
     use crate::dto::action::parse_moment;
     use crate::service::messages::intake::{intake, Intake, NewMessage};
-    finish(
-        async {
-            let state = state()?;
-            let caller = caller(&state).await?;
-            let cal = crate::service::calendar::load(&state.pool).await?;
-            let settings = crate::service::calendar::deadline_settings(&state.pool).await?;
-            let now = state.clock.now();
-            let network = crate::domain::network::Network::from_name(input.network.trim())
-                .ok_or_else(|| AppError::validation("network", "Выберите сеть"))?;
-            let detected_at = match input.detected_at.as_deref().map(str::trim) {
-                None | Some("") => now,
-                Some(t) => parse_moment("detected_at", t, cal.tz())?,
-            };
-            let external_id = input
-                .external_id
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| {
-                    format!(
-                        "otklik-{}-{}",
-                        now.format("%Y%m%d%H%M%S"),
-                        crate::service::auth::random_secret(6)
-                    )
-                });
-            let msg = NewMessage {
-                external_id,
-                network,
-                url: input.url,
-                author: input.author,
-                author_url: input.author_url,
-                text: input.text,
-                topic: input.topic,
-                detected_at,
-            };
-            let id = match intake(&state.pool, &cal, &settings, msg, &caller, now).await? {
-                Intake::Created(id) | Intake::Existing(id) => id,
-            };
-            leptos_axum::redirect(&format!("/messages/{id}"));
-            Ok(id)
-        }
-        .await,
-    )
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        let now = ctx.now;
+        let network = crate::domain::network::Network::from_name(input.network.trim())
+            .ok_or_else(|| AppError::validation("network", "Выберите сеть"))?;
+        let detected_at = match input.detected_at.as_deref().map(str::trim) {
+            None | Some("") => now,
+            Some(t) => parse_moment("detected_at", t, ctx.tz())?,
+        };
+        let external_id = input
+            .external_id
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| {
+                format!(
+                    "otklik-{}-{}",
+                    now.format("%Y%m%d%H%M%S"),
+                    crate::service::auth::random_secret(6)
+                )
+            });
+        let msg = NewMessage {
+            external_id,
+            network,
+            url: input.url,
+            author: input.author,
+            author_url: input.author_url,
+            text: input.text,
+            topic: input.topic,
+            detected_at,
+        };
+        let id = match intake(&ctx, msg, &caller).await? {
+            Intake::Created(id) | Intake::Existing(id) => id,
+        };
+        leptos_axum::redirect(&format!("/messages/{id}"));
+        Ok(id)
+    })
+    .await
 }
 
 /// Imports a CSV file read by the browser; the per-row report.
 #[server(prefix = "/serverfn", endpoint = "import")]
 pub async fn import_csv_text(csv: String) -> Result<crate::dto::import::ImportReport, AppError> {
-    use crate::api::ssr::{caller, finish, state};
-    finish(
-        async {
-            let state = state()?;
-            let caller = caller(&state).await?;
-            if csv.contains('\u{FFFD}') {
-                // The browser replaced bytes that were not UTF-8.
-                return Err(AppError::validation(
-                    "file",
-                    "Файл не в кодировке UTF-8. Сохраните CSV как «UTF-8»",
-                ));
-            }
-            let cal = crate::service::calendar::load(&state.pool).await?;
-            let settings = crate::service::calendar::deadline_settings(&state.pool).await?;
-            crate::service::import::import_csv(
-                &state.pool,
-                &cal,
-                &settings,
-                csv.as_bytes(),
-                &caller,
-                state.clock.now(),
-            )
-            .await
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        if csv.contains('\u{FFFD}') {
+            // The browser replaced bytes that were not UTF-8.
+            return Err(AppError::validation(
+                "file",
+                "Файл не в кодировке UTF-8. Сохраните CSV как «UTF-8»",
+            ));
         }
-        .await,
-    )
+        crate::service::import::import_csv(&ctx, csv.as_bytes(), &caller).await
+    })
+    .await
 }
 
 /// Departments by name (for the dashboard filter).
 #[server(prefix = "/serverfn", endpoint = "departments")]
 pub async fn departments() -> Result<Vec<crate::dto::message::DepartmentRef>, AppError> {
-    use crate::api::ssr::{caller, finish, state};
-    finish(
-        async {
-            let state = state()?;
-            caller(&state).await?;
-            let rows = crate::service::users::departments(&state.pool).await?;
-            Ok(rows
-                .into_iter()
-                .map(|(id, name)| crate::dto::message::DepartmentRef { id, name })
-                .collect())
-        }
-        .await,
-    )
+    crate::api::ssr::signed_in(|ctx, _| async move {
+        let rows = crate::service::users::departments(&ctx.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| crate::dto::message::DepartmentRef { id, name })
+            .collect())
+    })
+    .await
 }

@@ -44,6 +44,45 @@ pub(crate) mod ssr {
         Ok(crate::service::messages::Caller::person(&user))
     }
 
+    /// The door of a server function for a signed-in user: builds the request's [`Ctx`]
+    /// and [`Caller`] once, runs `f`, and sets the HTTP status of an error.
+    ///
+    /// [`Ctx`]: crate::service::ctx::Ctx
+    /// [`Caller`]: crate::service::messages::Caller
+    pub async fn signed_in<T, F, Fut>(f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(crate::service::ctx::Ctx, crate::service::messages::Caller) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        finish(
+            async {
+                let state = state()?;
+                let caller = caller(&state).await?;
+                let ctx = crate::service::ctx::Ctx::of(&state).await?;
+                f(ctx, caller).await
+            }
+            .await,
+        )
+    }
+
+    /// The door of a server function for the admin only: the admin's user id.
+    pub async fn as_admin<T, F, Fut>(f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(crate::service::ctx::Ctx, crate::domain::ids::UserId) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        signed_in(|ctx, caller| async move {
+            match (caller.role, caller.user) {
+                (crate::domain::role::Role::Admin, Some(me)) => f(ctx, me).await,
+                _ => Err(AppError::Forbidden(ADMIN_ONLY.to_owned())),
+            }
+        })
+        .await
+    }
+
+    /// Refusal of an admin function to anyone else.
+    pub use crate::api::admin::ADMIN_ONLY;
+
     /// Sets the HTTP status of a failed server function to the error's status.
     pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         if let Err(e) = &result {

@@ -49,10 +49,14 @@ pub mod deadline;
 pub mod diff;
 /// Typed ids.
 pub mod ids;
+/// Numbers and booleans read also from form strings.
+pub mod lenient;
 /// What the message list sorts, filters and pages by; who may see which message.
 pub mod listing;
 /// §12 flagging of obscene or threatening text.
 pub mod moderation;
+/// Instants as people and systems write them.
+pub mod moment;
 /// Social networks.
 pub mod network;
 /// Roles of SPEC "Roles".

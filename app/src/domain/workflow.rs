@@ -5,7 +5,8 @@
 
 pub use crate::domain::deadline::DeadlineEffect;
 use crate::domain::deadline::{DeadlineRule, Responsible};
-use crate::domain::ids::{DepartmentId, UserId};
+use crate::domain::ids::{DepartmentId, FileId, UserId};
+use crate::domain::moment::Moment;
 use crate::domain::network::Network;
 use crate::domain::role::Role;
 use chrono::{DateTime, Utc};
@@ -94,7 +95,7 @@ impl std::str::FromStr for MessageState {
 }
 
 /// The kind of a draft answer (§7).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(
     feature = "ssr",
@@ -103,6 +104,7 @@ impl std::str::FromStr for MessageState {
 )]
 pub enum AnswerKind {
     /// ответ — the final answer.
+    #[default]
     Final,
     /// промежуточный ответ — buys 7 working days for the final one (§10).
     Intermediate,
@@ -175,6 +177,8 @@ pub struct MessageView {
     pub state: MessageState,
     /// The network the post is in.
     pub network: Network,
+    /// The deployment's time zone (a local publication time is read in it).
+    pub tz: chrono_tz::Tz,
     /// The hosts a published answer's link may point to (§9, a setting of the network;
     /// empty: any `https` address).
     pub link_hosts: Vec<String>,
@@ -311,15 +315,21 @@ impl ActionKind {
     }
 }
 
-/// A request to change a message.
+/// A request to change a message, as it comes from a door: the `action` tag and the
+/// action's own fields under their API names (`executor_id`, `justification`, …). A field
+/// of another action is refused (`deny_unknown_fields`). Numbers and booleans may come
+/// as form strings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "action", rename_all = "snake_case")]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Command {
     /// Assign (or reassign) an executor and department.
     Assign {
         /// The executor.
+        #[serde(rename = "executor_id")]
         executor: UserId,
-        /// Their department.
+        /// Their department (default: the executor's).
+        #[serde(rename = "department_id", default)]
         department: Option<DepartmentId>,
     },
     /// Return to the authority as outside our competence, with a justification (§5).
@@ -334,20 +344,23 @@ pub enum Command {
     },
     /// Not to be processed (§12).
     Reject {
-        /// The category.
+        /// The ground.
         category: RejectCategory,
         /// Details (optional).
+        #[serde(default)]
         reason: String,
     },
     /// Send a draft for approval.
     SubmitDraft {
-        /// Kind of answer.
+        /// Kind of answer (default: the final answer).
+        #[serde(default)]
         kind: AnswerKind,
         /// The text.
         text: String,
         /// Ids of uploaded files to attach (photo/video evidence, §11).
         #[serde(default)]
-        attachments: Vec<i64>,
+        #[cfg_attr(feature = "ssr", schema(value_type = Vec<i64>))]
+        attachments: Vec<FileId>,
     },
     /// Approve the draft on approval.
     Approve,
@@ -360,8 +373,11 @@ pub enum Command {
     Publish {
         /// Link to the published reply.
         link: String,
-        /// When it was published (not in the future, not before approval).
-        published_at: DateTime<Utc>,
+        /// When it was published: RFC 3339, or local `YYYY-MM-DDTHH:MM` in the
+        /// deployment's zone; default now. Not in the future, not before the approval.
+        #[serde(default, deserialize_with = "crate::domain::moment::optional")]
+        #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
+        published_at: Option<Moment>,
     },
     /// The author replied to a clarification request.
     AuthorReplied {
@@ -371,6 +387,7 @@ pub enum Command {
     /// Mark (or unmark) the message urgent.
     SetUrgent {
         /// Urgent or not.
+        #[serde(deserialize_with = "crate::domain::lenient::boolean")]
         urgent: bool,
     },
 }
@@ -393,15 +410,115 @@ impl Command {
     }
 }
 
+/// What a permitted action changes besides the state and the deadlines, with its data
+/// (texts trimmed): the service stores exactly this.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// The message was taken in.
+    Received,
+    /// An executor (and department) was assigned.
+    Assigned {
+        /// The executor.
+        executor: UserId,
+        /// The department given (`None`: the executor's).
+        department: Option<DepartmentId>,
+    },
+    /// Returned to the authority (§5).
+    Returned {
+        /// Why.
+        justification: String,
+    },
+    /// Sent back by the authority.
+    SentBack {
+        /// Why.
+        reason: String,
+    },
+    /// Not to be processed (§12).
+    Rejected {
+        /// The ground.
+        category: RejectCategory,
+        /// Details.
+        reason: String,
+    },
+    /// A draft was sent for approval.
+    DraftSubmitted {
+        /// Its kind.
+        kind: AnswerKind,
+        /// Its text.
+        text: String,
+        /// The files attached.
+        attachments: Vec<FileId>,
+    },
+    /// The draft on approval was approved.
+    DraftApproved,
+    /// The draft on approval was returned with remarks (§8).
+    RevisionRequested {
+        /// The remarks.
+        remarks: String,
+    },
+    /// The approved answer was published (§9).
+    Published {
+        /// Its link.
+        link: String,
+        /// When.
+        published_at: DateTime<Utc>,
+    },
+    /// The author answered a clarification request.
+    AuthorReplied {
+        /// The reply.
+        text: String,
+    },
+    /// The urgency was set.
+    UrgencySet {
+        /// Urgent or not.
+        urgent: bool,
+    },
+}
+
+impl Change {
+    /// What the journal records of it (the service adds what only the database knows:
+    /// names, draft numbers, the state before).
+    pub fn details(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Change::Received => json!({}),
+            Change::DraftApproved => json!({ "decision": "approved" }),
+            Change::Assigned {
+                executor,
+                department,
+            } => json!({ "after": { "assignee": executor, "department": department } }),
+            Change::Returned { justification } => json!({ "justification": justification }),
+            Change::SentBack { reason } => json!({ "reason": reason }),
+            Change::Rejected { category, reason } => {
+                json!({ "category": category, "reason": reason })
+            }
+            Change::DraftSubmitted {
+                kind, attachments, ..
+            } => json!({ "kind": kind, "attachments": attachments }),
+            Change::RevisionRequested { remarks } => {
+                json!({ "decision": "returned", "remarks": remarks })
+            }
+            Change::Published { link, published_at } => {
+                json!({ "link": link, "published_at": published_at })
+            }
+            Change::AuthorReplied { text } => json!({ "reply": text }),
+            Change::UrgencySet { urgent } => json!({ "after": { "urgent": urgent } }),
+        }
+    }
+}
+
 /// The outcome of a permitted command.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     /// The action taken.
     pub action: ActionKind,
-    /// State before.
-    pub from: MessageState,
+    /// State before (`None`: the message is being taken in).
+    pub from: Option<MessageState>,
     /// State after.
     pub to: MessageState,
+    /// What the action changes besides the state and the deadlines.
+    pub change: Change,
     /// Deadlines started or closed.
     pub effects: Vec<DeadlineEffect>,
     /// Who was responsible before the action (recorded on the deadlines it closes).
@@ -536,13 +653,21 @@ pub fn decide(
     let action = cmd.kind();
     permitted(view, action, actor)?;
     let mut assignee = view.assignee;
-    let (to, effects) = match cmd {
-        Command::Assign { executor, .. } => {
+    let trimmed = |s: &str| s.trim().to_owned();
+    let (to, change, effects) = match cmd {
+        Command::Assign {
+            executor,
+            department,
+        } => {
             assignee = Some(*executor);
+            let change = Change::Assigned {
+                executor: *executor,
+                department: *department,
+            };
             if view.state == New {
-                (InWork, vec![Accept(ReturnBy, now)])
+                (InWork, change, vec![Accept(ReturnBy, now)])
             } else {
-                (view.state, vec![])
+                (view.state, change, vec![])
             }
         }
         Command::Return { justification } => {
@@ -557,7 +682,10 @@ pub fn decide(
             } else {
                 Judge(ReturnBy, now)
             };
-            (Returned, vec![judged, CancelRunning(now)])
+            let change = Change::Returned {
+                justification: trimmed(justification),
+            };
+            (Returned, change, vec![judged, CancelRunning(now)])
         }
         Command::SendBack { reason } => {
             required(
@@ -569,6 +697,9 @@ pub fn decide(
             // Received anew: the time spent with the other body is not ours.
             (
                 New,
+                Change::SentBack {
+                    reason: trimmed(reason),
+                },
                 vec![
                     Start(ReturnBy, now),
                     Start(DraftBy, now),
@@ -576,16 +707,24 @@ pub fn decide(
                 ],
             )
         }
-        Command::Reject { reason, .. } => {
+        Command::Reject { category, reason } => {
             if reason.chars().count() > MAX_REASON_CHARS {
                 return Err(TransitionError::Invalid {
                     field: "reason".into(),
                     message: "Слишком длинное пояснение".into(),
                 });
             }
-            (Rejected, vec![CancelRunning(now)])
+            let change = Change::Rejected {
+                category: *category,
+                reason: trimmed(reason),
+            };
+            (Rejected, change, vec![CancelRunning(now)])
         }
-        Command::SubmitDraft { kind, text, .. } => {
+        Command::SubmitDraft {
+            kind,
+            text,
+            attachments,
+        } => {
             required("text", text, "текст ответа", MAX_DRAFT_CHARS)?;
             let mut effects = match view.state {
                 Revision => vec![Complete(RevisionBy, now)],
@@ -597,28 +736,42 @@ pub fn decide(
             if *kind == AnswerKind::Final {
                 effects.push(Complete(FinalDraftBy, now));
             }
-            (OnApproval, effects)
+            let change = Change::DraftSubmitted {
+                kind: *kind,
+                text: trimmed(text),
+                attachments: attachments.clone(),
+            };
+            (OnApproval, change, effects)
         }
-        Command::Approve => (Approved, vec![Start(PublishBy, now)]),
+        Command::Approve => (Approved, Change::DraftApproved, vec![Start(PublishBy, now)]),
         Command::RequestRevision { remarks } => {
             required("remarks", remarks, "замечания", MAX_REASON_CHARS)?;
-            (Revision, vec![Start(RevisionBy, now)])
+            let change = Change::RevisionRequested {
+                remarks: trimmed(remarks),
+            };
+            (Revision, change, vec![Start(RevisionBy, now)])
         }
         Command::Publish { link, published_at } => {
-            if *published_at > now {
+            validate_link(link, view.network, &view.link_hosts)?;
+            let at = match published_at {
+                None => now,
+                Some(m) => m.resolve(view.tz).ok_or_else(|| TransitionError::Invalid {
+                    field: "published_at".into(),
+                    message: "Такого местного времени не было (перевод часов)".into(),
+                })?,
+            };
+            if at > now {
                 return Err(TransitionError::Invalid {
                     field: "published_at".into(),
                     message: "Время размещения не может быть в будущем".into(),
                 });
             }
-            if view.approved_at.is_some_and(|a| *published_at < a) {
+            if view.approved_at.is_some_and(|a| at < a) {
                 return Err(TransitionError::Invalid {
                     field: "published_at".into(),
                     message: "Время размещения раньше согласования".into(),
                 });
             }
-            validate_link(link, view.network, &view.link_hosts)?;
-            let at = *published_at;
             let mut effects = vec![Complete(PublishBy, at), Complete(AnswerBy, at)];
             let to = match view.draft_kind.unwrap_or(AnswerKind::Final) {
                 AnswerKind::Final => Answered,
@@ -630,12 +783,23 @@ pub fn decide(
                 }
                 AnswerKind::Clarification => AwaitingAuthor,
             };
-            (to, effects)
+            let change = Change::Published {
+                link: trimmed(link),
+                published_at: at,
+            };
+            (to, change, effects)
         }
         Command::AuthorReplied { text } => {
             required("text", text, "ответ автора", MAX_DRAFT_CHARS)?;
             // The clock paused while waiting; a new pair starts now.
-            (InWork, vec![Start(DraftBy, now), Start(AnswerBy, now)])
+            let change = Change::AuthorReplied {
+                text: trimmed(text),
+            };
+            (
+                InWork,
+                change,
+                vec![Start(DraftBy, now), Start(AnswerBy, now)],
+            )
         }
         Command::SetUrgent { urgent } => {
             let effects = if *urgent != view.urgent {
@@ -647,7 +811,7 @@ pub fn decide(
             } else {
                 vec![]
             };
-            (view.state, effects)
+            (view.state, Change::UrgencySet { urgent: *urgent }, effects)
         }
     };
     let after = MessageView {
@@ -657,11 +821,36 @@ pub fn decide(
     };
     Ok(Decision {
         action,
-        from: view.state,
+        from: Some(view.state),
         to,
+        change,
         effects,
         responsible_before: view.responsible(),
         responsible_after: after.responsible(),
+    })
+}
+
+/// Decides taking a message in (intake): who may, and the deadlines that start —
+/// `return_by` from receipt, `draft_by` and `answer_by` from detection.
+pub fn decide_intake(
+    actor: &Actor,
+    detected_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Decision, TransitionError> {
+    if !ActionKind::Intake.roles().contains(&actor.role) {
+        return Err(TransitionError::RoleForbidden {
+            role: actor.role,
+            action: ActionKind::Intake,
+        });
+    }
+    Ok(Decision {
+        action: ActionKind::Intake,
+        from: None,
+        to: MessageState::New,
+        change: Change::Received,
+        effects: intake_effects(detected_at, now),
+        responsible_before: Responsible::Coordinators,
+        responsible_after: Responsible::Coordinators,
     })
 }
 

@@ -57,6 +57,7 @@ impl Msg {
             view: MessageView {
                 state: New,
                 network: Network::Vk,
+                tz: Moscow,
                 link_hosts: LinkHosts::default().get(Network::Vk),
                 assignee: None,
                 department: None,
@@ -176,7 +177,7 @@ fn draft(kind: AnswerKind) -> Command {
 fn publish(at: DateTime<Utc>) -> Command {
     Command::Publish {
         link: "https://vk.com/wall-1_2?reply=3".into(),
-        published_at: at,
+        published_at: Some(crate::domain::moment::Moment::At(at)),
     }
 }
 
@@ -531,7 +532,7 @@ fn publication_links_must_be_https_addresses_of_the_network() {
         .unwrap();
     let wrong = Command::Publish {
         link: "https://t.me/c/1/2".into(),
-        published_at: msk(16, 11, 10),
+        published_at: Some(crate::domain::moment::Moment::At(msk(16, 11, 10))),
     };
     assert!(matches!(
         m.act(Role::Executor, wrong, msk(16, 11, 15)),

@@ -2,6 +2,7 @@
 //! and the role × action × state matrix.
 
 use super::*;
+use crate::domain::moment::Moment;
 use crate::domain::network::Network;
 use chrono::TimeZone;
 use DeadlineEffect::{Accept, CancelRunning, Complete, Judge, Start, Supersede};
@@ -19,6 +20,7 @@ fn view(state: MessageState) -> MessageView {
     MessageView {
         state,
         network: Network::Vk,
+        tz: chrono_tz::Europe::Moscow,
         link_hosts: vec!["vk.com".into(), "vk.ru".into(), "m.vk.com".into()],
         final_draft_started: false,
         assignee: Some(EXECUTOR),
@@ -66,7 +68,7 @@ fn sample(action: ActionKind) -> Option<Command> {
         },
         ActionKind::Publish => Command::Publish {
             link: "https://vk.com/wall1_2".into(),
-            published_at: now(),
+            published_at: Some(Moment::At(now())),
         },
         ActionKind::AuthorReplied => Command::AuthorReplied {
             text: "Дом 5".into(),
@@ -187,7 +189,7 @@ fn every_transition_of_spec_with_its_deadline_effects() {
     for (from, cmd, role, to, effects) in cases {
         let d = decide(&view(from), &cmd, &actor(role), t)
             .unwrap_or_else(|e| panic!("{from:?} {cmd:?} by {role:?}: {e}"));
-        assert_eq!((d.from, d.to), (from, to), "{cmd:?}");
+        assert_eq!((d.from, d.to), (Some(from), to), "{cmd:?}");
         assert_eq!(d.effects, effects, "{cmd:?} from {from:?}");
     }
 }
@@ -214,16 +216,16 @@ fn publish_leads_where_the_draft_kind_says() {
 fn publish_time_cannot_be_in_the_future_or_before_approval() {
     let v = view(Approved);
     let future = Command::Publish {
-        link: "https://t.me/c/1".into(),
-        published_at: now() + chrono::Duration::minutes(5),
+        link: "https://vk.com/wall-1_2?reply=3".into(),
+        published_at: Some(Moment::At(now() + chrono::Duration::minutes(5))),
     };
     assert!(matches!(
         decide(&v, &future, &actor(Role::Executor), now()),
         Err(TransitionError::Invalid { .. })
     ));
     let early = Command::Publish {
-        link: "https://t.me/c/1".into(),
-        published_at: now() - chrono::Duration::hours(1),
+        link: "https://vk.com/wall-1_2?reply=3".into(),
+        published_at: Some(Moment::At(now() - chrono::Duration::hours(1))),
     };
     assert!(matches!(
         decide(&v, &early, &actor(Role::Executor), now()),
@@ -231,7 +233,7 @@ fn publish_time_cannot_be_in_the_future_or_before_approval() {
     ));
     let bad_link = Command::Publish {
         link: "javascript:alert(1)".into(),
-        published_at: now(),
+        published_at: Some(Moment::At(now())),
     };
     let err = decide(&v, &bad_link, &actor(Role::Executor), now()).unwrap_err();
     assert!(err.to_string().contains("https://"), "{err}");

@@ -1,191 +1,140 @@
-//! The input of a workflow action: one flat object whose fields depend on the action, used
-//! by the REST route `POST /api/v1/messages/{id}/{action}` and by the pages' forms.
+//! The body of a workflow action (`POST /api/v1/messages/{id}/{action}`): the action's own
+//! fields under their API names and an optional `version`, read straight into the
+//! serde-tagged `domain::workflow::Command` (the action comes from the path). A field of
+//! another action, a missing field or a wrong value is a 422 with a Russian message.
 
-use crate::domain::ids::{DepartmentId, UserId};
-use crate::domain::workflow::{ActionKind, AnswerKind, Command, RejectCategory};
+use crate::domain::moment::Moment;
+use crate::domain::workflow::{ActionKind, Command};
 use crate::error::AppError;
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-/// Fields of an action; each action takes only its own (others are refused).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-pub struct ActionInput {
-    /// The message version the caller saw; a stale one is refused with 409.
-    pub version: Option<i64>,
-    /// `assign`: the executor.
-    pub executor_id: Option<UserId>,
-    /// `assign`: the department (default: the executor's).
-    pub department_id: Option<DepartmentId>,
-    /// `return`: why the message is not ours (§5).
-    pub justification: Option<String>,
-    /// `send_back`: why the return is refused; `reject`: details.
-    pub reason: Option<String>,
-    /// `reject`: `threat`, `obscenity` or `insult` (§12).
-    pub category: Option<RejectCategory>,
-    /// `submit_draft`: `final`, `intermediate` or `clarification`.
-    pub kind: Option<AnswerKind>,
-    /// `submit_draft`: the answer; `author_replied`: the author's reply.
-    pub text: Option<String>,
-    /// `submit_draft`: ids of uploaded files to attach.
-    pub attachments: Option<Vec<i64>>,
-    /// `request_revision`: the authority's remarks (§8).
-    pub remarks: Option<String>,
-    /// `publish`: link to the published reply.
-    pub link: Option<String>,
-    /// `publish`: when it was published (RFC 3339, or local `YYYY-MM-DDTHH:MM`); default now.
-    pub published_at: Option<String>,
-    /// `set_urgent`: urgent or not.
-    pub urgent: Option<bool>,
+/// Reads the body of `action`: the version the caller saw, and the command.
+pub fn read_action(
+    action: ActionKind,
+    mut body: Map<String, Value>,
+) -> Result<(Option<i64>, Command), AppError> {
+    if action == ActionKind::Intake {
+        return Err(AppError::validation(
+            "action",
+            "Регистрация сообщения — это POST /api/v1/messages, а не действие над сообщением",
+        ));
+    }
+    let version = match body.remove("version") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_i64().ok_or_else(|| {
+            AppError::validation("version", "Версия — целое число из ответа сервера")
+        })?),
+    };
+    match body.get("action") {
+        None => {}
+        Some(Value::String(a)) if a == action.as_str() => {}
+        Some(_) => {
+            return Err(AppError::validation(
+                "action",
+                format!(
+                    "Поле «action» не совпадает с действием в адресе («{}»)",
+                    action.as_str()
+                ),
+            ))
+        }
+    }
+    body.insert("action".into(), Value::String(action.as_str().into()));
+    let cmd = serde_json::from_value::<Command>(Value::Object(body))
+        .map_err(|e| explain(&e.to_string(), Some(action)))?;
+    Ok((version, cmd))
 }
 
-fn need<T>(value: Option<T>, field: &str, what: &str) -> Result<T, AppError> {
-    value.ok_or_else(|| AppError::validation(field, format!("Укажите {what}")))
+/// What a field is, in Russian, for «Укажите …».
+fn what(field: &str, action: Option<ActionKind>) -> &'static str {
+    match (field, action) {
+        ("executor_id", _) => "исполнителя",
+        ("justification", _) => "обоснование возврата",
+        ("reason", _) => "причину",
+        ("category", _) => "основание (§12)",
+        ("text", Some(ActionKind::AuthorReplied)) => "ответ автора",
+        ("text", _) => "текст ответа",
+        ("remarks", _) => "замечания",
+        ("link", _) => "ссылку на опубликованный ответ",
+        ("urgent", _) => "срочность",
+        ("action", _) => "действие",
+        _ => "значение поля",
+    }
+}
+
+/// A deserialization error of an action in Russian, naming the field.
+pub fn explain(message: &str, action: Option<ActionKind>) -> AppError {
+    explain_known(message, action).unwrap_or_else(|| {
+        AppError::validation("body", format!("Неверные данные запроса: {message}"))
+    })
+}
+
+/// The errors a person can act on, in Russian: a field of another action, a missing
+/// field, a value not among the allowed ones; `None` for anything else.
+pub fn explain_known(message: &str, action: Option<ActionKind>) -> Option<AppError> {
+    // serde names fields and values in backticks: "unknown field `remarks`, expected …".
+    let names = |from: &str| -> Vec<String> {
+        from.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    };
+    let after = |marker: &str| message.split_once(marker).map(|(_, rest)| rest);
+    if let Some(field) = after("unknown field `").and_then(|r| r.split('`').next()) {
+        let text = match action {
+            Some(a) => format!("Поле «{field}» не относится к действию «{}»", a.label()),
+            None => format!("Поле «{field}» здесь не принимается"),
+        };
+        return Some(AppError::validation(field, text));
+    }
+    if let Some(field) = after("missing field `").and_then(|r| r.split('`').next()) {
+        return Some(AppError::validation(
+            field,
+            format!("Укажите {}", what(field, action)),
+        ));
+    }
+    if let Some(rest) = after("unknown variant ") {
+        let all = names(rest);
+        let (value, allowed) = all.split_first()?;
+        return Some(AppError::validation(
+            "body",
+            format!(
+                "Недопустимое значение «{value}»; допустимы: {}",
+                allowed.join(", ")
+            ),
+        ));
+    }
+    None
 }
 
 /// A moment given as RFC 3339 or as local `YYYY-MM-DDTHH:MM[:SS]` in the deployment's zone.
 pub fn parse_moment(field: &str, value: &str, tz: Tz) -> Result<DateTime<Utc>, AppError> {
-    let value = value.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(value) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d.%m.%Y %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(value, f).ok())
-        .and_then(|local| tz.from_local_datetime(&local).earliest())
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| {
-            AppError::validation(
-                field,
-                format!("Неверное время «{value}»: ожидается 2026-04-06T14:05:00+03:00"),
-            )
-        })
-}
-
-impl ActionInput {
-    /// Names of the fields that are set, besides `version`.
-    fn given(&self) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        let mut mark = |set: bool, name| {
-            if set {
-                out.push(name);
-            }
-        };
-        mark(self.executor_id.is_some(), "executor_id");
-        mark(self.department_id.is_some(), "department_id");
-        mark(self.justification.is_some(), "justification");
-        mark(self.reason.is_some(), "reason");
-        mark(self.category.is_some(), "category");
-        mark(self.kind.is_some(), "kind");
-        mark(self.text.is_some(), "text");
-        mark(self.attachments.is_some(), "attachments");
-        mark(self.remarks.is_some(), "remarks");
-        mark(self.link.is_some(), "link");
-        mark(self.published_at.is_some(), "published_at");
-        mark(self.urgent.is_some(), "urgent");
-        out
-    }
-
-    /// The command for `action`; a missing field or one that belongs to another action is
-    /// a validation error. Intake is not an action on a message.
-    pub fn into_command(
-        self,
-        action: ActionKind,
-        tz: Tz,
-        now: DateTime<Utc>,
-    ) -> Result<Command, AppError> {
-        let allowed: &[&str] = match action {
-            ActionKind::Intake => return Err(intake_is_not_an_action()),
-            ActionKind::Assign => &["executor_id", "department_id"],
-            ActionKind::Return => &["justification"],
-            ActionKind::SendBack => &["reason"],
-            ActionKind::Reject => &["category", "reason"],
-            ActionKind::SubmitDraft => &["kind", "text", "attachments"],
-            ActionKind::Approve => &[],
-            ActionKind::RequestRevision => &["remarks"],
-            ActionKind::Publish => &["link", "published_at"],
-            ActionKind::AuthorReplied => &["text"],
-            ActionKind::SetUrgent => &["urgent"],
-        };
-        if let Some(extra) = self.given().into_iter().find(|f| !allowed.contains(f)) {
-            return Err(AppError::validation(
-                extra,
-                format!(
-                    "Поле «{extra}» не относится к действию «{}»",
-                    action.label()
-                ),
-            ));
-        }
-        Ok(match action {
-            ActionKind::Intake => return Err(intake_is_not_an_action()),
-            ActionKind::Assign => Command::Assign {
-                executor: need(self.executor_id, "executor_id", "исполнителя")?,
-                department: self.department_id,
-            },
-            ActionKind::Return => Command::Return {
-                justification: need(self.justification, "justification", "обоснование возврата")?,
-            },
-            ActionKind::SendBack => Command::SendBack {
-                reason: need(self.reason, "reason", "причину")?,
-            },
-            ActionKind::Reject => Command::Reject {
-                category: need(self.category, "category", "категорию (§12)")?,
-                reason: self.reason.unwrap_or_default(),
-            },
-            ActionKind::SubmitDraft => Command::SubmitDraft {
-                kind: self.kind.unwrap_or(AnswerKind::Final),
-                text: need(self.text, "text", "текст ответа")?,
-                attachments: self.attachments.unwrap_or_default(),
-            },
-            ActionKind::Approve => Command::Approve,
-            ActionKind::RequestRevision => Command::RequestRevision {
-                remarks: need(self.remarks, "remarks", "замечания")?,
-            },
-            ActionKind::Publish => Command::Publish {
-                link: need(self.link, "link", "ссылку на опубликованный ответ")?,
-                published_at: match self.published_at.as_deref().map(str::trim) {
-                    None | Some("") => now,
-                    Some(t) => parse_moment("published_at", t, tz)?,
-                },
-            },
-            ActionKind::AuthorReplied => Command::AuthorReplied {
-                text: need(self.text, "text", "ответ автора")?,
-            },
-            ActionKind::SetUrgent => Command::SetUrgent {
-                urgent: need(self.urgent, "urgent", "срочность")?,
-            },
-        })
-    }
-}
-
-fn intake_is_not_an_action() -> AppError {
-    AppError::validation(
-        "action",
-        "Регистрация сообщения — это POST /api/v1/messages, а не действие над сообщением",
-    )
+    Moment::parse(value)
+        .and_then(|m| m.resolve(tz))
+        .ok_or_else(|| AppError::validation(field, Moment::invalid(value)))
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::domain::ids::{FileId, UserId};
+    use crate::domain::workflow::AnswerKind;
+    use serde_json::json;
 
-    fn now() -> DateTime<Utc> {
-        "2026-04-06T11:00:00Z".parse().unwrap()
+    fn read(action: ActionKind, body: Value) -> Result<(Option<i64>, Command), AppError> {
+        read_action(action, body.as_object().cloned().unwrap())
     }
 
     #[test]
     fn each_action_takes_only_its_fields() {
-        let input = ActionInput {
-            text: Some("Здравствуйте".into()),
-            remarks: Some("лишнее".into()),
-            ..Default::default()
-        };
-        let err = input
-            .into_command(ActionKind::SubmitDraft, chrono_tz::Europe::Moscow, now())
-            .unwrap_err();
+        let err = read(
+            ActionKind::SubmitDraft,
+            json!({ "text": "Здравствуйте", "remarks": "лишнее" }),
+        )
+        .unwrap_err();
         let expected = format!(
             "Поле «remarks» не относится к действию «{}»",
             ActionKind::SubmitDraft.label()
@@ -195,46 +144,91 @@ mod tests {
 
     #[test]
     fn missing_field_is_named_in_russian() {
-        let err = ActionInput::default()
-            .into_command(ActionKind::Return, chrono_tz::Europe::Moscow, now())
-            .unwrap_err();
+        let err = read(ActionKind::Return, json!({})).unwrap_err();
         assert_eq!(
             err,
             AppError::validation("justification", "Укажите обоснование возврата")
         );
+        let err = read(ActionKind::AuthorReplied, json!({})).unwrap_err();
+        assert_eq!(err, AppError::validation("text", "Укажите ответ автора"));
     }
 
     #[test]
-    fn publish_time_local_or_rfc3339_default_now() {
-        let tz = chrono_tz::Europe::Moscow;
-        let cmd = |p: Option<&str>| {
-            ActionInput {
-                link: Some("https://vk.com/wall-1_1?reply=2".into()),
-                published_at: p.map(str::to_owned),
-                ..Default::default()
+    fn bodies_read_into_commands_with_defaults_and_the_version() {
+        assert_eq!(
+            read(
+                ActionKind::SubmitDraft,
+                json!({ "text": "Ответ", "version": 3 })
+            )
+            .unwrap(),
+            (
+                Some(3),
+                Command::SubmitDraft {
+                    kind: AnswerKind::Final,
+                    text: "Ответ".into(),
+                    attachments: vec![]
+                }
+            )
+        );
+        assert_eq!(
+            read(ActionKind::Assign, json!({ "executor_id": "5" }))
+                .unwrap()
+                .1,
+            Command::Assign {
+                executor: UserId(5),
+                department: None
             }
-            .into_command(ActionKind::Publish, tz, now())
+        );
+        assert_eq!(
+            read(
+                ActionKind::SubmitDraft,
+                json!({ "text": "x", "attachments": [1, "2"] })
+            )
             .unwrap()
-        };
-        let at = |c: Command| match c {
-            Command::Publish { published_at, .. } => published_at,
+            .1,
+            Command::SubmitDraft {
+                kind: AnswerKind::Final,
+                text: "x".into(),
+                attachments: vec![FileId(1), FileId(2)]
+            }
+        );
+        assert_eq!(
+            read(ActionKind::Approve, json!({})).unwrap().1,
+            Command::Approve
+        );
+        assert!(read(ActionKind::Approve, json!({ "action": "publish" })).is_err());
+        assert!(read(ActionKind::Intake, json!({})).is_err());
+        assert!(read(ActionKind::Approve, json!({ "version": "x" })).is_err());
+    }
+
+    #[test]
+    fn publish_time_local_or_rfc3339_default_none() {
+        let at = |v: Value| match read(ActionKind::Publish, v).unwrap().1 {
+            Command::Publish { published_at, .. } => {
+                published_at.and_then(|m| m.resolve(chrono_tz::Europe::Moscow))
+            }
             _ => panic!("not publish"),
         };
-        assert_eq!(at(cmd(None)), now());
+        let link = "https://vk.com/wall-1_1?reply=2";
+        assert_eq!(at(json!({ "link": link })), None);
+        assert_eq!(at(json!({ "link": link, "published_at": "" })), None);
         assert_eq!(
-            at(cmd(Some("2026-04-06T13:30"))),
-            "2026-04-06T10:30:00Z".parse::<DateTime<Utc>>().unwrap()
+            at(json!({ "link": link, "published_at": "2026-04-06T13:30" })),
+            Some("2026-04-06T10:30:00Z".parse().unwrap())
         );
-        assert_eq!(
-            at(cmd(Some("2026-04-06T13:30:00+03:00"))),
-            "2026-04-06T10:30:00Z".parse::<DateTime<Utc>>().unwrap()
-        );
-        let bad = ActionInput {
-            link: Some("https://vk.com/x".into()),
-            published_at: Some("вчера".into()),
-            ..Default::default()
-        }
-        .into_command(ActionKind::Publish, tz, now());
-        assert!(matches!(bad, Err(AppError::Validation { field, .. }) if field == "published_at"));
+        let bad = read(
+            ActionKind::Publish,
+            json!({ "link": link, "published_at": "вчера" }),
+        )
+        .unwrap_err();
+        assert!(bad.to_string().contains("Неверное время «вчера»"), "{bad}");
+    }
+
+    #[test]
+    fn an_unknown_ground_names_the_allowed_ones() {
+        let err = read(ActionKind::Reject, json!({ "category": "spam" })).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("«spam»"), "{text}");
+        assert!(text.contains("threat_family"), "{text}");
     }
 }

@@ -1,8 +1,10 @@
 //! Data sent between the server and the browser (server-function results) and the REST
 //! API's JSON shapes: one definition for both doors.
 
-/// Workflow action input (one flat form for every action).
+/// The body of a workflow action, read into the domain's `Command`.
 pub mod action;
+/// The administration pages and their forms.
+pub mod admin;
 /// Days of the working calendar.
 pub mod calendar;
 /// The CSV import report.

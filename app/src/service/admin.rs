@@ -3,11 +3,6 @@
 //! transaction (or one statement) and records who made it where the table has a column
 //! for it (`settings.updated_by`, `calendar_overrides.updated_by`).
 
-use crate::api::admin::{
-    AdminUser, CalendarCell, CalendarYear, Correction, DayHoursForm, DeadlinesForm, DepartmentRow,
-    LimitForm, NetworkSettings, NewUserForm, ScheduleForm, SettingsPage, TemplateForm, TokenRow,
-    UploadsMb, UsersPage,
-};
 use crate::domain::calendar::WorkingDuration;
 use crate::domain::calendar::{
     weekday_ru, DayMark, Schedule, TimeRange, WeekHours, FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR,
@@ -19,8 +14,14 @@ use crate::domain::network::{
     AnswerTemplate, AnswerTemplates, LinkHosts, Network, NetworkLimit, NetworkLimits,
 };
 use crate::domain::role::Role;
+use crate::dto::admin::{
+    AdminUser, CalendarCell, CalendarYear, Correction, DayHoursForm, DeadlinesForm, DepartmentRow,
+    LimitForm, NetworkSettings, NewUserForm, ScheduleForm, SettingsPage, TemplateForm, TokenRow,
+    UploadsMb, UsersPage,
+};
 use crate::error::AppError;
 use crate::service::attachments::{upload_limits, UploadLimits};
+use crate::service::ctx::Ctx;
 use crate::service::messages::begin_write;
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
@@ -217,12 +218,8 @@ pub async fn create_department(pool: &SqlitePool, name: &str) -> Result<Departme
 }
 
 /// The calendar page of `year` (default: the current local year).
-pub async fn calendar_year(
-    pool: &SqlitePool,
-    year: Option<i32>,
-    now: DateTime<Utc>,
-) -> Result<CalendarYear, AppError> {
-    let cal = crate::service::calendar::load(pool).await?;
+pub async fn calendar_year(ctx: &Ctx, year: Option<i32>) -> Result<CalendarYear, AppError> {
+    let (pool, cal, now) = (&ctx.pool, &ctx.cal, ctx.now);
     let tz = cal.tz();
     let year = year.unwrap_or_else(|| now.with_timezone(&tz).year());
     if !(FIRST_SUPPORTED_YEAR..=LAST_SUPPORTED_YEAR).contains(&year) {
@@ -250,7 +247,7 @@ pub async fn calendar_year(
         .into_iter()
         .map(|(date, mark, note, at, by)| Correction {
             date,
-            mark: mark.as_deref().and_then(mark_named),
+            mark: mark.as_deref().and_then(DayMark::from_name),
             note,
             updated: format_datetime(at, tz),
             updated_by: by,
@@ -274,15 +271,6 @@ pub async fn calendar_year(
         days,
         corrections,
     })
-}
-
-fn mark_named(s: &str) -> Option<DayMark> {
-    match s {
-        "non_working" => Some(DayMark::NonWorking),
-        "working" => Some(DayMark::Working),
-        "shortened" => Some(DayMark::Shortened),
-        _ => None,
-    }
 }
 
 /// Corrects `date`: upserts the mark with a note, who and when; `usual` deletes the
@@ -311,7 +299,7 @@ pub async fn set_day(
         ));
     }
     let mark = mark.trim();
-    if mark != "usual" && mark_named(mark).is_none() {
+    if mark != "usual" && DayMark::from_name(mark).is_none() {
         return Err(AppError::validation("mark", "Выберите, каким будет день"));
     }
     // The correction and the list keys it moves, in one transaction.

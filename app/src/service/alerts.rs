@@ -12,6 +12,7 @@ use crate::domain::role::Role;
 use crate::domain::workflow::MessageState;
 use crate::dto::live::{AlertDto, AlertKind, AlertsDto};
 use crate::error::AppError;
+use crate::service::ctx::Ctx;
 use crate::service::events::{self, AlertRow, ALERT_COLUMNS};
 use crate::service::mail;
 use crate::service::messages::begin_write;
@@ -55,7 +56,7 @@ pub async fn save_settings(
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
     crate::service::settings::put(&mut *tx, ALERTS_KEY, settings, Some(by), now).await?;
-    let cal = crate::service::calendar::load_in(&mut tx).await?;
+    let cal = crate::service::calendar::load_in(&mut tx, &Default::default()).await?;
     crate::service::messages::keys::refresh_all(&mut tx, settings.due_soon_percent, &cal).await?;
     tx.commit().await?;
     Ok(())
@@ -104,16 +105,13 @@ pub struct ScanReport {
 
 /// Raises the alerts due at `now`. Outside working time nothing is raised (a deadline
 /// due Monday 09:10 wakes nobody on Sunday night; it is alerted at 09:00).
-pub async fn scan(
-    pool: &SqlitePool,
-    cal: &WorkingCalendar,
-    now: DateTime<Utc>,
-) -> Result<ScanReport, AppError> {
+pub async fn scan(ctx: &Ctx) -> Result<ScanReport, AppError> {
+    let (pool, cal, now) = (&ctx.pool, &*ctx.cal, ctx.now);
     let mut report = ScanReport::default();
     if !cal.is_working(now) {
         return Ok(report);
     }
-    let settings = settings(pool).await?;
+    let settings = ctx.settings.alerts;
     let active = serde_json::to_string(
         &MessageState::ALL
             .into_iter()
@@ -129,9 +127,12 @@ pub async fn scan(
                 EXISTS (SELECT 1 FROM deadline_alerts x WHERE x.deadline_id = d.id AND x.kind = 'due_soon') AS due_soon_raised \
          FROM deadlines d JOIN messages m ON m.id = d.message_id \
          WHERE d.done_at IS NULL AND m.state IN (SELECT value FROM json_each(?)) \
+           AND m.due_soon_at <= ? \
          ORDER BY d.due_at"
     ))
     .bind(active)
+    // Only messages under pressure (their stored due-soon instant has come).
+    .bind(now.timestamp())
     .fetch_all(pool)
     .await?;
     for d in open.into_iter().filter(|d| !d.breached_raised) {
@@ -342,8 +343,8 @@ pub async fn set_email(
 /// Scans every `every` until the process ends (the server's background task).
 pub async fn run(state: crate::service::state::AppState, every: std::time::Duration) {
     loop {
-        match crate::service::calendar::load(&state.pool).await {
-            Ok(cal) => match scan(&state.pool, &cal, state.clock.now()).await {
+        match Ctx::of(&state).await {
+            Ok(ctx) => match scan(&ctx).await {
                 Ok(r) if r.raised > 0 => {
                     tracing::info!(
                         raised = r.raised,
@@ -354,7 +355,7 @@ pub async fn run(state: crate::service::state::AppState, every: std::time::Durat
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "deadline alert scan failed"),
             },
-            Err(e) => tracing::warn!(error = %e, "deadline alert scan: no calendar"),
+            Err(e) => tracing::warn!(error = %e, "deadline alert scan: no context"),
         }
         tokio::time::sleep(every).await;
     }

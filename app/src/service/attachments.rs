@@ -386,8 +386,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_path_buf();
         let pool = crate::service::db::open(&data).await.unwrap();
-        let cal = crate::service::calendar::load(&pool).await.unwrap();
-        let settings = crate::service::calendar::deadline_settings(&pool)
+        let ctx = crate::service::ctx::Ctx::load(&pool, &Default::default(), now())
             .await
             .unwrap();
         let msg = NewMessage {
@@ -401,10 +400,7 @@ mod tests {
             detected_at: now(),
         };
         let authority = caller(Role::Authority, None);
-        let message = match intake(&pool, &cal, &settings, msg, &authority, now())
-            .await
-            .unwrap()
-        {
+        let message = match intake(&ctx, msg, &authority).await.unwrap() {
             Intake::Created(id) => id,
             Intake::Existing(_) => panic!("expected a new message"),
         };

@@ -11,15 +11,6 @@ use std::sync::{Arc, Mutex};
 /// Settings key of the weekly schedule (JSON of [`Schedule`]).
 pub const SCHEDULE_KEY: &str = "schedule";
 
-fn mark_from_str(s: &str) -> Option<DayMark> {
-    match s {
-        "non_working" => Some(DayMark::NonWorking),
-        "working" => Some(DayMark::Working),
-        "shortened" => Some(DayMark::Shortened),
-        _ => None,
-    }
-}
-
 /// The deployment's schedule (the SPEC default until an admin changes it).
 pub async fn schedule<'e>(conn: impl sqlx::SqliteExecutor<'e>) -> Result<Schedule, AppError> {
     super::settings::get(conn, SCHEDULE_KEY).await
@@ -36,18 +27,8 @@ pub async fn overrides<'e>(
             .await?;
     Ok(rows
         .into_iter()
-        .map(|(date, mark)| (date, mark.as_deref().and_then(mark_from_str)))
+        .map(|(date, mark)| (date, mark.as_deref().and_then(DayMark::from_name)))
         .collect())
-}
-
-/// The production calendar: built-in data plus the deployment's corrections.
-pub async fn production(pool: &SqlitePool) -> Result<ProductionCalendar, AppError> {
-    let rows = overrides(pool).await?;
-    let built_in = ProductionCalendar::built_in().map_err(|e| {
-        tracing::error!(error = %e, "built-in production calendar is broken");
-        AppError::Internal
-    })?;
-    Ok(built_in.with_overrides(rows))
 }
 
 /// The inputs of the last calendar built, and the calendar.
@@ -57,25 +38,44 @@ type Built = (
     Arc<WorkingCalendar>,
 );
 
-/// The last calendar built: rebuilding precomputes 21 years of working intervals, so it
-/// is reused while the schedule and the corrections are unchanged (two small queries
-/// decide; no invalidation to forget).
-static LAST: Mutex<Option<Built>> = Mutex::new(None);
+/// The last working calendar built, kept in `AppState`: rebuilding precomputes 21 years
+/// of working intervals, so it is reused while the schedule and the corrections are
+/// unchanged (two small queries decide; no invalidation to forget, also when another
+/// process changed them).
+#[derive(Default)]
+pub struct CalendarCache(Mutex<Option<Built>>);
+
+impl std::fmt::Debug for CalendarCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CalendarCache")
+    }
+}
 
 /// The deployment's working calendar, ready for arithmetic.
-pub async fn load(pool: &SqlitePool) -> Result<Arc<WorkingCalendar>, AppError> {
+pub async fn load(
+    pool: &SqlitePool,
+    cache: &CalendarCache,
+) -> Result<Arc<WorkingCalendar>, AppError> {
     let mut conn = pool.acquire().await?;
-    load_in(&mut conn).await
+    load_in(&mut conn, cache).await
 }
 
 /// The working calendar as `conn` sees it: inside a transaction that changes the schedule
 /// or the corrections, the changed one.
-pub async fn load_in(conn: &mut sqlx::SqliteConnection) -> Result<Arc<WorkingCalendar>, AppError> {
+pub async fn load_in(
+    conn: &mut sqlx::SqliteConnection,
+    cache: &CalendarCache,
+) -> Result<Arc<WorkingCalendar>, AppError> {
     let schedule = schedule(&mut *conn).await?;
     let overrides = overrides(&mut *conn).await?;
-    if let Some((s, o, cal)) = LAST.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-        if *s == schedule && *o == overrides {
-            return Ok(cal.clone());
+    let lock = |c: &CalendarCache| {
+        c.0.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    };
+    if let Some((s, o, cal)) = lock(cache) {
+        if s == schedule && o == overrides {
+            return Ok(cal);
         }
     }
     let built_in = ProductionCalendar::built_in().map_err(|e| {
@@ -89,7 +89,11 @@ pub async fn load_in(conn: &mut sqlx::SqliteConnection) -> Result<Arc<WorkingCal
             AppError::Internal
         })?,
     );
-    *LAST.lock().unwrap_or_else(|p| p.into_inner()) = Some((schedule, overrides, cal.clone()));
+    *cache
+        .0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) =
+        Some((schedule, overrides, cal.clone()));
     Ok(cal)
 }
 

@@ -54,7 +54,7 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
         .connect_with(options)
         .await?;
     MIGRATOR.run(&pool).await?;
-    let cal = crate::service::calendar::load(&pool)
+    let cal = crate::service::calendar::load(&pool, &Default::default())
         .await
         .map_err(DbError::Backfill)?;
     crate::service::messages::deadlines::backfill_lateness(&pool, &cal)

@@ -7,6 +7,7 @@ use crate::domain::network::Network;
 use crate::domain::role::Role;
 use crate::domain::workflow::{AnswerKind, Command, RejectCategory};
 use crate::error::AppError;
+use crate::service::ctx::Ctx;
 use crate::service::messages::intake::{intake, Intake, NewMessage};
 use crate::service::messages::transition::act;
 use crate::service::messages::Caller;
@@ -189,8 +190,7 @@ async fn seed_messages(
     executor: &Caller,
     executor2: &Caller,
 ) -> Result<(), AppError> {
-    let cal = crate::service::calendar::load(pool).await?;
-    let settings = crate::service::calendar::deadline_settings(pool).await?;
+    let ctx = Ctx::load(pool, &Default::default(), now).await?;
     let exec_id = executor.user.unwrap_or(UserId(0));
     let exec2_id = executor2.user.unwrap_or(UserId(0));
     for (n, demo) in MESSAGES.iter().enumerate() {
@@ -210,9 +210,7 @@ async fn seed_messages(
             topic: None,
             detected_at,
         };
-        let Intake::Created(id) =
-            intake(pool, &cal, &settings, msg, authority, received_at).await?
-        else {
+        let Intake::Created(id) = intake(&ctx.at(received_at), msg, authority).await? else {
             continue;
         };
         let mut t = received_at;
@@ -246,19 +244,19 @@ async fn seed_messages(
                 step("coordinator", assign(exec_id)),
                 step("executor", draft(AnswerKind::Intermediate, "Здравствуйте, Татьяна! Ваш вопрос изучается, окончательный ответ будет дан в течение 7 рабочих дней.")),
                 step("authority", Command::Approve),
-                step("executor", Command::Publish { link: reply_url(demo.network, 1000 + n), published_at: DateTime::<Utc>::MIN_UTC }),
+                step("executor", Command::Publish { link: reply_url(demo.network, 1000 + n), published_at: None }),
             ],
             9 => vec![
                 step("coordinator", assign(exec2_id)),
                 step("executor2", draft(AnswerKind::Clarification, "Здравствуйте, Дмитрий! Уточните, пожалуйста, ваш адрес.")),
                 step("authority", Command::Approve),
-                step("executor2", Command::Publish { link: reply_url(demo.network, 1000 + n), published_at: DateTime::<Utc>::MIN_UTC }),
+                step("executor2", Command::Publish { link: reply_url(demo.network, 1000 + n), published_at: None }),
             ],
             10 => vec![
                 step("coordinator", assign(exec_id)),
                 step("executor", draft(AnswerKind::Final, "Здравствуйте, Анна! Урны установят до конца месяца.")),
                 step("authority", Command::Approve),
-                step("executor", Command::Publish { link: reply_url(demo.network, 1000 + n), published_at: DateTime::<Utc>::MIN_UTC }),
+                step("executor", Command::Publish { link: reply_url(demo.network, 1000 + n), published_at: None }),
             ],
             11 => vec![step("coordinator", Command::Return { justification: "Школы подведомственны комитету образования области.".into() })],
             12 => vec![step("coordinator", Command::Reject { category: RejectCategory::Insult, reason: "Оскорбления без сути вопроса".into() })],
@@ -272,15 +270,8 @@ async fn seed_messages(
                 "executor2" => executor2,
                 _ => authority,
             };
-            // A publication happens at the moment it is recorded.
-            let cmd = match cmd {
-                Command::Publish { link, .. } => Command::Publish {
-                    link,
-                    published_at: t,
-                },
-                other => other,
-            };
-            act(pool, &cal, &settings, id, None, cmd, caller, t).await?;
+            // A publication happens at the moment it is recorded (no `published_at`).
+            act(&ctx.at(t), id, None, cmd, caller).await?;
         }
     }
     Ok(())
@@ -296,9 +287,11 @@ pub async fn seed_bulk(pool: &SqlitePool, n: usize, now: DateTime<Utc>) -> Resul
         return Err(AppError::Internal);
     };
     let (authority, coordinator) = (Caller::person(authority), Caller::person(coordinator));
-    let cal = crate::service::calendar::load(pool).await?;
-    let settings = crate::service::calendar::deadline_settings(pool).await?;
+    let ctx = Ctx::load(pool, &Default::default(), now).await?;
     for i in 0..n {
+        if i > 0 && i % 10_000 == 0 {
+            tracing::info!(done = i, of = n, "seeding demo messages");
+        }
         let demo = &MESSAGES[i % MESSAGES.len()];
         let msg = NewMessage {
             external_id: format!("bulk-{}-{i}", now.timestamp()),
@@ -310,7 +303,7 @@ pub async fn seed_bulk(pool: &SqlitePool, n: usize, now: DateTime<Utc>) -> Resul
             topic: None,
             detected_at: now - Duration::minutes((i % 300) as i64),
         };
-        let Intake::Created(id) = intake(pool, &cal, &settings, msg, &authority, now).await? else {
+        let Intake::Created(id) = intake(&ctx, msg, &authority).await? else {
             continue;
         };
         let executor = executors.get((i / 3) % executors.len().max(1));
@@ -319,7 +312,7 @@ pub async fn seed_bulk(pool: &SqlitePool, n: usize, now: DateTime<Utc>) -> Resul
                 executor: executor.id,
                 department: None,
             };
-            act(pool, &cal, &settings, id, None, assign, &coordinator, now).await?;
+            act(&ctx, id, None, assign, &coordinator).await?;
         }
     }
     Ok(n)

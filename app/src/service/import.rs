@@ -6,14 +6,12 @@
 
 use super::messages::intake::{intake, Intake, NewMessage};
 use super::messages::Caller;
-use crate::domain::calendar::WorkingCalendar;
-use crate::domain::deadline::DeadlineSettings;
 use crate::domain::network::Network;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::service::ctx::Ctx;
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use sqlx::SqlitePool;
 
 /// The most data rows one file may hold.
 pub const MAX_ROWS: usize = 5000;
@@ -269,12 +267,9 @@ fn parse(text: &str, tz: Tz) -> Result<Vec<ParsedRow>, AppError> {
 /// Imports messages from a CSV file (UTF-8, `;` or `,`, a header row naming the intake
 /// columns). File-level problems refuse the whole file; row-level ones refuse the row.
 pub async fn import_csv(
-    pool: &SqlitePool,
-    cal: &WorkingCalendar,
-    settings: &DeadlineSettings,
+    ctx: &Ctx,
     bytes: &[u8],
     caller: &Caller,
-    now: DateTime<Utc>,
 ) -> Result<ImportReport, AppError> {
     if !matches!(caller.role, Role::Coordinator | Role::Authority) {
         return Err(AppError::Forbidden(
@@ -282,12 +277,12 @@ pub async fn import_csv(
         ));
     }
     let text = decode(bytes)?;
-    let rows = parse(text, cal.tz())?;
+    let rows = parse(text, ctx.tz())?;
     let mut report = ImportReport::default();
     for row in rows {
         let outcome = match row.message {
             Err(error) => RowOutcome::Refused { error },
-            Ok(msg) => match intake(pool, cal, settings, msg, caller, now).await {
+            Ok(msg) => match intake(ctx, msg, caller).await {
                 Ok(Intake::Created(message_id)) => RowOutcome::Imported { message_id },
                 Ok(Intake::Existing(message_id)) => RowOutcome::Duplicate { message_id },
                 Err(e) => RowOutcome::Refused {
@@ -338,37 +333,24 @@ mod tests {
 
     struct World {
         _dir: tempfile::TempDir,
-        pool: SqlitePool,
-        cal: std::sync::Arc<WorkingCalendar>,
-        settings: DeadlineSettings,
+        pool: sqlx::SqlitePool,
+        ctx: Ctx,
     }
 
     async fn world() -> World {
         let dir = tempfile::tempdir().unwrap();
         let pool = crate::service::db::open(dir.path()).await.unwrap();
-        let cal = crate::service::calendar::load(&pool).await.unwrap();
-        let settings = crate::service::calendar::deadline_settings(&pool)
-            .await
-            .unwrap();
+        let ctx = Ctx::load(&pool, &Default::default(), now()).await.unwrap();
         World {
             _dir: dir,
             pool,
-            cal,
-            settings,
+            ctx,
         }
     }
 
     impl World {
         async fn import(&self, bytes: &[u8], role: Role) -> Result<ImportReport, AppError> {
-            import_csv(
-                &self.pool,
-                &self.cal,
-                &self.settings,
-                bytes,
-                &caller(role),
-                now(),
-            )
-            .await
+            import_csv(&self.ctx, bytes, &caller(role)).await
         }
 
         async fn messages(&self) -> i64 {

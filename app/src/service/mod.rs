@@ -13,6 +13,8 @@ pub mod auth;
 pub mod calendar;
 /// The wall clock, injectable for tests.
 pub mod clock;
+/// One request's view of the deployment: pool, time, calendar, settings.
+pub mod ctx;
 /// Opening the SQLite pool and running migrations.
 pub mod db;
 /// Demo data for `otklik serve --demo`.

@@ -19,4 +19,6 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// Live events to the connected browsers.
     pub events: super::events::EventHub,
+    /// The last working calendar built (reused while its inputs are unchanged).
+    pub calendars: std::sync::Arc<super::calendar::CalendarCache>,
 }

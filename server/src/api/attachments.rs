@@ -113,8 +113,7 @@ pub async fn download(
     request: Request,
 ) -> Result<Response, ApiError> {
     let file = attachments::get(&state.pool, id).await?;
-    let tz = app::service::calendar::schedule(&state.pool).await?.tz;
-    query::message(&state.pool, tz, &caller, file.message_id).await?;
+    query::ensure_readable(&state.pool, &caller, file.message_id).await?;
     let path = attachments::file_path(&state.data_dir, &file.sha256)?;
     let mut response = tower_http::services::ServeFile::new(path)
         .oneshot(request)

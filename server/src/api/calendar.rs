@@ -60,7 +60,7 @@ pub async fn days(
         )
         .into());
     }
-    let cal = app::service::calendar::load(&state.pool).await?;
+    let cal = app::service::calendar::load(&state.pool, &state.calendars).await?;
     Ok(Json(
         cal.days(from, to)
             .map(|(d, info)| CalendarDayDto::new(d, info))

@@ -42,3 +42,18 @@ impl FromRequestParts<AppState> for ApiCaller {
         Ok(Self(Caller::person(&user)))
     }
 }
+
+/// The request's [`app::service::ctx::Ctx`]: the pool, the time, the working calendar
+/// and the settings, read once.
+pub struct ApiCtx(pub app::service::ctx::Ctx);
+
+impl FromRequestParts<AppState> for ApiCtx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        _parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(app::service::ctx::Ctx::of(state).await?))
+    }
+}

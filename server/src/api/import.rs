@@ -1,11 +1,9 @@
 //! `POST /api/v1/import`: CSV import of messages with a per-row report.
 
-use super::caller::ApiCaller;
+use super::caller::{ApiCaller, ApiCtx};
 use super::error::ApiError;
 use app::service::import::{import_csv, ImportReport};
-use app::service::state::AppState;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::Json;
 
 /// Largest CSV file accepted.
@@ -27,20 +25,9 @@ pub const MAX_CSV_BYTES: usize = 10 * 1024 * 1024;
     security(("bearer" = []))
 )]
 pub async fn csv(
-    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
     ApiCaller(caller): ApiCaller,
     body: Bytes,
 ) -> Result<Json<ImportReport>, ApiError> {
-    let cal = app::service::calendar::load(&state.pool).await?;
-    let settings = app::service::calendar::deadline_settings(&state.pool).await?;
-    let report = import_csv(
-        &state.pool,
-        &cal,
-        &settings,
-        &body,
-        &caller,
-        state.clock.now(),
-    )
-    .await?;
-    Ok(Json(report))
+    Ok(Json(import_csv(&ctx, &body, &caller).await?))
 }

@@ -1,18 +1,17 @@
 //! `/api/v1/messages`: intake, reading, and every workflow action as
 //! `POST /api/v1/messages/{id}/{action}`.
 
-use super::caller::ApiCaller;
+use super::caller::{ApiCaller, ApiCtx};
 use super::error::{parse_json, ApiError};
 use app::domain::ids::MessageId;
 use app::domain::workflow::ActionKind;
-use app::dto::action::ActionInput;
+use app::domain::workflow::Command;
 use app::dto::message::{MessageDetailDto, MessageDto, MessageFilter};
 use app::error::AppError;
 use app::service::messages::intake::{intake, Intake, NewMessage};
 use app::service::messages::{query, transition};
-use app::service::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
 
@@ -31,20 +30,16 @@ use axum::Json;
     security(("bearer" = []))
 )]
 pub async fn create(
-    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
     ApiCaller(caller): ApiCaller,
     body: Bytes,
 ) -> Result<(StatusCode, Json<MessageDto>), ApiError> {
     let msg: NewMessage = parse_json(&body)?;
-    let cal = app::service::calendar::load(&state.pool).await?;
-    let settings = app::service::calendar::deadline_settings(&state.pool).await?;
-    let now = state.clock.now();
-    let (status, id) = match intake(&state.pool, &cal, &settings, msg, &caller, now).await? {
+    let (status, id) = match intake(&ctx, msg, &caller).await? {
         Intake::Created(id) => (StatusCode::CREATED, id),
         Intake::Existing(id) => (StatusCode::OK, id),
     };
-    let dto = query::message(&state.pool, cal.tz(), &caller, id).await?;
-    Ok((status, Json(dto)))
+    Ok((status, Json(query::message(&ctx, &caller, id).await?)))
 }
 
 /// One message with its drafts, publications, files, journal and deadlines.
@@ -60,14 +55,11 @@ pub async fn create(
     security(("bearer" = []))
 )]
 pub async fn get(
-    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
     ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<MessageDetailDto>, ApiError> {
-    let cal = app::service::calendar::load(&state.pool).await?;
-    Ok(Json(
-        query::detail(&state.pool, cal.tz(), &caller, MessageId(id)).await?,
-    ))
+    Ok(Json(query::detail(&ctx, &caller, MessageId(id)).await?))
 }
 
 /// The messages the caller may see, the most pressing first.
@@ -84,14 +76,13 @@ pub async fn get(
     security(("bearer" = []))
 )]
 pub async fn list(
-    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
     ApiCaller(caller): ApiCaller,
     filter: Result<Query<MessageFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<(axum::http::HeaderMap, Json<Vec<MessageDto>>), ApiError> {
     let Query(filter) =
         filter.map_err(|e| AppError::validation("query", format!("Неверный фильтр: {e}")))?;
-    let cal = app::service::calendar::load(&state.pool).await?;
-    let page = query::list(&state.pool, &cal, &caller, &filter, state.clock.now()).await?;
+    let page = query::list(&ctx, &caller, &filter).await?;
     let mut headers = axum::http::HeaderMap::new();
     if let Some(next) = page.next {
         if let Ok(value) = axum::http::HeaderValue::from_str(&next.to_string()) {
@@ -108,7 +99,7 @@ pub async fn list(
         ("id" = i64, Path, description = "Message id"),
         ("action" = ActionKind, Path, description = "assign, return, send_back, reject, submit_draft, approve, request_revision, publish, author_replied, set_urgent"),
     ),
-    request_body(content = ActionInput, description = "Only the fields of this action; `version` optional (409 when stale). An empty body is `{}`."),
+    request_body(content = Command, description = "Only the fields of this action (the `action` tag may be left out: the path names it) and an optional `version` (409 when stale). An empty body is `{}`."),
     responses(
         (status = 200, description = "Done; the message after the action", body = MessageDto),
         (status = 401, description = "No valid token"),
@@ -120,7 +111,7 @@ pub async fn list(
     security(("bearer" = []))
 )]
 pub async fn act(
-    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
     ApiCaller(caller): ApiCaller,
     Path((id, action)): Path<(i64, String)>,
     body: Bytes,
@@ -128,13 +119,14 @@ pub async fn act(
     let action = ActionKind::from_name(&action)
         .filter(|a| *a != ActionKind::Intake)
         .ok_or_else(|| AppError::NotFound(format!("Неизвестное действие «{action}»")))?;
-    let input: ActionInput = if body.iter().all(u8::is_ascii_whitespace) {
-        ActionInput::default()
-    } else {
-        parse_json(&body)?
-    };
-    let now = state.clock.now();
+    let body: serde_json::Map<String, serde_json::Value> =
+        if body.iter().all(u8::is_ascii_whitespace) {
+            serde_json::Map::new()
+        } else {
+            parse_json(&body)?
+        };
+    let (version, cmd) = app::dto::action::read_action(action, body)?;
     Ok(Json(
-        transition::act_on(&state.pool, MessageId(id), action, input, &caller, now).await?,
+        transition::act_on(&ctx, MessageId(id), version, cmd, &caller).await?,
     ))
 }

@@ -44,7 +44,7 @@ async fn calendar(
 ) -> Result<std::sync::Arc<WorkingCalendar>, Box<dyn std::error::Error>> {
     if app::service::db::database_path(data_dir).exists() {
         let pool = app::service::db::open(data_dir).await?;
-        Ok(app::service::calendar::load(&pool).await?)
+        Ok(app::service::calendar::load(&pool, &Default::default()).await?)
     } else {
         Ok(std::sync::Arc::new(WorkingCalendar::standard()?))
     }

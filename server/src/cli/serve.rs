@@ -23,9 +23,13 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
         if app::service::demo::seed(&state.pool, clock.now()).await? {
             println!("demo data seeded: logins admin, coordinator, executor, executor2, authority, observer; password \"demo\"");
             if args.demo_bulk > 0 {
+                let started = std::time::Instant::now();
                 let n =
                     app::service::demo::seed_bulk(&state.pool, args.demo_bulk, clock.now()).await?;
-                println!("{n} more demo messages seeded");
+                println!(
+                    "{n} more demo messages seeded in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                );
             }
         }
     } else if users::count(&state.pool).await? == 0 {

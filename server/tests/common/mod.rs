@@ -220,6 +220,11 @@ impl TestApp {
         m
     }
 
+    /// The request context at the clock's time now.
+    pub async fn ctx(&self) -> app::service::ctx::Ctx {
+        app::service::ctx::Ctx::of(&self.state).await.unwrap()
+    }
+
     /// The id of the user with `login`.
     pub async fn user_id(&self, login: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM users WHERE login = ?")

@@ -234,11 +234,6 @@ impl WorkingCalendar {
         &self.production
     }
 
-    /// The first and last local dates the calendar covers.
-    pub fn supported_range(&self) -> (NaiveDate, NaiveDate) {
-        (self.first_day, self.last_day)
-    }
-
     /// The local date of `t` in the deployment's time zone.
     pub fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
         t.with_timezone(&self.schedule.tz).date_naive()

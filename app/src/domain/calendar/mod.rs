@@ -98,15 +98,6 @@ impl DayKind {
             Self::NonWorking => "non_working",
         }
     }
-
-    /// Russian label for the UI.
-    pub const fn label_ru(self) -> &'static str {
-        match self {
-            Self::Working => "рабочий день",
-            Self::Shortened => "сокращённый день",
-            Self::NonWorking => "нерабочий день",
-        }
-    }
 }
 
 /// One date of the deployment's calendar: its kind and its working intervals in local time.

@@ -12,7 +12,7 @@ use std::ops::RangeInclusive;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
-use super::{CalendarError, DayKind, Schedule};
+use super::{CalendarError, Schedule};
 
 /// The built-in data, embedded so the browser needs no extra request.
 const BUILT_IN_JSON: &str = include_str!("../../../data/production-calendar.json");
@@ -29,6 +29,24 @@ pub enum DayMark {
     /// A working day one hour shorter; on a weekend it is also a working day
     /// (Saturday 01.11.2025, Saturday 20.02.2027).
     Shortened,
+}
+
+impl DayMark {
+    /// The stored name (`non_working`, `working`, `shortened`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayMark::NonWorking => "non_working",
+            DayMark::Working => "working",
+            DayMark::Shortened => "shortened",
+        }
+    }
+
+    /// The mark whose stored name is `s`.
+    pub fn from_name(s: &str) -> Option<Self> {
+        [DayMark::NonWorking, DayMark::Working, DayMark::Shortened]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+    }
 }
 
 /// The production calendar: marks per date plus the years whose official data is loaded.
@@ -330,11 +348,5 @@ impl ProductionCalendar {
         summary.norm_hours_40h = 8 * summary.working_days - summary.shortened_days;
         summary.schedule_minutes = schedule_secs / 60;
         summary
-    }
-
-    /// The kind of `date` under `schedule` (convenience for callers without a
-    /// [`super::WorkingCalendar`]).
-    pub fn day_kind(&self, date: NaiveDate, schedule: &Schedule) -> DayKind {
-        schedule.day_hours(date, self.mark(date), &mut Vec::new())
     }
 }

@@ -2,15 +2,13 @@
 //! deadlines that start at receipt and detection, and journal it.
 
 use super::{begin_write, Caller};
-use crate::domain::calendar::WorkingCalendar;
-use crate::domain::deadline::{self, DeadlineSettings, Priority, Responsible};
 use crate::domain::ids::MessageId;
 use crate::domain::network::Network;
-use crate::domain::workflow::{intake_effects, ActionKind, MessageState};
+use crate::domain::workflow::{decide_intake, Actor, MessageState};
 use crate::error::AppError;
+use crate::service::ctx::Ctx;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 
 /// How far in the future `detected_at` may lie (clock skew of the regional systems).
 pub const MAX_CLOCK_SKEW_MINUTES: i64 = 5;
@@ -140,20 +138,23 @@ struct Stored {
 
 /// Takes a message in: `Created`, or `Existing` for a repeat with the same content; a
 /// repeat with different content is a conflict.
-pub async fn intake(
-    pool: &SqlitePool,
-    cal: &WorkingCalendar,
-    settings: &DeadlineSettings,
-    msg: NewMessage,
-    caller: &Caller,
-    now: DateTime<Utc>,
-) -> Result<Intake, AppError> {
-    if !ActionKind::Intake.roles().contains(&caller.role) {
-        return Err(AppError::Forbidden(format!(
+pub async fn intake(ctx: &Ctx, msg: NewMessage, caller: &Caller) -> Result<Intake, AppError> {
+    let now = ctx.now;
+    let msg = msg.normalized();
+    let decision = decide_intake(
+        &Actor {
+            user: caller.user,
+            role: caller.role,
+        },
+        msg.detected_at,
+        now,
+    )
+    .map_err(|_| {
+        AppError::Forbidden(format!(
             "Роль «{}» не может регистрировать сообщения",
             caller.role.label()
-        )));
-    }
+        ))
+    })?;
     let msg = msg.normalized();
     msg.validate(now)?;
     // §12: flag for the coordinator; a person decides.
@@ -163,7 +164,7 @@ pub async fn intake(
         tracing::error!(error = %e, "cannot serialise §12 flags");
         AppError::Internal
     })?;
-    let mut tx = begin_write(pool).await?;
+    let mut tx = begin_write(&ctx.pool).await?;
     let existing: Option<Stored> = sqlx::query_as(
         "SELECT id, network, url, author, author_url, text, topic, detected_at FROM messages WHERE external_id = ?",
     )
@@ -216,28 +217,13 @@ pub async fn intake(
     .fetch_one(&mut *tx)
     .await?;
     let mut ledger = Vec::new();
-    let notes = deadline::apply(
-        &mut ledger,
-        &intake_effects(msg.detected_at, now),
-        &deadline::Context {
-            priority: Priority::Normal,
-            settings,
-            cal,
-            before: Responsible::Coordinators,
-            after: Responsible::Coordinators,
-        },
-    )?;
-    super::deadlines::store(&mut tx, MessageId(id), &[], &mut ledger).await?;
-    let percent = crate::service::alerts::settings(&mut *tx)
-        .await?
-        .due_soon_percent;
-    super::keys::store(
+    let notes = super::transition::settle_deadlines(
         &mut tx,
+        ctx,
         MessageId(id),
-        MessageState::New,
-        &ledger,
-        percent,
-        cal,
+        &mut ledger,
+        &decision,
+        false,
     )
     .await?;
     super::transition::journal(
@@ -245,9 +231,7 @@ pub async fn intake(
         MessageId(id),
         now,
         caller,
-        ActionKind::Intake,
-        None,
-        MessageState::New,
+        &decision,
         serde_json::json!({ "external_id": msg.external_id, "detected_at": msg.detected_at,
                             "deadlines": notes }),
     )

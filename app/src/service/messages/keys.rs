@@ -109,7 +109,7 @@ pub(crate) async fn missing(conn: &mut SqliteConnection) -> Result<bool, AppErro
 /// After the schedule or the calendar corrections changed inside this transaction: every
 /// message's threshold instants move with the calendar (recorded due instants do not).
 pub(crate) async fn after_calendar_change(conn: &mut SqliteConnection) -> Result<(), AppError> {
-    let cal = crate::service::calendar::load_in(&mut *conn).await?;
+    let cal = crate::service::calendar::load_in(&mut *conn, &Default::default()).await?;
     let percent = crate::service::alerts::settings(&mut *conn)
         .await?
         .due_soon_percent;

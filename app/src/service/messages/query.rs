@@ -2,7 +2,6 @@
 //! filtered list the dashboard and `GET /api/v1/messages` show.
 
 use super::Caller;
-use crate::domain::calendar::WorkingCalendar;
 use crate::domain::deadline::{Deadline, DeadlineRule};
 use crate::domain::ids::{DepartmentId, MessageId, UserId};
 use crate::domain::listing::{search_words, Cursor, Visibility, SORT_CLOSED};
@@ -14,6 +13,7 @@ use crate::dto::message::{
     MessageDetailDto, MessageDto, MessageFilter, PublicationDto, Time, UserRef,
 };
 use crate::error::AppError;
+use crate::service::ctx::Ctx;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::SqlitePool;
@@ -115,13 +115,23 @@ fn forbidden_to_read() -> AppError {
     AppError::Forbidden("Сообщение относится к другому отделу".into())
 }
 
-/// The message as the caller may see it (without drafts and journal).
-pub async fn message(
+/// Whether the caller may read message `id`: `NotFound` or `Forbidden` otherwise.
+pub async fn ensure_readable(
     pool: &SqlitePool,
-    tz: Tz,
     caller: &Caller,
     id: MessageId,
-) -> Result<MessageDto, AppError> {
+) -> Result<(), AppError> {
+    let row = load_row(pool, id).await?;
+    if can_read(caller, row.assignee_id, row.department_id) {
+        Ok(())
+    } else {
+        Err(forbidden_to_read())
+    }
+}
+
+/// The message as the caller may see it (without drafts and journal).
+pub async fn message(ctx: &Ctx, caller: &Caller, id: MessageId) -> Result<MessageDto, AppError> {
+    let (pool, tz) = (&ctx.pool, ctx.tz());
     let row = load_row(pool, id).await?;
     if !can_read(caller, row.assignee_id, row.department_id) {
         return Err(forbidden_to_read());
@@ -158,11 +168,11 @@ struct JournalRow {
 /// Everything about one message: drafts, publications, files, journal, every deadline,
 /// and the actions the caller may take now.
 pub async fn detail(
-    pool: &SqlitePool,
-    tz: Tz,
+    ctx: &Ctx,
     caller: &Caller,
     id: MessageId,
 ) -> Result<MessageDetailDto, AppError> {
+    let (pool, tz) = (&ctx.pool, ctx.tz());
     let row = load_row(pool, id).await?;
     if !can_read(caller, row.assignee_id, row.department_id) {
         return Err(forbidden_to_read());
@@ -196,6 +206,7 @@ pub async fn detail(
     let view = MessageView {
         state: row.state,
         network: row.network,
+        tz,
         // Which hosts a link may point to matters only to `publish` itself.
         link_hosts: Vec::new(),
         final_draft_started: deadlines
@@ -333,14 +344,8 @@ fn match_expression(q: &str) -> Option<String> {
 /// newest first on ties. Filtered, sorted and paged in SQL on the keys each message keeps
 /// (`domain::listing`); overdue and due soon are comparisons with `now`. Paging by
 /// `filter.cursor` (keyset) or `filter.offset`; "is there a next page" reads one row more.
-pub async fn list(
-    pool: &SqlitePool,
-    cal: &WorkingCalendar,
-    caller: &Caller,
-    filter: &MessageFilter,
-    now: DateTime<Utc>,
-) -> Result<Page, AppError> {
-    let tz = cal.tz();
+pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<Page, AppError> {
+    let (pool, tz, now) = (&ctx.pool, ctx.tz(), ctx.now);
     let states = states(filter)?;
     let cursor = filter
         .cursor

@@ -3,17 +3,17 @@
 //! deadlines and the journal in one transaction.
 
 use super::{begin_write, Caller, STALE_VERSION};
-use crate::domain::calendar::WorkingCalendar;
-use crate::domain::deadline::{self, DeadlineRule, DeadlineSettings, Priority};
-use crate::domain::ids::{DepartmentId, MessageId, UserId};
+use crate::domain::deadline::{self, Deadline, DeadlineNote, DeadlineRule, Priority};
+use crate::domain::ids::{DepartmentId, FileId, MessageId, UserId};
 use crate::domain::network::{Network, NetworkLimits};
 use crate::domain::role::Role;
 use crate::domain::workflow::{
-    decide, ActionKind, Actor, AnswerKind, Command, MessageState, MessageView,
+    decide, Actor, AnswerKind, Change, Command, Decision, MessageState, MessageView,
 };
 use crate::error::AppError;
+use crate::service::ctx::Ctx;
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, Transaction};
 
 type Tx = Transaction<'static, Sqlite>;
 
@@ -46,15 +46,12 @@ async fn load(tx: &mut Tx, id: MessageId) -> Result<Row, AppError> {
 }
 
 /// Appends a journal event.
-#[allow(clippy::too_many_arguments)]
 pub(crate) async fn journal(
     tx: &mut Tx,
     id: MessageId,
     at: DateTime<Utc>,
     caller: &Caller,
-    action: ActionKind,
-    from: Option<MessageState>,
-    to: MessageState,
+    decision: &Decision,
     details: serde_json::Value,
 ) -> Result<(), AppError> {
     sqlx::query(
@@ -65,38 +62,63 @@ pub(crate) async fn journal(
     .bind(at)
     .bind(caller.user)
     .bind(&caller.label)
-    .bind(action.as_str())
-    .bind(from)
-    .bind(to)
+    .bind(decision.action.as_str())
+    .bind(decision.from)
+    .bind(decision.to)
     .bind(details.to_string())
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// Takes `cmd` on message `id`. `expected_version`, when given, must be the current
-/// version (a stale one is a conflict). Returns the new version.
+/// Carries out `decision`'s deadline effects on the message's `ledger`, stores what
+/// changed and the message's list keys; returns the journal's notes.
+pub(crate) async fn settle_deadlines(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: MessageId,
+    ledger: &mut Vec<Deadline>,
+    decision: &Decision,
+    urgent: bool,
+) -> Result<Vec<DeadlineNote>, AppError> {
+    let before = ledger.clone();
+    let notes = deadline::apply(
+        ledger,
+        &decision.effects,
+        &deadline::Context {
+            priority: if urgent {
+                Priority::Urgent
+            } else {
+                Priority::Normal
+            },
+            settings: &ctx.settings.deadlines,
+            cal: &ctx.cal,
+            before: decision.responsible_before,
+            after: decision.responsible_after,
+        },
+    )?;
+    super::deadlines::store(tx, id, &before, ledger).await?;
+    let percent = ctx.settings.alerts.due_soon_percent;
+    super::keys::store(tx, id, decision.to, ledger, percent, &ctx.cal).await?;
+    Ok(notes)
+}
+
+/// Takes `cmd` on message `id` at `ctx.now`. `expected_version`, when given, must be the
+/// current version (a stale one is a conflict). Returns the new version.
 ///
-/// One transaction: the message's state, what the command carries (assignee, draft,
-/// decision, publication), the deadlines `decide` closes and starts (with their outcomes,
-/// computed here once with `cal`), and the journal event that records all of it.
-#[allow(clippy::too_many_arguments)]
+/// One transaction: `decide` rules on the message as stored; the service persists what
+/// it returns — the change (assignee, draft, decision, publication, urgency), the
+/// deadlines closed and started (outcomes computed once with `ctx.cal`), the state, the
+/// list keys, and the journal event that records all of it.
 pub async fn act(
-    pool: &SqlitePool,
-    cal: &WorkingCalendar,
-    settings: &DeadlineSettings,
+    ctx: &Ctx,
     id: MessageId,
     expected_version: Option<i64>,
     cmd: Command,
     caller: &Caller,
-    now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
-    let limits = match cmd {
-        Command::SubmitDraft { .. } => Some(crate::service::settings::network_limits(pool).await?),
-        _ => None,
-    };
-    let hosts = crate::service::settings::link_hosts(pool).await?;
-    let mut tx = begin_write(pool).await?;
+    let now = ctx.now;
+    let mut tx = begin_write(&ctx.pool).await?;
     let row = load(&mut tx, id).await?;
     if expected_version.is_some_and(|v| v != row.version) {
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
@@ -105,7 +127,8 @@ pub async fn act(
     let view = MessageView {
         state: row.state,
         network: row.network,
-        link_hosts: hosts.get(row.network),
+        tz: ctx.tz(),
+        link_hosts: ctx.settings.link_hosts.get(row.network),
         assignee: row.assignee_id,
         department: row.department_id,
         urgent: row.urgent,
@@ -118,38 +141,14 @@ pub async fn act(
         role: caller.role,
     };
     let decision = decide(&view, &cmd, &actor, now)?;
-    let mut urgent = row.urgent;
-    if let (
-        Command::SubmitDraft {
-            text, attachments, ..
-        },
-        Some(limits),
-    ) = (&cmd, &limits)
+    if let Change::DraftSubmitted {
+        text, attachments, ..
+    } = &decision.change
     {
-        check_answer_format(row.network, text, attachments.len(), limits)?;
+        check_answer_format(row.network, text, attachments.len(), &ctx.settings.limits)?;
     }
-    let mut details = apply_command(&mut tx, id, &row, &cmd, caller, now, &mut urgent).await?;
-    let before = ledger.clone();
-    let notes = deadline::apply(
-        &mut ledger,
-        &decision.effects,
-        &deadline::Context {
-            priority: if urgent {
-                Priority::Urgent
-            } else {
-                Priority::Normal
-            },
-            settings,
-            cal,
-            before: decision.responsible_before,
-            after: decision.responsible_after,
-        },
-    )?;
-    super::deadlines::store(&mut tx, id, &before, &mut ledger).await?;
-    let percent = crate::service::alerts::settings(&mut *tx)
-        .await?
-        .due_soon_percent;
-    super::keys::store(&mut tx, id, decision.to, &ledger, percent, cal).await?;
+    let (mut details, urgent) = persist(&mut tx, id, &row, &decision.change, caller, now).await?;
+    let notes = settle_deadlines(&mut tx, ctx, id, &mut ledger, &decision, urgent).await?;
     if !notes.is_empty() {
         details["deadlines"] = serde_json::to_value(&notes).map_err(|e| {
             tracing::error!(error = %e, "cannot serialise deadline notes");
@@ -166,37 +165,26 @@ pub async fn act(
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
     }
-    journal(
-        &mut tx,
-        id,
-        now,
-        caller,
-        decision.action,
-        Some(decision.from),
-        decision.to,
-        details,
-    )
-    .await?;
+    journal(&mut tx, id, now, caller, &decision, details).await?;
     tx.commit().await?;
     crate::service::events::committed();
     Ok(row.version + 1)
 }
 
-/// Writes what a command carries (assignee, draft, decision, publication) and returns the
-/// journal details.
-#[allow(clippy::too_many_arguments)]
-async fn apply_command(
+/// Stores what the change carries (assignee, draft, decision, publication, urgency) and
+/// returns the journal details with what only the database knows, and the urgency after.
+async fn persist(
     tx: &mut Tx,
     id: MessageId,
     row: &Row,
-    cmd: &Command,
+    change: &Change,
     caller: &Caller,
     now: DateTime<Utc>,
-    urgent: &mut bool,
-) -> Result<serde_json::Value, AppError> {
-    use serde_json::json;
-    Ok(match cmd {
-        Command::Assign {
+) -> Result<(serde_json::Value, bool), AppError> {
+    let mut details = change.details();
+    let mut urgent = row.urgent;
+    match change {
+        Change::Assigned {
             executor,
             department,
         } => {
@@ -208,7 +196,7 @@ async fn apply_command(
             .await?;
             let Some((Role::Executor, user_department, name)) = target else {
                 return Err(AppError::validation(
-                    "executor",
+                    "executor_id",
                     "Выберите исполнителя из списка",
                 ));
             };
@@ -219,10 +207,13 @@ async fn apply_command(
                 .bind(id)
                 .execute(&mut **tx)
                 .await?;
-            json!({ "before": { "assignee": row.assignee_id, "department": row.department_id },
-                    "after": { "assignee": executor, "assignee_name": name, "department": department } })
+            details["before"] =
+                serde_json::json!({ "assignee": row.assignee_id, "department": row.department_id });
+            details["after"]["department"] = serde_json::json!(department);
+            details["after"]["assignee_name"] = serde_json::json!(name);
+            details["assignee_name"] = serde_json::json!(name);
         }
-        Command::SubmitDraft {
+        Change::DraftSubmitted {
             kind,
             text,
             attachments,
@@ -233,26 +224,24 @@ async fn apply_command(
             .bind(id)
             .fetch_one(&mut **tx)
             .await?;
-            sqlx::query(
-                "INSERT INTO drafts (message_id, number, kind, text, submitted_at, submitted_by) VALUES (?, ?, ?, ?, ?, ?)",
+            let draft_id: i64 = sqlx::query_scalar(
+                "INSERT INTO drafts (message_id, number, kind, text, submitted_at, submitted_by) \
+                 VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             )
             .bind(id)
             .bind(number)
             .bind(kind)
-            .bind(text.trim())
+            .bind(text)
             .bind(now)
             .bind(caller.user)
-            .execute(&mut **tx)
+            .fetch_one(&mut **tx)
             .await?;
-            let draft_id: i64 = sqlx::query_scalar("SELECT last_insert_rowid()")
-                .fetch_one(&mut **tx)
-                .await?;
             attach(tx, id, draft_id, attachments).await?;
-            json!({ "draft": number, "kind": kind, "attachments": attachments })
+            details["draft"] = serde_json::json!(number);
         }
-        Command::Approve | Command::RequestRevision { .. } => {
-            let (decision, remarks) = match cmd {
-                Command::RequestRevision { remarks } => ("returned", Some(remarks.trim())),
+        Change::DraftApproved | Change::RevisionRequested { .. } => {
+            let (decision, remarks) = match change {
+                Change::RevisionRequested { remarks } => ("returned", Some(remarks.as_str())),
                 _ => ("approved", None),
             };
             sqlx::query("UPDATE drafts SET decision = ?, remarks = ?, decided_by = ?, decided_at = ? WHERE id = ?")
@@ -263,9 +252,8 @@ async fn apply_command(
                 .bind(row.draft_id)
                 .execute(&mut **tx)
                 .await?;
-            json!({ "decision": decision, "remarks": remarks })
         }
-        Command::Publish { link, published_at } => {
+        Change::Published { link, published_at } => {
             let draft_id = row
                 .draft_id
                 .ok_or_else(|| AppError::Conflict("Нет согласованного проекта ответа".into()))?;
@@ -274,25 +262,24 @@ async fn apply_command(
             )
             .bind(id)
             .bind(draft_id)
-            .bind(link.trim())
+            .bind(link)
             .bind(published_at)
             .bind(caller.user)
             .bind(now)
             .execute(&mut **tx)
             .await?;
-            json!({ "link": link.trim(), "published_at": published_at })
         }
-        Command::SetUrgent { urgent: u } => {
-            *urgent = *u;
-            json!({ "before": { "urgent": row.urgent }, "after": { "urgent": u } })
+        Change::UrgencySet { urgent: u } => {
+            urgent = *u;
+            details["before"] = serde_json::json!({ "urgent": row.urgent });
         }
-        Command::Return { justification } => json!({ "justification": justification.trim() }),
-        Command::SendBack { reason } => json!({ "reason": reason.trim() }),
-        Command::Reject { category, reason } => {
-            json!({ "category": category, "reason": reason.trim() })
-        }
-        Command::AuthorReplied { text } => json!({ "reply": text.trim() }),
-    })
+        Change::Received
+        | Change::Returned { .. }
+        | Change::SentBack { .. }
+        | Change::Rejected { .. }
+        | Change::AuthorReplied { .. } => {}
+    }
+    Ok((details, urgent))
 }
 
 /// The answer fits the network (§11): length in characters and number of media files.
@@ -333,7 +320,12 @@ fn check_answer_format(
 }
 
 /// Attaches uploaded files of this message that belong to no draft yet to `draft_id`.
-async fn attach(tx: &mut Tx, id: MessageId, draft_id: i64, files: &[i64]) -> Result<(), AppError> {
+async fn attach(
+    tx: &mut Tx,
+    id: MessageId,
+    draft_id: i64,
+    files: &[FileId],
+) -> Result<(), AppError> {
     for file in files {
         let done = sqlx::query(
             "UPDATE attachments SET draft_id = ? WHERE id = ? AND message_id = ? AND draft_id IS NULL",
@@ -355,21 +347,15 @@ async fn attach(tx: &mut Tx, id: MessageId, draft_id: i64, files: &[i64]) -> Res
     Ok(())
 }
 
-/// One door's request: turns the action's fields into a command with the deployment's
-/// calendar and deadline settings, takes it, and returns the message after it as the caller
-/// sees it. The REST route and the pages' server function both call this.
+/// One door's request: takes `cmd` and returns the message after it as the caller sees
+/// it. The REST route and the pages' server function both call this.
 pub async fn act_on(
-    pool: &SqlitePool,
+    ctx: &Ctx,
     id: MessageId,
-    action: ActionKind,
-    input: crate::dto::action::ActionInput,
+    version: Option<i64>,
+    cmd: Command,
     caller: &Caller,
-    now: DateTime<Utc>,
 ) -> Result<crate::dto::message::MessageDto, AppError> {
-    let cal = crate::service::calendar::load(pool).await?;
-    let settings = crate::service::calendar::deadline_settings(pool).await?;
-    let version = input.version;
-    let cmd = input.into_command(action, cal.tz(), now)?;
-    act(pool, &cal, &settings, id, version, cmd, caller, now).await?;
-    super::query::message(pool, cal.tz(), caller, id).await
+    act(ctx, id, version, cmd, caller).await?;
+    super::query::message(ctx, caller, id).await
 }

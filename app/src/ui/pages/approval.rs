@@ -99,15 +99,15 @@ fn Item(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -> i
             <div class="decide">
                 <ActionForm action=act attr:class="form action" attr:data-testid="action-approve">
                     <input type="hidden" name="id" value=id.0 />
-                    <input type="hidden" name="action" value=ActionKind::Approve.as_str() />
-                    <input type="hidden" name="input[version]" value=version />
+                    <input type="hidden" name="input[action]" value=ActionKind::Approve.as_str() />
+                    <input type="hidden" name="version" value=version />
                     <label class="confirm"><input type="checkbox" required />" Текст ответа проверен"</label>
                     <button type="submit" class="button primary">"Согласовать"</button>
                 </ActionForm>
                 <ActionForm action=act attr:class="form action" attr:data-testid="action-request_revision">
                     <input type="hidden" name="id" value=id.0 />
-                    <input type="hidden" name="action" value=ActionKind::RequestRevision.as_str() />
-                    <input type="hidden" name="input[version]" value=version />
+                    <input type="hidden" name="input[action]" value=ActionKind::RequestRevision.as_str() />
+                    <input type="hidden" name="version" value=version />
                     <label for=format!("remarks-{}", id.0)>"Замечания"</label>
                     <textarea id=format!("remarks-{}", id.0) name="input[remarks]" required rows="3"></textarea>
                     <button type="submit" class="button secondary">"Вернуть на доработку"</button>

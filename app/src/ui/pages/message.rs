@@ -213,8 +213,8 @@ fn deadline_notes(details: &serde_json::Value) -> Option<Vec<DeadlineNote>> {
 fn Common(id: MessageId, action: ActionKind, version: i64) -> impl IntoView {
     view! {
         <input type="hidden" name="id" value=id.0 />
-        <input type="hidden" name="action" value=action.as_str() />
-        <input type="hidden" name="input[version]" value=version />
+        <input type="hidden" name="input[action]" value=action.as_str() />
+        <input type="hidden" name="version" value=version />
     }
 }
 

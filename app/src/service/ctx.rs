@@ -1,0 +1,116 @@
+//! `Ctx`: what one request needs from the deployment, read once at its door: the pool,
+//! the time, the working calendar and the settings the rules use. The REST routes get it
+//! as an axum extractor (`server::api`), the server functions from `api::ssr::ctx`;
+//! every service function that applies a rule takes it.
+
+use crate::domain::calendar::WorkingCalendar;
+use crate::domain::deadline::DeadlineSettings;
+use crate::domain::network::{AnswerTemplates, LinkHosts, NetworkLimits};
+use crate::error::AppError;
+use crate::service::alerts::{AlertSettings, ALERTS_KEY};
+use crate::service::calendar::{CalendarCache, DEADLINES_KEY};
+use crate::service::settings::{LINK_HOSTS_KEY, NETWORKS_KEY, TEMPLATES_KEY};
+use chrono::{DateTime, SubsecRound, Utc};
+use serde::de::DeserializeOwned;
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The settings the rules read, from one query.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleSettings {
+    /// Deadline lengths.
+    pub deadlines: DeadlineSettings,
+    /// The due-soon threshold.
+    pub alerts: AlertSettings,
+    /// Answer limits per network (§11).
+    pub limits: NetworkLimits,
+    /// The hosts of publication links per network (§9).
+    pub link_hosts: LinkHosts,
+    /// Answer templates.
+    pub templates: AnswerTemplates,
+}
+
+impl RuleSettings {
+    /// Every setting the rules read, each its default until an admin stored another.
+    pub async fn load<'e>(conn: impl sqlx::SqliteExecutor<'e>) -> Result<Self, AppError> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT key, value FROM settings WHERE key IN (?, ?, ?, ?, ?)")
+                .bind(DEADLINES_KEY)
+                .bind(ALERTS_KEY)
+                .bind(NETWORKS_KEY)
+                .bind(LINK_HOSTS_KEY)
+                .bind(TEMPLATES_KEY)
+                .fetch_all(conn)
+                .await?;
+        let stored: HashMap<String, String> = rows.into_iter().collect();
+        fn read<T: DeserializeOwned + Default>(
+            stored: &HashMap<String, String>,
+            key: &str,
+        ) -> Result<T, AppError> {
+            match stored.get(key) {
+                Some(json) => serde_json::from_str(json).map_err(|e| {
+                    tracing::error!(error = %e, key, "stored setting is not valid JSON");
+                    AppError::Internal
+                }),
+                None => Ok(T::default()),
+            }
+        }
+        Ok(Self {
+            deadlines: read(&stored, DEADLINES_KEY)?,
+            alerts: read(&stored, ALERTS_KEY)?,
+            limits: read(&stored, NETWORKS_KEY)?,
+            link_hosts: read(&stored, LINK_HOSTS_KEY)?,
+            templates: read(&stored, TEMPLATES_KEY)?,
+        })
+    }
+}
+
+/// One request's view of the deployment.
+#[derive(Clone)]
+pub struct Ctx {
+    /// The database.
+    pub pool: SqlitePool,
+    /// The request's "now" (whole seconds), read once from the clock.
+    pub now: DateTime<Utc>,
+    /// The working calendar.
+    pub cal: Arc<WorkingCalendar>,
+    /// The settings the rules read.
+    pub settings: RuleSettings,
+}
+
+impl Ctx {
+    /// The context at `now`, with the calendar from `cache`.
+    pub async fn load(
+        pool: &SqlitePool,
+        cache: &CalendarCache,
+        now: DateTime<Utc>,
+    ) -> Result<Self, AppError> {
+        let cal = crate::service::calendar::load(pool, cache).await?;
+        let settings = RuleSettings::load(pool).await?;
+        Ok(Self {
+            pool: pool.clone(),
+            now: now.trunc_subsecs(0),
+            cal,
+            settings,
+        })
+    }
+
+    /// The context of a request to the running server.
+    pub async fn of(state: &crate::service::state::AppState) -> Result<Self, AppError> {
+        Self::load(&state.pool, &state.calendars, state.clock.now()).await
+    }
+
+    /// The same context at another instant (tests, demo data, replays).
+    pub fn at(&self, now: DateTime<Utc>) -> Self {
+        Self {
+            now: now.trunc_subsecs(0),
+            ..self.clone()
+        }
+    }
+
+    /// The deployment's time zone.
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.cal.tz()
+    }
+}
