@@ -3,6 +3,7 @@
 
 use super::caller::ApiCaller;
 use super::error::{parse_json, ApiError};
+use super::extract::JsonBody;
 use app::domain::ids::MessageId;
 use app::domain::workflow::ActionKind;
 use app::dto::action::ActionInput;
@@ -11,7 +12,6 @@ use app::error::AppError;
 use app::service::messages::intake::{intake, Intake, NewMessage};
 use app::service::messages::{query, transition};
 use app::service::state::AppState;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -24,8 +24,9 @@ use axum::Json;
         (status = 201, description = "Stored", body = MessageDto),
         (status = 200, description = "The same message was sent before (idempotent)", body = MessageDto),
         (status = 401, description = "No valid token"),
-        (status = 403, description = "The role may not take messages in"),
+        (status = 403, description = "The role may not take messages in; or a session's write from another origin"),
         (status = 409, description = "The external_id was sent before with other content"),
+        (status = 415, description = "A body not sent as `application/json`"),
         (status = 422, description = "Invalid field, unknown field, or detected_at in the future"),
     ),
     security(("bearer" = []))
@@ -33,7 +34,7 @@ use axum::Json;
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<MessageDto>), ApiError> {
     let msg: NewMessage = parse_json(&body)?;
     let cal = app::service::calendar::load(&state.pool).await?;
@@ -105,9 +106,10 @@ pub async fn list(
     responses(
         (status = 200, description = "Done; the message after the action", body = MessageDto),
         (status = 401, description = "No valid token"),
-        (status = 403, description = "The role (or this user) may not take this action"),
+        (status = 403, description = "The role (or this user) may not take this action; or a session's write from another origin"),
         (status = 404, description = "No such message or action"),
         (status = 409, description = "Not possible in the current state, or a stale version"),
+        (status = 415, description = "A body not sent as `application/json`"),
         (status = 422, description = "Missing or invalid field"),
     ),
     security(("bearer" = []))
@@ -116,7 +118,7 @@ pub async fn act(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     Path((id, action)): Path<(i64, String)>,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<Json<MessageDto>, ApiError> {
     let action = ActionKind::from_name(&action)
         .filter(|a| *a != ActionKind::Intake)

@@ -11,6 +11,8 @@ pub mod caller;
 pub mod error;
 /// `GET /events`: the live event stream.
 pub mod events;
+/// Extractors of declared request bodies (JSON, CSV).
+pub mod extract;
 /// `POST /import` (CSV).
 pub mod import;
 /// Intake, reading, workflow actions.
