@@ -6,7 +6,7 @@ pub mod api;
 pub mod cli;
 /// Request guards: pages need a session.
 pub mod guard;
-/// Same-origin writes, security headers (CSP with a nonce).
+/// Client address, same-origin writes, security headers (CSP with a nonce).
 pub mod security;
 
 use app::service::clock::Clock;
@@ -51,6 +51,7 @@ pub async fn open_state(
         clock,
         data_dir: data_dir.to_path_buf(),
         events,
+        hashing: app::service::auth::HashGate::for_this_machine(),
     })
 }
 
@@ -101,8 +102,12 @@ pub fn router_with(state: AppState, security: SecurityConfig) -> Router {
         .layer(session_layer(&state))
         .layer(axum::middleware::from_fn(guard::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
-            security,
+            security.clone(),
             security::origin::same_origin_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            security::client::client_address,
         ))
         // Pages and JSON compressed (brotli or gzip as the client accepts); the static
         // assets are already precompressed, event streams are left alone.

@@ -7,7 +7,7 @@ pub mod admin;
 pub mod alerts;
 /// Uploaded files (photo/video evidence, images of posts), checked by content.
 pub mod attachments;
-/// Signing in: password hashing, the failed-attempt limit, the current user.
+/// Signing in: password hashing, the sign-in throttle, the current user.
 pub mod auth;
 /// The deployment's working calendar (schedule + production calendar + corrections).
 pub mod calendar;

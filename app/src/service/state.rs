@@ -19,4 +19,6 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// Live events to the connected browsers.
     pub events: super::events::EventHub,
+    /// Bounds concurrent password checks (sign-in).
+    pub hashing: super::auth::HashGate,
 }

@@ -69,7 +69,9 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
     tracing::info!("listening on http://{}", args.addr);
     println!("Otklik is listening on http://{}", args.addr);
     let events = state.events.clone();
-    axum::serve(listener, crate::router(state))
+    // The peer address reaches the handlers (the sign-in throttle counts per address).
+    let app = crate::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             // Open event streams would hold the graceful shutdown forever.

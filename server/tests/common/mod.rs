@@ -59,6 +59,13 @@ impl TestApp {
         }
     }
 
+    /// Changes the state (e.g. a smaller hashing gate) and rebuilds the router on it.
+    pub fn with_state(mut self, change: impl FnOnce(&mut AppState)) -> Self {
+        change(&mut self.state);
+        self.router = server::router(self.state.clone());
+        self
+    }
+
     /// Sends a request through the router.
     pub async fn send(&self, req: Request<Body>) -> Response<Body> {
         self.router.clone().oneshot(req).await.unwrap()
