@@ -54,6 +54,9 @@ pub async fn upload(
     Path(id): Path<i64>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<AttachmentDto>), ApiError> {
+    let message = MessageId(id);
+    // Who and where first: nothing of the body is read for a caller who may not upload.
+    attachments::check_upload(&state.pool, message, &caller).await?;
     let mut multipart = multipart.map_err(|e| {
         AppError::validation(
             "file",
@@ -61,33 +64,25 @@ pub async fn upload(
         )
     })?;
     let limits = attachments::upload_limits(&state.pool).await?;
-    let cap = limits.max_image_bytes.max(limits.max_video_bytes);
     while let Some(mut field) = multipart.next_field().await.map_err(bad_multipart)? {
         if field.name() != Some("file") {
             continue;
         }
         let name = field.file_name().unwrap_or("файл").to_owned();
-        let mut bytes = Vec::new();
+        // Streamed to a temporary file with the size limit, never held in memory.
+        let mut incoming = attachments::Incoming::start(&state.data_dir, limits, &name).await?;
         while let Some(chunk) = field.chunk().await.map_err(bad_multipart)? {
-            if (bytes.len() + chunk.len()) as u64 > cap {
-                return Err(AppError::validation(
-                    "file",
-                    format!("Файл «{name}» больше допустимых {} МБ", cap / (1024 * 1024)),
-                )
-                .into());
-            }
-            bytes.extend_from_slice(&chunk);
+            incoming.push(&chunk).await?;
         }
-        let stored = attachments::store(
-            &state.pool,
-            &state.data_dir,
-            MessageId(id),
-            &name,
-            &bytes,
-            &caller,
-            state.clock.now(),
-        )
-        .await?;
+        let stored = incoming
+            .finish(
+                &state.pool,
+                &state.data_dir,
+                message,
+                &caller,
+                state.clock.now(),
+            )
+            .await?;
         return Ok((StatusCode::CREATED, Json(dto(stored))));
     }
     Err(AppError::validation("file", "Выберите файл").into())

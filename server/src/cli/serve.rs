@@ -18,6 +18,8 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
         None => Clock::system(),
     };
     let state = crate::open_state(data_dir, options, clock.clone()).await?;
+    // Uploads cut off by a previous stop are only wasted space.
+    app::service::attachments::clean_incoming(data_dir);
 
     if args.demo {
         if app::service::demo::seed(&state.pool, clock.now()).await? {
