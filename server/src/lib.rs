@@ -10,6 +10,7 @@ pub mod guard;
 pub mod security;
 
 use app::service::clock::Clock;
+use app::service::db::Synchronous;
 use app::service::state::AppState;
 use app::ui::{shell, App};
 use axum::Router;
@@ -42,7 +43,17 @@ pub async fn open_state(
     leptos_options: LeptosOptions,
     clock: Clock,
 ) -> Result<AppState, StartError> {
-    let pool = app::service::db::open(data_dir).await?;
+    open_state_with(data_dir, leptos_options, clock, Synchronous::Full).await
+}
+
+/// [`open_state`] with the database's durability setting.
+pub async fn open_state_with(
+    data_dir: &Path,
+    leptos_options: LeptosOptions,
+    clock: Clock,
+    synchronous: Synchronous,
+) -> Result<AppState, StartError> {
+    let pool = app::service::db::open_with(data_dir, synchronous).await?;
     SqliteStore::new(pool.clone()).migrate().await?;
     let events = app::service::events::EventHub::start(pool.clone()).await?;
     Ok(AppState {

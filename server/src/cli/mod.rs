@@ -84,6 +84,39 @@ pub struct ServeArgs {
     /// With `--demo`: add this many more active messages (load tests, benchmarks).
     #[arg(long, env = "OTKLIK_DEMO_BULK", default_value_t = 0, requires = "demo")]
     pub demo_bulk: usize,
+    /// SQLite's `synchronous`: `full` (default: no acknowledged write is lost on power
+    /// loss) or `normal` (faster; in WAL mode a power loss can drop the last commits).
+    #[arg(long, env = "OTKLIK_SQLITE_SYNCHRONOUS", default_value = "full", value_parser = parse_synchronous)]
+    pub sqlite_synchronous: app::service::db::Synchronous,
+}
+
+fn parse_synchronous(s: &str) -> Result<app::service::db::Synchronous, String> {
+    app::service::db::Synchronous::parse(s)
+        .ok_or_else(|| format!("expected full or normal, got {s:?}"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a failed parse should panic
+mod tests {
+    use super::*;
+    use app::service::db::Synchronous;
+
+    fn synchronous(args: &[&str]) -> Synchronous {
+        match Cli::try_parse_from(args).unwrap().command {
+            Command::Serve(serve) => serve.sqlite_synchronous,
+            other => panic!("not serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn serve_uses_full_unless_told_normal() {
+        assert_eq!(synchronous(&["otklik", "serve"]), Synchronous::Full);
+        assert_eq!(
+            synchronous(&["otklik", "serve", "--sqlite-synchronous", "normal"]),
+            Synchronous::Normal
+        );
+        assert!(Cli::try_parse_from(["otklik", "serve", "--sqlite-synchronous", "off"]).is_err());
+    }
 }
 
 /// `otklik user` subcommands.

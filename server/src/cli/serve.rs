@@ -17,7 +17,9 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
         Some(start) => Clock::starting_at(start.with_timezone(&chrono::Utc)),
         None => Clock::system(),
     };
-    let state = crate::open_state(data_dir, options, clock.clone()).await?;
+    let state =
+        crate::open_state_with(data_dir, options, clock.clone(), args.sqlite_synchronous).await?;
+    tracing::info!(synchronous = ?args.sqlite_synchronous, "database opened");
     // Uploads cut off by a previous stop are only wasted space.
     app::service::attachments::clean_incoming(data_dir);
 
