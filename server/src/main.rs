@@ -26,6 +26,7 @@ async fn main() -> ExitCode {
             command: TokenCommand::Add(args),
         } => admin::token_add(dir, args).await,
         Command::Backup(args) => admin::backup(dir, args).await,
+        Command::Restore(args) => admin::restore(dir, args).await,
         Command::Due(args) => calendar::run_due(dir, args).await,
         Command::Calendar(args) => calendar::run_calendar(dir, args).await,
     };

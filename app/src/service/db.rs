@@ -86,16 +86,6 @@ pub async fn open_with(data_dir: &Path, synchronous: Synchronous) -> Result<Sqli
     Ok(pool)
 }
 
-/// Writes a consistent copy of the live database to `to` (`VACUUM INTO`), safe while the
-/// server runs: SQLite takes a read transaction for the copy.
-pub async fn backup(pool: &SqlitePool, to: &Path) -> Result<(), sqlx::Error> {
-    sqlx::query("VACUUM INTO ?")
-        .bind(to.display().to_string())
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // tests: a failed setup should panic
 mod tests {

@@ -9,6 +9,8 @@ pub mod alerts;
 pub mod attachments;
 /// Signing in: password hashing, the sign-in throttle, the current user.
 pub mod auth;
+/// Backups of the database and the uploaded files, with a manifest; restore.
+pub mod backup;
 /// The deployment's working calendar (schedule + production calendar + corrections).
 pub mod calendar;
 /// The wall clock, injectable for tests.

@@ -1,6 +1,6 @@
 //! The `otklik` command line. Every flag also reads an `OTKLIK_*` environment variable.
 
-/// `otklik user add`, `otklik token add`, `otklik migrate`, `otklik backup`.
+/// `otklik user add`, `otklik token add`, `otklik migrate`, `otklik backup`, `otklik restore`.
 pub mod admin;
 /// `otklik due`, `otklik calendar`.
 pub mod calendar;
@@ -41,8 +41,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
-    /// Write a consistent copy of the database to FILE (safe while the server runs).
+    /// Back up the database and the uploaded files into a new directory, with a manifest
+    /// of sizes and SHA-256 hashes (safe while the server runs).
     Backup(BackupArgs),
+    /// Restore a backup into an empty data directory (--data-dir), verifying every hash.
+    Restore(RestoreArgs),
     /// Print when a deadline falls: FROM plus a working duration, in the deployment's offset.
     Due(DueArgs),
     /// Print a year's non-working, shortened and working-weekend days and its totals.
@@ -164,7 +167,15 @@ pub struct TokenAddArgs {
 /// `otklik backup` flags.
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// The backup file to write (must not exist yet).
+    /// The backup directory to write (new, or empty).
     #[arg(long, env = "OTKLIK_BACKUP_TO")]
     pub to: PathBuf,
+}
+
+/// `otklik restore` flags.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup directory (written by `otklik backup`).
+    #[arg(long, env = "OTKLIK_RESTORE_FROM")]
+    pub from: PathBuf,
 }
