@@ -24,5 +24,8 @@ step "cargo leptos build (server + hydrating wasm)"
 # Without a backtrace, cargo-leptos ends its output with the error itself.
 RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos build --split
 
+step "API fuzzing from the OpenAPI document (schemathesis, every check, 90 s)"
+scripts/schemathesis.sh 90
+
 step "browser tests (Playwright, Debian Chromium)"
 scripts/e2e.sh

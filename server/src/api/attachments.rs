@@ -3,13 +3,14 @@
 
 use super::caller::ApiCaller;
 use super::error::ApiError;
+use super::extract::ApiPath;
 use app::domain::ids::MessageId;
 use app::dto::message::AttachmentDto;
 use app::error::AppError;
 use app::service::attachments;
 use app::service::messages::query;
 use app::service::state::AppState;
-use axum::extract::{Multipart, Path, Request, State};
+use axum::extract::{Multipart, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -30,6 +31,15 @@ fn dto(a: attachments::Attachment) -> AttachmentDto {
     }
 }
 
+/// The upload's multipart form, for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // documentation only: the handler reads the parts as a stream
+pub struct UploadForm {
+    /// The photo or video (JPEG, PNG, GIF, WebP, MP4, MOV, WebM; checked by content).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 fn bad_multipart(e: impl std::fmt::Display) -> ApiError {
     AppError::validation("file", format!("Не удалось прочитать загрузку: {e}")).into()
 }
@@ -38,20 +48,21 @@ fn bad_multipart(e: impl std::fmt::Display) -> ApiError {
 #[utoipa::path(
     post, path = "/api/v1/messages/{id}/attachments", tag = "attachments",
     params(("id" = i64, Path, description = "Message id")),
-    request_body(content_type = "multipart/form-data", description = "One part named `file`"),
+    request_body(content = UploadForm, content_type = "multipart/form-data", description = "One part named `file`"),
     responses(
         (status = 201, body = AttachmentDto),
         (status = 401, description = "No valid token"),
-        (status = 403, description = "The role (or this user) may not attach files"),
+        (status = 403, description = "The role (or this user) may not attach files; or a session's write from another origin"),
         (status = 404, description = "No such message"),
-        (status = 422, description = "Not a photo/video by content, too large, or no `file` part"),
+        (status = 413, description = "Request over 1 GiB"),
+        (status = 422, description = "Not a photo/video by content, too large, no `file` part, or an id that is not a 64-bit integer"),
     ),
     security(("bearer" = []))
 )]
 pub async fn upload(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<AttachmentDto>), ApiError> {
     let message = MessageId(id);
@@ -98,13 +109,14 @@ pub async fn upload(
         (status = 401, description = "No valid token"),
         (status = 403, description = "Another department's message (executor)"),
         (status = 404, description = "No such file"),
+        (status = 422, description = "The id is not a 64-bit integer"),
     ),
     security(("bearer" = []))
 )]
 pub async fn download(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     request: Request,
 ) -> Result<Response, ApiError> {
     let file = attachments::get(&state.pool, id).await?;

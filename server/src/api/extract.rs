@@ -1,11 +1,59 @@
-//! Request bodies must be declared as what they are (`application/json`; a CSV as
-//! `text/csv`) or they are 415, with the API's JSON error: a JSON body sent as
-//! `text/plain` is what a cross-site form can send.
+//! Extractors whose refusals are the API's JSON error, not axum's plain text: path and
+//! query parameters that do not parse (an id over `i64`) are 422, and a body must be
+//! declared as what it is (`application/json`; a CSV as `text/csv`) or it is 415 — a
+//! JSON body sent as `text/plain` is what a cross-site form can send.
 
 use super::error::ApiError;
+use app::error::AppError;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+/// Path parameters; a value that does not parse is a 422 naming the parameter.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(e) => Err(AppError::validation(
+                "path",
+                format!("Неверный параметр в адресе: {}", e.body_text()),
+            )
+            .into()),
+        }
+    }
+}
+
+/// Query parameters; ones that do not parse are a 422.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(e) => Err(AppError::validation(
+                "query",
+                format!("Неверные параметры запроса: {}", e.body_text()),
+            )
+            .into()),
+        }
+    }
+}
 
 /// True when the request declares `Content-Type` `expected` (parameters such as
 /// `charset` aside).

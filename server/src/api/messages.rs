@@ -3,7 +3,7 @@
 
 use super::caller::ApiCaller;
 use super::error::{parse_json, ApiError};
-use super::extract::JsonBody;
+use super::extract::{ApiPath, JsonBody};
 use app::domain::ids::MessageId;
 use app::domain::workflow::ActionKind;
 use app::dto::action::ActionInput;
@@ -12,7 +12,7 @@ use app::error::AppError;
 use app::service::messages::intake::{intake, Intake, NewMessage};
 use app::service::messages::{query, transition};
 use app::service::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 
@@ -23,9 +23,11 @@ use axum::Json;
     responses(
         (status = 201, description = "Stored", body = MessageDto),
         (status = 200, description = "The same message was sent before (idempotent)", body = MessageDto),
+        (status = 400, description = "The body is not JSON"),
         (status = 401, description = "No valid token"),
         (status = 403, description = "The role may not take messages in; or a session's write from another origin"),
         (status = 409, description = "The external_id was sent before with other content"),
+        (status = 413, description = "Body over 256 KiB"),
         (status = 415, description = "A body not sent as `application/json`"),
         (status = 422, description = "Invalid field, unknown field, or detected_at in the future"),
     ),
@@ -57,13 +59,14 @@ pub async fn create(
         (status = 401, description = "No valid token"),
         (status = 403, description = "Another department's message (executor)"),
         (status = 404, description = "No such message"),
+        (status = 422, description = "The id is not a 64-bit integer"),
     ),
     security(("bearer" = []))
 )]
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<MessageDetailDto>, ApiError> {
     let cal = app::service::calendar::load(&state.pool).await?;
     Ok(Json(
@@ -78,7 +81,7 @@ pub async fn get(
     responses(
         (status = 200, body = Vec<MessageDto>),
         (status = 401, description = "No valid token"),
-        (status = 422, description = "Unknown state in `status`"),
+        (status = 422, description = "Unknown state in `status`, or a parameter of the wrong type"),
     ),
     security(("bearer" = []))
 )]
@@ -87,8 +90,9 @@ pub async fn list(
     ApiCaller(caller): ApiCaller,
     filter: Result<Query<MessageFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<MessageDto>>, ApiError> {
-    let Query(filter) =
-        filter.map_err(|e| AppError::validation("query", format!("Неверный фильтр: {e}")))?;
+    let Query(filter) = filter.map_err(|e| {
+        AppError::validation("query", format!("Неверный фильтр: {}", e.body_text()))
+    })?;
     let cal = app::service::calendar::load(&state.pool).await?;
     Ok(Json(
         query::list(&state.pool, &cal, &caller, &filter, state.clock.now()).await?,
@@ -105,19 +109,21 @@ pub async fn list(
     request_body(content = ActionInput, description = "Only the fields of this action; `version` optional (409 when stale). An empty body is `{}`."),
     responses(
         (status = 200, description = "Done; the message after the action", body = MessageDto),
+        (status = 400, description = "The body is not JSON"),
         (status = 401, description = "No valid token"),
         (status = 403, description = "The role (or this user) may not take this action; or a session's write from another origin"),
         (status = 404, description = "No such message or action"),
         (status = 409, description = "Not possible in the current state, or a stale version"),
+        (status = 413, description = "Body over 256 KiB"),
         (status = 415, description = "A body not sent as `application/json`"),
-        (status = 422, description = "Missing or invalid field"),
+        (status = 422, description = "Missing or invalid field, or an id that is not a 64-bit integer"),
     ),
     security(("bearer" = []))
 )]
 pub async fn act(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((id, action)): Path<(i64, String)>,
+    ApiPath((id, action)): ApiPath<(i64, String)>,
     JsonBody(body): JsonBody,
 ) -> Result<Json<MessageDto>, ApiError> {
     let action = ActionKind::from_name(&action)

@@ -11,7 +11,7 @@ pub mod caller;
 pub mod error;
 /// `GET /events`: the live event stream.
 pub mod events;
-/// Extractors of declared request bodies (JSON, CSV).
+/// Extractors answering the API's JSON errors (path, query, declared body types).
 pub mod extract;
 /// `POST /import` (CSV).
 pub mod import;
