@@ -138,6 +138,12 @@ async fn unparsable_requests_get_the_json_error() {
         .send(send("GET", "/api/v1/messages?limit=-1", vec![], ""))
         .await;
     json_error(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    // A method the route does not have: 405 with Allow, as JSON.
+    let res = app.send(send("PUT", "/api/v1/messages", vec![], "")).await;
+    let allow = res.headers()[header::ALLOW].to_str().unwrap().to_owned();
+    assert!(allow.contains("POST") && allow.contains("GET"), "{allow}");
+    let body = json_error(res, StatusCode::METHOD_NOT_ALLOWED).await;
+    assert_eq!(body["error"]["code"], "method_not_allowed");
 }
 
 #[tokio::test]
