@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: cargo tests of the workspace, the wasm build,
-# and the Playwright browser tests against a server on a free port with a temporary data
-# dir. Exits non-zero if anything fails.
+# the API fuzzing and the crash test against the built server, and the Playwright browser
+# tests against a server on a free port with a temporary data dir. Exits non-zero if
+# anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -23,6 +24,12 @@ CARGO_TARGET_DIR=target/clippy cargo clippy -p frontend --target wasm32-unknown-
 step "cargo leptos build (server + hydrating wasm)"
 # Without a backtrace, cargo-leptos ends its output with the error itself.
 RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos build --split
+
+step "API fuzzing from the OpenAPI document (schemathesis, every check, 90 s)"
+scripts/schemathesis.sh 90
+
+step "crash test (5 × kill -9 under concurrent writes, then every acknowledged write and integrity_check)"
+python3 scripts/crash_test.py --trials 5
 
 step "browser tests (Playwright, Debian Chromium)"
 scripts/e2e.sh

@@ -14,12 +14,15 @@ pub enum AppError {
     /// Wrong login or password (deliberately not saying which).
     #[error("Неверный логин или пароль")]
     BadCredentials,
-    /// Too many failed sign-ins for this login.
-    #[error("Слишком много неудачных попыток входа. Повторите через {minutes} мин.")]
+    /// Too many failed sign-ins: of this login from this address, or from this address.
+    #[error("Слишком много неудачных попыток входа. Повторите через {}.", wait_ru(*.seconds))]
     TooManyAttempts {
-        /// Minutes until the next attempt is allowed.
-        minutes: i64,
+        /// Seconds until the next attempt is allowed.
+        seconds: i64,
     },
+    /// The server is at its limit of concurrent password checks.
+    #[error("Сервер занят: слишком много входов одновременно. Повторите через несколько секунд.")]
+    Busy,
     /// The role may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -59,6 +62,7 @@ impl AppError {
         match self {
             AppError::Unauthorized | AppError::BadCredentials => 401,
             AppError::TooManyAttempts { .. } => 429,
+            AppError::Busy => 503,
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
@@ -74,6 +78,7 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::BadCredentials => "bad_credentials",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Busy => "busy",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
@@ -81,6 +86,15 @@ impl AppError {
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
         }
+    }
+}
+
+/// A wait in Russian: «40 с», «3 мин» (rounded up to whole minutes from a minute on).
+fn wait_ru(seconds: i64) -> String {
+    if seconds < 60 {
+        format!("{} с", seconds.max(1))
+    } else {
+        format!("{} мин", (seconds + 59) / 60)
     }
 }
 

@@ -13,8 +13,10 @@ import { LoginPage } from "./fixtures/login_page";
 
 const CLOCK_START = "2026-03-16T10:00:00+03:00";
 
-async function createMessage(api: APIRequestContext, externalId: string): Promise<number> {
+async function createMessage(api: APIRequestContext, externalId: string, origin?: string): Promise<number> {
   const res = await api.post("/api/v1/messages", {
+    // A cookie-authenticated write names the app's origin, as the app's own pages do.
+    headers: origin ? { origin } : undefined,
     data: {
       external_id: externalId,
       network: "vk",
@@ -74,7 +76,7 @@ test("an action in one browser appears in another within a second, without a rel
 
   // The coordinator assigns a new message to the executor: it appears on the executor's
   // dashboard.
-  const id = await createMessage(authority.request, `live-${Date.now()}`);
+  const id = await createMessage(authority.request, `live-${Date.now()}`, new URL(authority.url()).origin);
   await open(coordinator, `/messages/${id}`);
   await coordinator.getByLabel("Исполнитель").selectOption({ label: "Иванов Сергей Николаевич (Отдел ЖКХ)" });
   await coordinator.getByTestId("action-assign").getByRole("button").click();
@@ -164,7 +166,8 @@ class OwnServer {
 }
 
 async function signedInApi(baseURL: string, login: string): Promise<APIRequestContext> {
-  const api = await request.newContext({ baseURL });
+  // Its writes name the app's origin, as the app's own pages do (cookie-authenticated).
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { origin: new URL(baseURL).origin } });
   const res = await api.post("/serverfn/login", { form: { login, password: "demo" }, maxRedirects: 0 });
   expect(res.status()).toBeLessThan(400);
   return api;

@@ -37,6 +37,7 @@ fn dashboard(c: &mut Criterion) {
             .clone()
             .oneshot(
                 Request::post("/serverfn/login")
+                    .header("sec-fetch-site", "same-origin")
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                     .body(Body::from("login=coordinator&password=demo"))
                     .unwrap(),

@@ -6,16 +6,19 @@ pub mod api;
 pub mod cli;
 /// Request guards: pages need a session.
 pub mod guard;
+/// Client address, same-origin writes, security headers (CSP with a nonce).
+pub mod security;
 
 use app::service::clock::Clock;
+use app::service::db::Synchronous;
 use app::service::state::AppState;
 use app::ui::{shell, App};
-use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use security::SecurityConfig;
 use std::path::Path;
-use tower_http::set_header::SetResponseHeaderLayer;
+use std::sync::Arc;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
@@ -40,7 +43,17 @@ pub async fn open_state(
     leptos_options: LeptosOptions,
     clock: Clock,
 ) -> Result<AppState, StartError> {
-    let pool = app::service::db::open(data_dir).await?;
+    open_state_with(data_dir, leptos_options, clock, Synchronous::Full).await
+}
+
+/// [`open_state`] with the database's durability setting.
+pub async fn open_state_with(
+    data_dir: &Path,
+    leptos_options: LeptosOptions,
+    clock: Clock,
+    synchronous: Synchronous,
+) -> Result<AppState, StartError> {
+    let pool = app::service::db::open_with(data_dir, synchronous).await?;
     SqliteStore::new(pool.clone()).migrate().await?;
     let events = app::service::events::EventHub::start(pool.clone()).await?;
     Ok(AppState {
@@ -50,15 +63,19 @@ pub async fn open_state(
         data_dir: data_dir.to_path_buf(),
         events,
         calendars: Default::default(),
+        hashing: app::service::auth::HashGate::for_this_machine(),
     })
 }
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "otklik_session";
 
 /// Session cookie settings: HttpOnly, SameSite=Lax, 12 h of inactivity; `Secure` when the
 /// deployment says it is served over HTTPS (`OTKLIK_SECURE_COOKIES=1`).
 fn session_layer(state: &AppState) -> SessionManagerLayer<SqliteStore> {
     let secure = std::env::var("OTKLIK_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
     SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
-        .with_name("otklik_session")
+        .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(secure)
@@ -67,34 +84,48 @@ fn session_layer(state: &AppState) -> SessionManagerLayer<SqliteStore> {
         ))
 }
 
-/// The whole HTTP surface: SSR pages, server functions, static assets, `/api/v1`.
+/// The whole HTTP surface: SSR pages, server functions, static assets, `/api/v1`, with
+/// the deployment's security settings from the environment.
 pub fn router(state: AppState) -> Router {
+    router_with(state, SecurityConfig::from_env())
+}
+
+/// [`router`] with explicit security settings (tests).
+pub fn router_with(state: AppState, security: SecurityConfig) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let security = Arc::new(security);
     Router::new()
         .nest("/api/v1", api::router())
-        .leptos_routes(&state, routes, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            security::headers::provide_request_nonce,
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(security::headers::provide_request_nonce, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::require_session,
         ))
         .layer(session_layer(&state))
         .layer(axum::middleware::from_fn(guard::server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(
+            security.clone(),
+            security::origin::same_origin_writes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            security::client::client_address,
+        ))
         // Pages and JSON compressed (brotli or gzip as the client accepts); the static
         // assets are already precompressed, event streams are left alone.
         .layer(tower_http::compression::CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
+        .layer(axum::middleware::from_fn(
+            security::headers::security_headers,
         ))
         .with_state(state)
 }

@@ -33,7 +33,7 @@ fn help_lists_the_subcommands_in_english() {
     let out = otklik(dir.path(), &["--help"], "");
     assert!(out.status.success());
     let text = stdout(&out);
-    for cmd in ["serve", "migrate", "user", "token", "backup"] {
+    for cmd in ["serve", "migrate", "user", "token", "backup", "restore"] {
         assert!(text.contains(cmd), "{cmd} missing in {text}");
     }
 }
@@ -122,7 +122,7 @@ fn migrate_user_add_token_add_and_backup() {
     let token = stdout(&out).lines().last().unwrap().to_owned();
     assert!(token.starts_with("otk_") && token.len() > 30, "{token}");
 
-    let backup = dir.path().join("backup.db");
+    let backup = dir.path().join("backup");
     let out = otklik(
         dir.path(),
         &["backup", "--to", backup.to_str().unwrap()],
@@ -133,21 +133,37 @@ fn migrate_user_add_token_add_and_backup() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(backup.metadata().unwrap().len() > 0);
+    assert!(backup.join("otklik.db").metadata().unwrap().len() > 0);
+    assert!(backup.join("manifest.json").exists());
     // The token is stored hashed, never in clear.
     let db = std::fs::read(dir.path().join("otklik.db")).unwrap();
     let wal = std::fs::read(dir.path().join("otklik.db-wal")).unwrap_or_default();
-    let bk = std::fs::read(&backup).unwrap();
+    let bk = std::fs::read(backup.join("otklik.db")).unwrap();
     for bytes in [&db, &wal, &bk] {
         assert!(!bytes.windows(token.len()).any(|w| w == token.as_bytes()));
     }
-    // Backing up onto an existing file is refused.
+    // Backing up into a directory that is not empty is refused.
     let out = otklik(
         dir.path(),
         &["backup", "--to", backup.to_str().unwrap()],
         "",
     );
     assert!(!out.status.success());
+    // The backup restores into a new data directory, where the user exists.
+    let restored = dir.path().join("restored");
+    let out = otklik(
+        &restored,
+        &["restore", "--from", backup.to_str().unwrap()],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("integrity ok"), "{}", stdout(&out));
+    let out = otklik(&restored, &["migrate"], "");
+    assert!(out.status.success());
 }
 
 #[test]

@@ -207,6 +207,7 @@ async fn csv_import_reports_each_row() {
     let observer = app.token(Role::Observer).await;
     let req = axum::http::Request::post("/api/v1/import")
         .header(header::AUTHORIZATION, format!("Bearer {observer}"))
+        .header(header::CONTENT_TYPE, "text/csv")
         .body(axum::body::Body::from(csv))
         .unwrap();
     assert_eq!(app.send(req).await.status(), StatusCode::FORBIDDEN);

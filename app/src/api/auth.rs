@@ -8,13 +8,20 @@ use leptos::prelude::*;
 /// browser is sent to `/`.
 #[server(prefix = "/serverfn", endpoint = "login")]
 pub async fn login(login: String, password: String) -> Result<CurrentUser, AppError> {
-    use crate::api::ssr::{finish, session, state};
+    use crate::api::ssr::{client_addr, finish, session, state};
     finish(
         async {
             let state = state()?;
-            let user =
-                crate::service::auth::sign_in(&state.pool, &login, &password, state.clock.now())
-                    .await?;
+            let client = client_addr().await?;
+            let user = crate::service::auth::sign_in(
+                &state.pool,
+                &state.hashing,
+                &login,
+                &password,
+                &client,
+                state.clock.now(),
+            )
+            .await?;
             crate::service::auth::start_session(&session().await?, &user).await?;
             leptos_axum::redirect("/");
             Ok(CurrentUser::from(user))

@@ -36,6 +36,17 @@ pub(crate) mod ssr {
             })
     }
 
+    /// The client address the server's middleware found for this request.
+    pub async fn client_addr() -> Result<crate::service::auth::ClientAddr, AppError> {
+        leptos_axum::extract::<axum::Extension<crate::service::auth::ClientAddr>>()
+            .await
+            .map(|axum::Extension(addr)| addr)
+            .map_err(|e| {
+                tracing::error!(error = %e, "no client address layer");
+                AppError::Internal
+            })
+    }
+
     /// The signed-in user as a service caller, or `Unauthorized`.
     pub async fn caller(state: &AppState) -> Result<crate::service::messages::Caller, AppError> {
         let user = crate::service::auth::session_user(&state.pool, &session().await?)

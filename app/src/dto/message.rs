@@ -260,8 +260,15 @@ pub struct DashboardRows {
 /// Which messages to list (every field optional).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 pub struct MessageFilter {
     /// One state or several separated by commas (`new,in_work`).
+    #[cfg_attr(
+        feature = "ssr",
+        param(
+            pattern = "^ *$|^ *(new|in_work|on_approval|revision|approved|awaiting_final|awaiting_author|answered|returned|rejected) *(, *(new|in_work|on_approval|revision|approved|awaiting_final|awaiting_author|answered|returned|rejected) *)*$"
+        )
+    )]
     pub status: Option<String>,
     /// Only messages still being worked on.
     pub active: Option<bool>,
@@ -282,10 +289,18 @@ pub struct MessageFilter {
     pub pressing: Option<bool>,
     /// Text search in the author, text, topic and external id (case-insensitive).
     pub q: Option<String>,
-    /// At most this many (default and maximum 5,000).
+    /// At most this many (default and maximum 5,000; more is read as 5,000).
+    #[cfg_attr(
+        feature = "ssr",
+        param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)
+    )]
     pub limit: Option<u32>,
     /// Skip this many of the ordered list first (paging; kept for compatibility, prefer
     /// `cursor`).
+    #[cfg_attr(
+        feature = "ssr",
+        param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)
+    )]
     pub offset: Option<u32>,
     /// Continue after this row: the `next_cursor` of the previous page (keyset paging,
     /// stable while messages change).

@@ -169,61 +169,9 @@ fn megabytes(bytes: u64) -> String {
     }
 }
 
-/// SHA-256 of `bytes` as lowercase hex, yielding to the runtime between chunks so that a
-/// large video does not hold a worker thread.
-async fn sha256_hex(bytes: &[u8]) -> String {
-    let mut hasher = Sha256::new();
-    for chunk in bytes.chunks(MIB as usize) {
-        hasher.update(chunk);
-        tokio::task::yield_now().await;
-    }
-    hex::encode(hasher.finalize())
-}
-
 fn io_error(what: &str, path: &Path, e: &std::io::Error) -> AppError {
     tracing::error!(error = %e, path = %path.display(), "{what}");
     AppError::Internal
-}
-
-/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename);
-/// leaves an existing file of the same size alone (same name = same content).
-async fn write_content(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    if let Ok(meta) = tokio::fs::metadata(path).await {
-        if meta.is_file() && meta.len() == bytes.len() as u64 {
-            return Ok(());
-        }
-    }
-    let dir = path.parent().ok_or_else(|| {
-        tracing::error!(path = %path.display(), "attachment path has no parent");
-        AppError::Internal
-    })?;
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|e| io_error("cannot create attachment folder", dir, &e))?;
-    let tmp = dir.join(format!(
-        ".upload-{}-{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = async {
-        let mut file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .await?;
-        file.write_all(bytes).await?;
-        file.sync_all().await?;
-        drop(file);
-        tokio::fs::rename(&tmp, path).await
-    }
-    .await;
-    if let Err(e) = written {
-        // Best effort: a leftover temporary file is only wasted space.
-        let _ = tokio::fs::remove_file(&tmp).await;
-        return Err(io_error("cannot write attachment", path, &e));
-    }
-    Ok(())
 }
 
 /// May `caller` attach files to a message assigned to `assignee`?
@@ -241,18 +189,13 @@ fn check_may_upload(caller: &Caller, assignee: Option<UserId>) -> Result<(), App
     }
 }
 
-/// Stores an uploaded photo or video for `message`: checks who uploads, the content type
-/// (by magic bytes only) and the size limit, writes the content under its hash and records
-/// the row. `original_name` is kept only as a label.
-pub async fn store(
+/// Refuses an upload to `message` by `caller` before any of it is read: 404 for no such
+/// message, 403 for a caller who may not attach files to it.
+pub async fn check_upload(
     pool: &SqlitePool,
-    data_dir: &Path,
     message: MessageId,
-    original_name: &str,
-    bytes: &[u8],
     caller: &Caller,
-    now: DateTime<Utc>,
-) -> Result<Attachment, AppError> {
+) -> Result<(), AppError> {
     let assignee: Option<Option<UserId>> =
         sqlx::query_scalar("SELECT assignee_id FROM messages WHERE id = ?")
             .bind(message)
@@ -263,67 +206,252 @@ pub async fn store(
             "Сообщение №{message} не найдено"
         )));
     };
-    check_may_upload(caller, assignee)?;
+    check_may_upload(caller, assignee)
+}
 
-    let name = display_name(original_name);
-    if bytes.is_empty() {
-        return Err(AppError::validation("file", "Файл пустой"));
+/// Where files being received are written until they are complete.
+fn incoming_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("files").join(".incoming")
+}
+
+/// Removes what an interrupted process left in the incoming folder (at start-up, before
+/// any upload runs).
+pub fn clean_incoming(data_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(incoming_dir(data_dir)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        // Best effort: a leftover is only wasted space.
+        let _ = std::fs::remove_file(entry.path());
     }
-    let Some((mime, kind)) = sniff(bytes) else {
-        return Err(AppError::validation(
+}
+
+/// How much of the start of a file decides its type.
+const SNIFF_BYTES: usize = 8192;
+
+/// A file being received: streamed to a temporary file under the data directory (never
+/// held in memory) and hashed on the way, its type decided from its first bytes and its
+/// size checked against the limit as it grows. Dropped unfinished, the temporary file is
+/// removed.
+pub struct Incoming {
+    name: String,
+    limits: UploadLimits,
+    path: PathBuf,
+    file: Option<tokio::fs::File>,
+    hasher: Sha256,
+    size: u64,
+    head: Vec<u8>,
+    kind: Option<(&'static str, Kind)>,
+}
+
+impl Incoming {
+    /// Starts receiving a file the uploader named `original_name`.
+    pub async fn start(
+        data_dir: &Path,
+        limits: UploadLimits,
+        original_name: &str,
+    ) -> Result<Self, AppError> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let dir = incoming_dir(data_dir);
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(|e| io_error("cannot create the incoming folder", &dir, &e))?;
+        let path = dir.join(format!(
+            "{}-{}.part",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .await
+            .map_err(|e| io_error("cannot create an incoming file", &path, &e))?;
+        Ok(Self {
+            name: display_name(original_name),
+            limits,
+            path,
+            file: Some(file),
+            hasher: Sha256::new(),
+            size: 0,
+            head: Vec::new(),
+            kind: None,
+        })
+    }
+
+    fn not_media(&self) -> AppError {
+        AppError::validation(
             "file",
             format!(
-                "Файл «{name}» не является фото или видео \
-                 (допустимы JPEG, PNG, GIF, WebP, MP4, MOV, WebM)"
+                "Файл «{}» не является фото или видео \
+                 (допустимы JPEG, PNG, GIF, WebP, MP4, MOV, WebM)",
+                self.name
             ),
-        ));
-    };
-    let limits = upload_limits(pool).await?;
-    let limit = match kind {
-        Kind::Image => limits.max_image_bytes,
-        Kind::Video => limits.max_video_bytes,
-    };
-    let size = bytes.len() as u64;
-    if size > limit {
-        return Err(AppError::validation(
-            "file",
-            format!("Файл «{name}» больше допустимых {} МБ", megabytes(limit)),
-        ));
+        )
     }
-    let size = i64::try_from(size).map_err(|_| {
-        tracing::error!(size, "attachment size does not fit i64");
+
+    /// The limit that applies: the kind's once known, the larger one before.
+    fn limit(&self) -> u64 {
+        match self.kind {
+            Some((_, Kind::Image)) => self.limits.max_image_bytes,
+            Some((_, Kind::Video)) => self.limits.max_video_bytes,
+            None => self.limits.max_image_bytes.max(self.limits.max_video_bytes),
+        }
+    }
+
+    fn check_size(&self) -> Result<(), AppError> {
+        let limit = self.limit();
+        if self.size > limit {
+            return Err(AppError::validation(
+                "file",
+                format!(
+                    "Файл «{}» больше допустимых {} МБ",
+                    self.name,
+                    megabytes(limit)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Decides the type from the first bytes; refuses anything but a photo or video.
+    fn decide_kind(&mut self) -> Result<(), AppError> {
+        if self.kind.is_none() {
+            self.kind = Some(sniff(&self.head).ok_or_else(|| self.not_media())?);
+        }
+        Ok(())
+    }
+
+    /// Takes the next piece of the file.
+    pub async fn push(&mut self, chunk: &[u8]) -> Result<(), AppError> {
+        self.size += chunk.len() as u64;
+        if self.head.len() < SNIFF_BYTES {
+            let take = (SNIFF_BYTES - self.head.len()).min(chunk.len());
+            self.head.extend_from_slice(&chunk[..take]);
+            if self.head.len() >= SNIFF_BYTES {
+                self.decide_kind()?;
+            }
+        }
+        self.check_size()?;
+        self.hasher.update(chunk);
+        let Some(file) = self.file.as_mut() else {
+            return Err(AppError::Internal);
+        };
+        file.write_all(chunk)
+            .await
+            .map_err(|e| io_error("cannot write an incoming file", &self.path, &e))
+    }
+
+    /// The whole file has arrived: checks it, puts it under its hash (an existing file of
+    /// that content stays) and records it for `message`. The caller's right is checked
+    /// again: the message may have been reassigned meanwhile.
+    pub async fn finish(
+        mut self,
+        pool: &SqlitePool,
+        data_dir: &Path,
+        message: MessageId,
+        caller: &Caller,
+        now: DateTime<Utc>,
+    ) -> Result<Attachment, AppError> {
+        check_upload(pool, message, caller).await?;
+        if self.size == 0 {
+            return Err(AppError::validation("file", "Файл пустой"));
+        }
+        self.decide_kind()?;
+        self.check_size()?;
+        let Some((mime, _)) = self.kind else {
+            return Err(self.not_media());
+        };
+        let size = i64::try_from(self.size).map_err(|_| {
+            tracing::error!(size = self.size, "attachment size does not fit i64");
+            AppError::Internal
+        })?;
+        let Some(mut file) = self.file.take() else {
+            return Err(AppError::Internal);
+        };
+        let synced = async {
+            file.flush().await?;
+            file.sync_all().await
+        }
+        .await;
+        drop(file);
+        synced.map_err(|e| io_error("cannot write an incoming file", &self.path, &e))?;
+        let sha256 = hex::encode(std::mem::take(&mut self.hasher).finalize());
+        let path = file_path(data_dir, &sha256)?;
+        put_in_place(&self.path, &path, self.size).await?;
+
+        let uploaded_at = now.trunc_subsecs(0);
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO attachments (message_id, draft_id, sha256, mime, size, original_name, uploaded_by, uploaded_at) \
+             VALUES (?, NULL, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(message)
+        .bind(&sha256)
+        .bind(mime)
+        .bind(size)
+        .bind(&self.name)
+        .bind(caller.user)
+        .bind(uploaded_at)
+        .fetch_one(pool)
+        .await?;
+        tracing::info!(attachment = id, %message, %sha256, mime, size, "attachment stored");
+        Ok(Attachment {
+            id,
+            message_id: message,
+            draft_id: None,
+            sha256,
+            mime: mime.to_owned(),
+            size,
+            original_name: std::mem::take(&mut self.name),
+            uploaded_at,
+        })
+    }
+}
+
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        // Finished or not, the temporary file goes (after `finish` it was renamed away).
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Moves a complete temporary file to its place under its hash; when a file of the same
+/// content is there already, it stays (same name = same content).
+async fn put_in_place(tmp: &Path, path: &Path, size: u64) -> Result<(), AppError> {
+    if let Ok(meta) = tokio::fs::metadata(path).await {
+        if meta.is_file() && meta.len() == size {
+            return Ok(());
+        }
+    }
+    let dir = path.parent().ok_or_else(|| {
+        tracing::error!(path = %path.display(), "attachment path has no parent");
         AppError::Internal
     })?;
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(|e| io_error("cannot create attachment folder", dir, &e))?;
+    tokio::fs::rename(tmp, path)
+        .await
+        .map_err(|e| io_error("cannot move an attachment in place", path, &e))
+}
 
-    let sha256 = sha256_hex(bytes).await;
-    let path = file_path(data_dir, &sha256)?;
-    write_content(&path, bytes).await?;
-
-    let uploaded_at = now.trunc_subsecs(0);
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO attachments (message_id, draft_id, sha256, mime, size, original_name, uploaded_by, uploaded_at) \
-         VALUES (?, NULL, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(message)
-    .bind(&sha256)
-    .bind(mime)
-    .bind(size)
-    .bind(&name)
-    .bind(caller.user)
-    .bind(uploaded_at)
-    .fetch_one(pool)
-    .await?;
-    tracing::info!(attachment = id, %message, %sha256, mime, size, "attachment stored");
-    Ok(Attachment {
-        id,
-        message_id: message,
-        draft_id: None,
-        sha256,
-        mime: mime.to_owned(),
-        size,
-        original_name: name,
-        uploaded_at,
-    })
+/// Stores a photo or video held in memory for `message` (the streaming [`Incoming`] with
+/// one piece): checks who uploads, the content type (by magic bytes only) and the size
+/// limit. `original_name` is kept only as a label.
+pub async fn store(
+    pool: &SqlitePool,
+    data_dir: &Path,
+    message: MessageId,
+    original_name: &str,
+    bytes: &[u8],
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Attachment, AppError> {
+    check_upload(pool, message, caller).await?;
+    let limits = upload_limits(pool).await?;
+    let mut incoming = Incoming::start(data_dir, limits, original_name).await?;
+    incoming.push(bytes).await?;
+    incoming.finish(pool, data_dir, message, caller, now).await
 }
 
 #[cfg(test)]

@@ -36,8 +36,37 @@ pub fn database_path(data_dir: &Path) -> std::path::PathBuf {
     data_dir.join("otklik.db")
 }
 
-/// Opens (creating if missing) the database in `data_dir` and runs pending migrations.
+/// When SQLite waits for the disk (`PRAGMA synchronous`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Synchronous {
+    /// Every commit is on the disk before it is acknowledged: a power loss loses no
+    /// acknowledged write. The default.
+    #[default]
+    Full,
+    /// In WAL mode, commits reach the disk at checkpoints: faster, but a power loss (not a
+    /// crash of the process) can drop the last acknowledged commits.
+    Normal,
+}
+
+impl Synchronous {
+    /// `full` or `normal`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "full" => Some(Self::Full),
+            "normal" => Some(Self::Normal),
+            _ => None,
+        }
+    }
+}
+
+/// Opens (creating if missing) the database in `data_dir` and runs pending migrations,
+/// with `synchronous=FULL`.
 pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
+    open_with(data_dir, Synchronous::Full).await
+}
+
+/// [`open`] with the given durability.
+pub async fn open_with(data_dir: &Path, synchronous: Synchronous) -> Result<SqlitePool, DbError> {
     std::fs::create_dir_all(data_dir.join("files")).map_err(|source| DbError::DataDir {
         path: data_dir.display().to_string(),
         source,
@@ -46,7 +75,10 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, DbError> {
     let options = SqliteConnectOptions::from_str(&url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(match synchronous {
+            Synchronous::Full => SqliteSynchronous::Full,
+            Synchronous::Normal => SqliteSynchronous::Normal,
+        })
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
     let pool = SqlitePoolOptions::new()
@@ -83,12 +115,29 @@ async fn backfill_list_keys(
     Ok(())
 }
 
-/// Writes a consistent copy of the live database to `to` (`VACUUM INTO`), safe while the
-/// server runs: SQLite takes a read transaction for the copy.
-pub async fn backup(pool: &SqlitePool, to: &Path) -> Result<(), sqlx::Error> {
-    sqlx::query("VACUUM INTO ?")
-        .bind(to.display().to_string())
-        .execute(pool)
-        .await?;
-    Ok(())
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a failed setup should panic
+mod tests {
+    use super::*;
+
+    async fn synchronous_of(pool: &SqlitePool) -> i64 {
+        sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn commits_wait_for_the_disk_unless_a_setting_says_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        // PRAGMA synchronous: 1 = NORMAL, 2 = FULL.
+        let pool = open(dir.path()).await.unwrap();
+        assert_eq!(synchronous_of(&pool).await, 2);
+        pool.close().await;
+        let pool = open_with(dir.path(), Synchronous::Normal).await.unwrap();
+        assert_eq!(synchronous_of(&pool).await, 1);
+        assert_eq!(Synchronous::parse(" FULL "), Some(Synchronous::Full));
+        assert_eq!(Synchronous::parse("normal"), Some(Synchronous::Normal));
+        assert_eq!(Synchronous::parse("off"), None);
+    }
 }

@@ -7,8 +7,10 @@ pub mod admin;
 pub mod alerts;
 /// Uploaded files (photo/video evidence, images of posts), checked by content.
 pub mod attachments;
-/// Signing in: password hashing, the failed-attempt limit, the current user.
+/// Signing in: password hashing, the sign-in throttle, the current user.
 pub mod auth;
+/// Backups of the database and the uploaded files, with a manifest; restore.
+pub mod backup;
 /// The deployment's working calendar (schedule + production calendar + corrections).
 pub mod calendar;
 /// The wall clock, injectable for tests.

@@ -21,4 +21,6 @@ pub struct AppState {
     pub events: super::events::EventHub,
     /// The last working calendar built (reused while its inputs are unchanged).
     pub calendars: std::sync::Arc<super::calendar::CalendarCache>,
+    /// Bounds concurrent password checks (sign-in).
+    pub hashing: super::auth::HashGate,
 }

@@ -81,7 +81,9 @@ fn HydrationLoader(options: LeptosOptions) -> impl IntoView {
          if(document.readyState==='complete'){{load();}}else{{addEventListener('load',load,{{once:true}});}}\
          }})();"
     );
-    view! { <script type="module" inner_html=script></script> }
+    // The page's Content-Security-Policy allows inline scripts only with this response's
+    // nonce (see server/src/security/headers.rs).
+    view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=script></script> }
 }
 
 /// How long the loader waits for the first contentful paint before it starts the WASM

@@ -3,13 +3,14 @@
 
 use super::caller::ApiCaller;
 use super::error::ApiError;
+use super::extract::ApiPath;
 use app::domain::ids::MessageId;
 use app::dto::message::AttachmentDto;
 use app::error::AppError;
 use app::service::attachments;
 use app::service::messages::query;
 use app::service::state::AppState;
-use axum::extract::{Multipart, Path, Request, State};
+use axum::extract::{Multipart, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -30,6 +31,15 @@ fn dto(a: attachments::Attachment) -> AttachmentDto {
     }
 }
 
+/// The upload's multipart form, for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // documentation only: the handler reads the parts as a stream
+pub struct UploadForm {
+    /// The photo or video (JPEG, PNG, GIF, WebP, MP4, MOV, WebM; checked by content).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 fn bad_multipart(e: impl std::fmt::Display) -> ApiError {
     AppError::validation("file", format!("Не удалось прочитать загрузку: {e}")).into()
 }
@@ -38,22 +48,26 @@ fn bad_multipart(e: impl std::fmt::Display) -> ApiError {
 #[utoipa::path(
     post, path = "/api/v1/messages/{id}/attachments", tag = "attachments",
     params(("id" = i64, Path, description = "Message id")),
-    request_body(content_type = "multipart/form-data", description = "One part named `file`"),
+    request_body(content = UploadForm, content_type = "multipart/form-data", description = "One part named `file`"),
     responses(
         (status = 201, body = AttachmentDto),
         (status = 401, description = "No valid token"),
-        (status = 403, description = "The role (or this user) may not attach files"),
+        (status = 403, description = "The role (or this user) may not attach files; or a session's write from another origin"),
         (status = 404, description = "No such message"),
-        (status = 422, description = "Not a photo/video by content, too large, or no `file` part"),
+        (status = 413, description = "Request over 1 GiB"),
+        (status = 422, description = "Not a photo/video by content, too large, no `file` part, or an id that is not a 64-bit integer"),
     ),
     security(("bearer" = []))
 )]
 pub async fn upload(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<AttachmentDto>), ApiError> {
+    let message = MessageId(id);
+    // Who and where first: nothing of the body is read for a caller who may not upload.
+    attachments::check_upload(&state.pool, message, &caller).await?;
     let mut multipart = multipart.map_err(|e| {
         AppError::validation(
             "file",
@@ -61,33 +75,25 @@ pub async fn upload(
         )
     })?;
     let limits = attachments::upload_limits(&state.pool).await?;
-    let cap = limits.max_image_bytes.max(limits.max_video_bytes);
     while let Some(mut field) = multipart.next_field().await.map_err(bad_multipart)? {
         if field.name() != Some("file") {
             continue;
         }
         let name = field.file_name().unwrap_or("файл").to_owned();
-        let mut bytes = Vec::new();
+        // Streamed to a temporary file with the size limit, never held in memory.
+        let mut incoming = attachments::Incoming::start(&state.data_dir, limits, &name).await?;
         while let Some(chunk) = field.chunk().await.map_err(bad_multipart)? {
-            if (bytes.len() + chunk.len()) as u64 > cap {
-                return Err(AppError::validation(
-                    "file",
-                    format!("Файл «{name}» больше допустимых {} МБ", cap / (1024 * 1024)),
-                )
-                .into());
-            }
-            bytes.extend_from_slice(&chunk);
+            incoming.push(&chunk).await?;
         }
-        let stored = attachments::store(
-            &state.pool,
-            &state.data_dir,
-            MessageId(id),
-            &name,
-            &bytes,
-            &caller,
-            state.clock.now(),
-        )
-        .await?;
+        let stored = incoming
+            .finish(
+                &state.pool,
+                &state.data_dir,
+                message,
+                &caller,
+                state.clock.now(),
+            )
+            .await?;
         return Ok((StatusCode::CREATED, Json(dto(stored))));
     }
     Err(AppError::validation("file", "Выберите файл").into())
@@ -103,13 +109,14 @@ pub async fn upload(
         (status = 401, description = "No valid token"),
         (status = 403, description = "Another department's message (executor)"),
         (status = 404, description = "No such file"),
+        (status = 422, description = "The id is not a 64-bit integer"),
     ),
     security(("bearer" = []))
 )]
 pub async fn download(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     request: Request,
 ) -> Result<Response, ApiError> {
     let file = attachments::get(&state.pool, id).await?;

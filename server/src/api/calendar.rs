@@ -15,10 +15,13 @@ pub const MAX_DAYS: i64 = 731;
 
 /// The date range, both ends included.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Range {
     /// First date, `YYYY-MM-DD`.
+    #[param(format = Date)]
     pub from: String,
-    /// Last date, `YYYY-MM-DD`.
+    /// Last date, `YYYY-MM-DD` (at most 731 days after `from`).
+    #[param(format = Date)]
     pub to: String,
 }
 

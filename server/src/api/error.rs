@@ -93,24 +93,42 @@ pub async fn no_route() -> ApiError {
     )
 }
 
-/// Turns a body-limit rejection (413) into the API's JSON error.
+/// Turns every error answer under `/api/v1` that is not already the JSON error — axum's
+/// own refusals: a body over the limit (413), a method the route does not have (405), a
+/// range a file does not have (416) — into it, keeping the headers (`Allow`,
+/// `Content-Range`).
 pub async fn json_errors(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
     let response = next.run(request).await;
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE
-        && !response
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
-    {
-        return ApiError::http(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            "Тело запроса слишком большое",
-        )
-        .into_response();
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
     }
-    response
+    let (code, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "Тело запроса слишком большое"),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "Этот метод не поддерживается по этому адресу (см. заголовок Allow)",
+        ),
+        StatusCode::RANGE_NOT_SATISFIABLE => (
+            "range_not_satisfiable",
+            "Запрошенный диапазон байтов вне файла",
+        ),
+        s if s.is_server_error() => ("internal", "Внутренняя ошибка сервера. Попробуйте ещё раз."),
+        _ => ("bad_request", "Запрос не удалось обработать"),
+    };
+    let mut json = ApiError::http(status, code, message).into_response();
+    for (name, value) in response.headers() {
+        if name != CONTENT_TYPE && name != CONTENT_LENGTH {
+            json.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    json
 }

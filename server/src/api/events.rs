@@ -17,6 +17,7 @@ use std::time::Duration;
 
 /// The optional resume point.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventsQuery {
     /// Replay the journal events after this id (as `Last-Event-ID`).
@@ -31,7 +32,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// The live event stream.
 #[utoipa::path(
     get, path = "/api/v1/events", tag = "events",
-    params(EventsQuery, ("Last-Event-ID" = Option<i64>, Header, description = "Resume after this journal event id")),
+    params(EventsQuery, ("Last-Event-ID" = Option<i64>, Header, nullable = false, description = "Resume after this journal event id")),
     responses(
         (status = 200, description = "text/event-stream: `ready` (id: the last journal id), \
 `journal` (id, data: {id, message_id, action, state, at}), `alert` (the caller's alert), \

@@ -2,8 +2,8 @@
 
 use super::caller::{ApiCaller, ApiCtx};
 use super::error::ApiError;
+use super::extract::CsvBody;
 use app::service::import::{import_csv, ImportReport};
-use axum::body::Bytes;
 use axum::Json;
 
 /// Largest CSV file accepted.
@@ -18,8 +18,9 @@ pub const MAX_CSV_BYTES: usize = 10 * 1024 * 1024;
     responses(
         (status = 200, description = "Per-row report", body = ImportReport),
         (status = 401, description = "No valid token"),
-        (status = 403, description = "Only the coordinator and the authority import"),
+        (status = 403, description = "Only the coordinator and the authority import; or a session's write from another origin"),
         (status = 413, description = "File larger than 10 MiB"),
+        (status = 415, description = "A body not sent as `text/csv`"),
         (status = 422, description = "Not UTF-8, missing or unknown column, too many rows"),
     ),
     security(("bearer" = []))
@@ -27,7 +28,7 @@ pub const MAX_CSV_BYTES: usize = 10 * 1024 * 1024;
 pub async fn csv(
     ApiCtx(ctx): ApiCtx,
     ApiCaller(caller): ApiCaller,
-    body: Bytes,
+    CsvBody(body): CsvBody,
 ) -> Result<Json<ImportReport>, ApiError> {
     Ok(Json(import_csv(&ctx, &body, &caller).await?))
 }

@@ -3,6 +3,7 @@
 
 use super::caller::{ApiCaller, ApiCtx};
 use super::error::{parse_json, ApiError};
+use super::extract::{ApiPath, JsonBody};
 use app::domain::ids::MessageId;
 use app::domain::workflow::ActionKind;
 use app::domain::workflow::Command;
@@ -10,8 +11,7 @@ use app::dto::message::{MessageDetailDto, MessageDto, MessageFilter};
 use app::error::AppError;
 use app::service::messages::intake::{intake, Intake, NewMessage};
 use app::service::messages::{query, transition};
-use axum::body::Bytes;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::Json;
 
@@ -22,9 +22,12 @@ use axum::Json;
     responses(
         (status = 201, description = "Stored", body = MessageDto),
         (status = 200, description = "The same message was sent before (idempotent)", body = MessageDto),
+        (status = 400, description = "The body is not JSON"),
         (status = 401, description = "No valid token"),
-        (status = 403, description = "The role may not take messages in"),
+        (status = 403, description = "The role may not take messages in; or a session's write from another origin"),
         (status = 409, description = "The external_id was sent before with other content"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 415, description = "A body not sent as `application/json`"),
         (status = 422, description = "Invalid field, unknown field, or detected_at in the future"),
     ),
     security(("bearer" = []))
@@ -32,7 +35,7 @@ use axum::Json;
 pub async fn create(
     ApiCtx(ctx): ApiCtx,
     ApiCaller(caller): ApiCaller,
-    body: Bytes,
+    JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<MessageDto>), ApiError> {
     let msg: NewMessage = parse_json(&body)?;
     let (status, id) = match intake(&ctx, msg, &caller).await? {
@@ -51,13 +54,14 @@ pub async fn create(
         (status = 401, description = "No valid token"),
         (status = 403, description = "Another department's message (executor)"),
         (status = 404, description = "No such message"),
+        (status = 422, description = "The id is not a 64-bit integer"),
     ),
     security(("bearer" = []))
 )]
 pub async fn get(
     ApiCtx(ctx): ApiCtx,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<MessageDetailDto>, ApiError> {
     Ok(Json(query::detail(&ctx, &caller, MessageId(id)).await?))
 }
@@ -71,7 +75,7 @@ pub async fn get(
          headers(("X-Next-Cursor" = String,
                   description = "Present when there is a next page: pass it as `cursor`"))),
         (status = 401, description = "No valid token"),
-        (status = 422, description = "Unknown state in `status`, or a bad `cursor`"),
+        (status = 422, description = "Unknown state in `status`, a bad `cursor`, or a parameter of the wrong type"),
     ),
     security(("bearer" = []))
 )]
@@ -80,8 +84,9 @@ pub async fn list(
     ApiCaller(caller): ApiCaller,
     filter: Result<Query<MessageFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<(axum::http::HeaderMap, Json<Vec<MessageDto>>), ApiError> {
-    let Query(filter) =
-        filter.map_err(|e| AppError::validation("query", format!("Неверный фильтр: {e}")))?;
+    let Query(filter) = filter.map_err(|e| {
+        AppError::validation("query", format!("Неверный фильтр: {}", e.body_text()))
+    })?;
     let page = query::list(&ctx, &caller, &filter).await?;
     let mut headers = axum::http::HeaderMap::new();
     if let Some(next) = page.next {
@@ -102,19 +107,22 @@ pub async fn list(
     request_body(content = Command, description = "Only the fields of this action (the `action` tag may be left out: the path names it) and an optional `version` (409 when stale). An empty body is `{}`."),
     responses(
         (status = 200, description = "Done; the message after the action", body = MessageDto),
+        (status = 400, description = "The body is not JSON"),
         (status = 401, description = "No valid token"),
-        (status = 403, description = "The role (or this user) may not take this action"),
+        (status = 403, description = "The role (or this user) may not take this action; or a session's write from another origin"),
         (status = 404, description = "No such message or action"),
         (status = 409, description = "Not possible in the current state, or a stale version"),
-        (status = 422, description = "Missing or invalid field"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 415, description = "A body not sent as `application/json`"),
+        (status = 422, description = "Missing or invalid field, or an id that is not a 64-bit integer"),
     ),
     security(("bearer" = []))
 )]
 pub async fn act(
     ApiCtx(ctx): ApiCtx,
     ApiCaller(caller): ApiCaller,
-    Path((id, action)): Path<(i64, String)>,
-    body: Bytes,
+    ApiPath((id, action)): ApiPath<(i64, String)>,
+    JsonBody(body): JsonBody,
 ) -> Result<Json<MessageDto>, ApiError> {
     let action = ActionKind::from_name(&action)
         .filter(|a| *a != ActionKind::Intake)

@@ -11,6 +11,8 @@ pub mod caller;
 pub mod error;
 /// `GET /events`: the live event stream.
 pub mod events;
+/// Extractors answering the API's JSON errors (path, query, declared body types).
+pub mod extract;
 /// `POST /import` (CSV).
 pub mod import;
 /// Intake, reading, workflow actions.

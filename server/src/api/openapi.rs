@@ -29,9 +29,59 @@ errors are `{\"error\": {\"code\", \"message\"}}`."
         events::stream,
         document,
     ),
-    modifiers(&BearerAuth)
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth, &ErrorBodies)
 )]
 pub struct ApiDoc;
+
+/// Every error answer: `{"error": {"code", "message"[, "field"]}}`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // documentation only: errors are built in `error.rs`
+pub struct ErrorBody {
+    /// What went wrong.
+    error: ErrorDetail,
+}
+
+/// The error's details.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // documentation only
+pub struct ErrorDetail {
+    /// Machine-readable code (`unauthorized`, `forbidden`, `not_found`, `conflict`,
+    /// `validation`, `bad_request`, `unsupported_media_type`, `payload_too_large`, …).
+    code: String,
+    /// What to do about it, in Russian.
+    message: String,
+    /// The field at fault (validation errors).
+    field: Option<String>,
+}
+
+/// Gives every 4xx answer of the document the JSON error body.
+struct ErrorBodies;
+
+impl Modify for ErrorBodies {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, RefOr};
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    if let (true, RefOr::T(response)) = (status.starts_with('4'), response) {
+                        response.content.insert(
+                            "application/json".to_owned(),
+                            Content::new(Some(RefOr::Ref(Ref::from_schema_name("ErrorBody")))),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
 
 struct BearerAuth;
 

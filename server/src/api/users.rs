@@ -2,18 +2,21 @@
 
 use super::caller::ApiCaller;
 use super::error::ApiError;
+use super::extract::ApiQuery;
 use app::domain::role::Role;
 use app::error::AppError;
 use app::service::state::AppState;
 use app::service::users::{self, UserRow};
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
 /// Which users.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserFilter {
     /// Only this role (`executor` for assignment).
+    #[param(value_type = Option<Role>)]
     pub role: Option<String>,
 }
 
@@ -24,14 +27,14 @@ pub struct UserFilter {
     responses(
         (status = 200, body = Vec<UserRow>),
         (status = 401, description = "No valid token"),
-        (status = 422, description = "Unknown role"),
+        (status = 422, description = "Unknown role, or an unreadable query"),
     ),
     security(("bearer" = []))
 )]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(_caller): ApiCaller,
-    Query(filter): Query<UserFilter>,
+    ApiQuery(filter): ApiQuery<UserFilter>,
 ) -> Result<Json<Vec<UserRow>>, ApiError> {
     let role = filter
         .role

@@ -1,6 +1,6 @@
-//! Administrative subcommands: migrate, user add, token add, backup.
+//! Administrative subcommands: migrate, user add, token add, backup, restore.
 
-use crate::cli::{BackupArgs, TokenAddArgs, UserAddArgs};
+use crate::cli::{BackupArgs, RestoreArgs, TokenAddArgs, UserAddArgs};
 use app::service::auth::{issue_token, random_secret};
 use app::service::clock::Clock;
 use app::service::users::{self, NewUser};
@@ -64,11 +64,28 @@ pub async fn token_add(data_dir: &Path, args: TokenAddArgs) -> CliResult {
 
 /// `otklik backup`.
 pub async fn backup(data_dir: &Path, args: BackupArgs) -> CliResult {
-    if args.to.exists() {
-        return Err(format!("{} already exists; choose a new file", args.to.display()).into());
-    }
     let pool = app::service::db::open(data_dir).await?;
-    app::service::db::backup(&pool, &args.to).await?;
-    println!("backup written to {}", args.to.display());
+    let manifest =
+        app::service::backup::backup(&pool, data_dir, &args.to, Clock::system().now()).await?;
+    println!(
+        "backup written to {}: the database and {} files, {} bytes (manifest {})",
+        args.to.display(),
+        manifest.files.len() - 1,
+        manifest.bytes(),
+        app::service::backup::MANIFEST
+    );
+    Ok(())
+}
+
+/// `otklik restore`.
+pub async fn restore(data_dir: &Path, args: RestoreArgs) -> CliResult {
+    let restored = app::service::backup::restore(&args.from, data_dir).await?;
+    println!(
+        "restored {} into {}: {} files verified, {} attachments, integrity ok",
+        args.from.display(),
+        data_dir.display(),
+        restored.manifest.files.len(),
+        restored.attachments
+    );
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! The `otklik` command line. Every flag also reads an `OTKLIK_*` environment variable.
 
-/// `otklik user add`, `otklik token add`, `otklik migrate`, `otklik backup`.
+/// `otklik user add`, `otklik token add`, `otklik migrate`, `otklik backup`, `otklik restore`.
 pub mod admin;
 /// `otklik due`, `otklik calendar`.
 pub mod calendar;
@@ -41,8 +41,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
-    /// Write a consistent copy of the database to FILE (safe while the server runs).
+    /// Back up the database and the uploaded files into a new directory, with a manifest
+    /// of sizes and SHA-256 hashes (safe while the server runs).
     Backup(BackupArgs),
+    /// Restore a backup into an empty data directory (--data-dir), verifying every hash.
+    Restore(RestoreArgs),
     /// Print when a deadline falls: FROM plus a working duration, in the deployment's offset.
     Due(DueArgs),
     /// Print a year's non-working, shortened and working-weekend days and its totals.
@@ -84,6 +87,39 @@ pub struct ServeArgs {
     /// With `--demo`: add this many more active messages (load tests, benchmarks).
     #[arg(long, env = "OTKLIK_DEMO_BULK", default_value_t = 0, requires = "demo")]
     pub demo_bulk: usize,
+    /// SQLite's `synchronous`: `full` (default: no acknowledged write is lost on power
+    /// loss) or `normal` (faster; in WAL mode a power loss can drop the last commits).
+    #[arg(long, env = "OTKLIK_SQLITE_SYNCHRONOUS", default_value = "full", value_parser = parse_synchronous)]
+    pub sqlite_synchronous: app::service::db::Synchronous,
+}
+
+fn parse_synchronous(s: &str) -> Result<app::service::db::Synchronous, String> {
+    app::service::db::Synchronous::parse(s)
+        .ok_or_else(|| format!("expected full or normal, got {s:?}"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests: a failed parse should panic
+mod tests {
+    use super::*;
+    use app::service::db::Synchronous;
+
+    fn synchronous(args: &[&str]) -> Synchronous {
+        match Cli::try_parse_from(args).unwrap().command {
+            Command::Serve(serve) => serve.sqlite_synchronous,
+            other => panic!("not serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn serve_uses_full_unless_told_normal() {
+        assert_eq!(synchronous(&["otklik", "serve"]), Synchronous::Full);
+        assert_eq!(
+            synchronous(&["otklik", "serve", "--sqlite-synchronous", "normal"]),
+            Synchronous::Normal
+        );
+        assert!(Cli::try_parse_from(["otklik", "serve", "--sqlite-synchronous", "off"]).is_err());
+    }
 }
 
 /// `otklik user` subcommands.
@@ -131,7 +167,15 @@ pub struct TokenAddArgs {
 /// `otklik backup` flags.
 #[derive(Debug, Args)]
 pub struct BackupArgs {
-    /// The backup file to write (must not exist yet).
+    /// The backup directory to write (new, or empty).
     #[arg(long, env = "OTKLIK_BACKUP_TO")]
     pub to: PathBuf,
+}
+
+/// `otklik restore` flags.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup directory (written by `otklik backup`).
+    #[arg(long, env = "OTKLIK_RESTORE_FROM")]
+    pub from: PathBuf,
 }

@@ -17,7 +17,11 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
         Some(start) => Clock::starting_at(start.with_timezone(&chrono::Utc)),
         None => Clock::system(),
     };
-    let state = crate::open_state(data_dir, options, clock.clone()).await?;
+    let state =
+        crate::open_state_with(data_dir, options, clock.clone(), args.sqlite_synchronous).await?;
+    tracing::info!(synchronous = ?args.sqlite_synchronous, "database opened");
+    // Uploads cut off by a previous stop are only wasted space.
+    app::service::attachments::clean_incoming(data_dir);
 
     if args.demo {
         if app::service::demo::seed(&state.pool, clock.now()).await? {
@@ -73,7 +77,9 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
     tracing::info!("listening on http://{}", args.addr);
     println!("Otklik is listening on http://{}", args.addr);
     let events = state.events.clone();
-    axum::serve(listener, crate::router(state))
+    // The peer address reaches the handlers (the sign-in throttle counts per address).
+    let app = crate::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             // Open event streams would hold the graceful shutdown forever.

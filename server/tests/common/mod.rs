@@ -18,6 +18,17 @@ pub struct TestApp {
     pub _dir: tempfile::TempDir,
 }
 
+/// The host the tests' requests name, and the origin of the app's own pages there.
+pub const HOST: &str = "otklik.test";
+pub const ORIGIN: &str = "http://otklik.test";
+
+/// Marks a request as sent by the app's own page, as a browser does (`Host` + `Origin`):
+/// cookie-authenticated writes need it.
+pub fn same_origin(req: axum::http::request::Builder) -> axum::http::request::Builder {
+    req.header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+}
+
 /// Monday 16.03.2026 10:00 Moscow (07:00 UTC): an ordinary working morning.
 pub fn monday_10() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 16, 7, 0, 0).unwrap()
@@ -48,6 +59,13 @@ impl TestApp {
         }
     }
 
+    /// Changes the state (e.g. a smaller hashing gate) and rebuilds the router on it.
+    pub fn with_state(mut self, change: impl FnOnce(&mut AppState)) -> Self {
+        change(&mut self.state);
+        self.router = server::router(self.state.clone());
+        self
+    }
+
     /// Sends a request through the router.
     pub async fn send(&self, req: Request<Body>) -> Response<Body> {
         self.router.clone().oneshot(req).await.unwrap()
@@ -65,7 +83,7 @@ impl TestApp {
             .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
             .collect::<Vec<_>>()
             .join("&");
-        let mut req = Request::post(path)
+        let mut req = same_origin(Request::post(path))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json");
         if let Some(c) = cookie {
@@ -188,7 +206,7 @@ impl TestApp {
         match auth {
             Auth::Anonymous => {}
             Auth::Token(t) => req = req.header(header::AUTHORIZATION, format!("Bearer {t}")),
-            Auth::Cookie(c) => req = req.header(header::COOKIE, c),
+            Auth::Cookie(c) => req = same_origin(req).header(header::COOKIE, c),
         }
         if body.is_some() {
             req = req.header(header::CONTENT_TYPE, "application/json");
@@ -261,7 +279,7 @@ impl TestApp {
         match auth {
             Auth::Anonymous => {}
             Auth::Token(t) => req = req.header(header::AUTHORIZATION, format!("Bearer {t}")),
-            Auth::Cookie(c) => req = req.header(header::COOKIE, c),
+            Auth::Cookie(c) => req = same_origin(req).header(header::COOKIE, c),
         }
         let res = self.send(req.body(Body::from(body)).unwrap()).await;
         let status = res.status();

@@ -6,5 +6,7 @@ pub mod countdown;
 pub mod error_box;
 /// Network and state badges, first lines.
 pub mod message_bits;
+/// Text put into HTML where Leptos would not escape it (textarea content).
+pub mod text;
 /// Photo/video upload with progress.
 pub mod upload;

@@ -384,7 +384,7 @@ fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
             on:input=move |ev| text.set(event_target_value(&ev))
             aria-describedby="draft-count"
         >
-            {text.get_untracked()}
+            {crate::ui::components::text::textarea_text(&text.get_untracked())}
         </textarea>
         <p id="draft-count" class="counter" class:warn=near class:bad=over data-testid="char-count" aria-live="polite">
             {move || format!("{} / {limit}", count())}

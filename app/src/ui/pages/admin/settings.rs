@@ -408,7 +408,9 @@ fn TemplateRow(i: usize, name: String, text: String) -> impl IntoView {
             <label for=id("name")>"Название"</label>
             <input id=id("name") name=format!("templates[{i}][name]") value=name maxlength="60" autocomplete="off" />
             <label for=id("text")>"Текст"</label>
-            <textarea id=id("text") name=format!("templates[{i}][text]") rows="3" maxlength="4000">{text}</textarea>
+            <textarea id=id("text") name=format!("templates[{i}][text]") rows="3" maxlength="4000">
+                {crate::ui::components::text::textarea_text(&text)}
+            </textarea>
             {(!is_new).then(|| view! {
                 <label class="confirm" for=id("remove")>
                     <input id=id("remove") type="checkbox" name=format!("templates[{i}][remove]") value="on" />

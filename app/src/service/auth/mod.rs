@@ -1,25 +1,33 @@
-//! Signing in: argon2id password hashes, the failed-attempt limit, the session's user,
-//! and API tokens (random, shown once, stored as SHA-256).
+//! Signing in: argon2id password hashes, the sign-in throttle and hashing gate, the
+//! session's user, and API tokens (random, shown once, stored as SHA-256).
 
 use crate::domain::ids::UserId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::service::users::{self, UserRow};
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 use tower_sessions::Session;
 
+/// The password-hashing gate (bounded concurrent argon2 checks).
+pub mod gate;
+/// The sign-in throttle (per login and address, counted before the check).
+pub mod throttle;
+
+pub use gate::HashGate;
+
 /// Session key holding the signed-in user's id.
 pub const SESSION_USER_KEY: &str = "uid";
-/// Failed sign-ins allowed per login within [`FAILURE_WINDOW_MINUTES`].
-pub const MAX_FAILURES: i64 = 5;
-/// The window (and lock-out) of the failed-attempt limit.
-pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+/// The client address a request came from (the peer, or the header a trusted proxy
+/// sets); the sign-in throttle counts attempts per login and per address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub String);
 
 /// Hashes a password with argon2id (default parameters), off the async threads.
 pub async fn hash_password(password: String) -> Result<String, AppError> {
@@ -36,20 +44,6 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
     .await?
 }
 
-/// Checks `password` against a stored argon2 hash.
-pub async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&hash).map_err(|e| {
-            tracing::error!(error = %e, "stored password hash is malformed");
-            AppError::Internal
-        })?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await?
-}
-
 /// A random secret of `len` characters from an unambiguous alphabet.
 pub fn random_secret(len: usize) -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -59,62 +53,50 @@ pub fn random_secret(len: usize) -> String {
         .collect()
 }
 
-/// Checks login and password, enforcing the failed-attempt limit, and returns the user.
+/// Checks login and password and returns the user. The attempt is counted by the
+/// throttle before the password is checked (`TooManyAttempts` while its delay runs); the
+/// check waits for a turn at the hashing gate (`Busy` when it is full, and then the attempt
+/// does not count). An unknown or inactive login is checked against a dummy hash with the
+/// same parameters, so both cost the same.
 pub async fn sign_in(
     pool: &SqlitePool,
+    gate: &HashGate,
     login: &str,
     password: &str,
+    client: &ClientAddr,
     now: DateTime<Utc>,
 ) -> Result<UserRow, AppError> {
     let login = login.trim();
     if login.is_empty() || password.is_empty() {
         return Err(AppError::validation("login", "Введите логин и пароль"));
     }
-    let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let failures: Vec<DateTime<Utc>> =
-        sqlx::query_scalar("SELECT at FROM login_failures WHERE login = ? AND at > ? ORDER BY at")
-            .bind(login)
-            .bind(since)
-            .fetch_all(pool)
-            .await?;
-    if failures.len() as i64 >= MAX_FAILURES {
-        let oldest = failures.first().copied().unwrap_or(now);
-        let wait = (oldest + Duration::minutes(FAILURE_WINDOW_MINUTES) - now).num_minutes() + 1;
-        return Err(AppError::TooManyAttempts {
-            minutes: wait.max(1),
-        });
-    }
+    let attempt = throttle::begin(pool, login, &client.0, now).await?;
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT id, password_hash FROM users WHERE login = ? AND active = 1")
             .bind(login)
             .fetch_optional(pool)
             .await?;
-    let ok = match &row {
-        Some((_, hash)) => verify_password(password.to_owned(), hash.clone()).await?,
-        None => {
-            // Spend the same time as a real check so timing does not reveal logins.
-            let _ = hash_password(password.to_owned()).await?;
-            false
-        }
+    let (id, hash) = match row {
+        Some((id, hash)) => (Some(id), hash),
+        None => (None, gate::DUMMY_HASH.to_owned()),
     };
-    match row {
-        Some((id, _)) if ok => {
-            sqlx::query("DELETE FROM login_failures WHERE login = ?")
-                .bind(login)
-                .execute(pool)
-                .await?;
+    let matched = match gate.verify(password.to_owned(), hash).await {
+        Ok(matched) => matched,
+        Err(AppError::Busy) => {
+            attempt.withdraw(pool).await?;
+            return Err(AppError::Busy);
+        }
+        Err(e) => return Err(e),
+    };
+    match id {
+        Some(id) if matched => {
+            attempt.succeeded(pool).await?;
             users::by_id(pool, UserId(id))
                 .await?
                 .ok_or(AppError::BadCredentials)
         }
-        _ => {
-            sqlx::query("INSERT INTO login_failures (login, at) VALUES (?, ?)")
-                .bind(login)
-                .bind(now)
-                .execute(pool)
-                .await?;
-            Err(AppError::BadCredentials)
-        }
+        // The failure is already counted.
+        _ => Err(AppError::BadCredentials),
     }
 }
 
