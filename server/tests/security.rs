@@ -115,8 +115,10 @@ async fn act_with(app: &TestApp, cookie: &str, headers: &[(&str, &str)]) -> Stat
     }
     let res = app
         .send(
-            req.body(Body::from("id=1&input[action]=set_urgent&input[urgent]=true"))
-                .unwrap(),
+            req.body(Body::from(
+                "id=1&input[action]=set_urgent&input[urgent]=true",
+            ))
+            .unwrap(),
         )
         .await;
     res.status()

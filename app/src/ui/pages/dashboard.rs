@@ -405,3 +405,43 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(ids: &[i64], next: Option<&str>) -> DashboardRows {
+        DashboardRows {
+            html: String::new(),
+            next: next.map(str::to_owned),
+            ids: ids.iter().copied().map(MessageId).collect(),
+        }
+    }
+
+    #[test]
+    fn an_event_reaches_a_page_only_when_it_can_change_it() {
+        // The first page ends at the row with sort key 500, id 7.
+        let first = page(&[9, 8, 7], Some("500.7"));
+        let reach = |id: i64, key: Option<i64>| reaches_page(&first, None, MessageId(id), key);
+        assert!(
+            reach(8, Some(9_999)),
+            "a row on the page, whatever its new key"
+        );
+        assert!(reach(42, Some(100)), "a message that moves onto the page");
+        assert!(
+            reach(42, Some(500)),
+            "the same key, a newer id: before the last row"
+        );
+        assert!(
+            !reach(3, Some(500)),
+            "the same key, an older id: after the last row"
+        );
+        assert!(!reach(42, Some(501)), "after the page");
+        assert!(reach(42, None), "unknown place: re-read to be safe");
+        // The second page starts after 500.7 and is the last.
+        let second = page(&[6, 5], None);
+        let after = "500.7".parse().ok();
+        assert!(!reaches_page(&second, after, MessageId(42), Some(100)));
+        assert!(reaches_page(&second, after, MessageId(42), Some(700)));
+    }
+}
