@@ -159,7 +159,7 @@ impl std::str::FromStr for Cursor {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("Неверный курсор «{s}»: ожидается значение next_cursor из ответа");
+        let bad = || format!("Неверный курсор «{s}»: ожидается значение X-Next-Cursor из ответа");
         let (key, id) = s.trim().split_once('.').ok_or_else(bad)?;
         Ok(Self {
             sort_key: key.parse().map_err(|_| bad())?,

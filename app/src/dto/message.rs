@@ -302,8 +302,9 @@ pub struct MessageFilter {
         param(value_type = Option<i64>, minimum = 0, maximum = 4294967295_i64)
     )]
     pub offset: Option<u32>,
-    /// Continue after this row: the `next_cursor` of the previous page (keyset paging,
+    /// Continue after this row: the `X-Next-Cursor` of the previous page (keyset paging,
     /// stable while messages change).
+    #[cfg_attr(feature = "ssr", param(pattern = r"^-?[0-9]{1,18}\.[0-9]{1,18}$"))]
     pub cursor: Option<String>,
 }
 

@@ -350,7 +350,6 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
     let cursor = filter
         .cursor
         .as_deref()
-        .filter(|c| !c.trim().is_empty())
         .map(str::parse::<Cursor>)
         .transpose()
         .map_err(|e| AppError::validation("cursor", e))?;
