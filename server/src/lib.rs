@@ -8,20 +8,20 @@ pub mod cli;
 pub mod guard;
 /// Client address, same-origin writes, security headers (CSP with a nonce).
 pub mod security;
+/// The session store on either database.
+pub mod sessions;
 
 use app::service::clock::Clock;
-use app::service::db::Synchronous;
+use app::service::db::Target;
 use app::service::state::AppState;
 use app::ui::{shell, App};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use security::SecurityConfig;
-use std::path::Path;
 use std::sync::Arc;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -37,30 +37,30 @@ pub enum StartError {
     Events(#[from] app::error::AppError),
 }
 
-/// Opens the database in `data_dir` (migrating it) and builds the state.
+/// Opens the SQLite database in `data_dir` (migrating it) and builds the state.
 pub async fn open_state(
-    data_dir: &Path,
+    data_dir: &std::path::Path,
     leptos_options: LeptosOptions,
     clock: Clock,
 ) -> Result<AppState, StartError> {
-    open_state_with(data_dir, leptos_options, clock, Synchronous::Full).await
+    open_state_at(&Target::data_dir(data_dir), leptos_options, clock).await
 }
 
-/// [`open_state`] with the database's durability setting.
-pub async fn open_state_with(
-    data_dir: &Path,
+/// Opens the database of `target` (SQLite or PostgreSQL, migrating it), its session
+/// table, and the event hub, and builds the state.
+pub async fn open_state_at(
+    target: &Target,
     leptos_options: LeptosOptions,
     clock: Clock,
-    synchronous: Synchronous,
 ) -> Result<AppState, StartError> {
-    let pool = app::service::db::open_with(data_dir, synchronous).await?;
-    SqliteStore::new(pool.clone()).migrate().await?;
+    let pool = app::service::db::connect(target).await?;
+    sessions::Store::new(&pool).migrate().await?;
     let events = app::service::events::EventHub::start(pool.clone()).await?;
     Ok(AppState {
         leptos_options,
         pool,
         clock,
-        data_dir: data_dir.to_path_buf(),
+        data_dir: target.data_dir.clone(),
         events,
         calendars: Default::default(),
         hashing: app::service::auth::HashGate::for_this_machine(),
@@ -72,9 +72,9 @@ pub const SESSION_COOKIE: &str = "otklik_session";
 
 /// Session cookie settings: HttpOnly, SameSite=Lax, 12 h of inactivity; `Secure` when the
 /// deployment says it is served over HTTPS (`OTKLIK_SECURE_COOKIES=1`).
-fn session_layer(state: &AppState) -> SessionManagerLayer<SqliteStore> {
+fn session_layer(state: &AppState) -> SessionManagerLayer<sessions::Store> {
     let secure = std::env::var("OTKLIK_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true");
-    SessionManagerLayer::new(SqliteStore::new(state.pool.clone()))
+    SessionManagerLayer::new(sessions::Store::new(&state.pool))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

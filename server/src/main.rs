@@ -1,5 +1,6 @@
 //! `otklik`: the server binary and admin command line.
 
+use app::service::db::Synchronous;
 use clap::Parser;
 use server::cli::{admin, calendar, serve, Cli, Command, TokenCommand, UserCommand};
 use std::process::ExitCode;
@@ -15,20 +16,26 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let dir = cli.data_dir.as_path();
+    let synchronous = match &cli.command {
+        Command::Serve(args) => args.sqlite_synchronous,
+        _ => Synchronous::Full,
+    };
+    let target = cli.target(synchronous);
+    let target = &target;
     let result = match cli.command {
-        Command::Serve(args) => serve::run(dir, args).await,
-        Command::Migrate => admin::migrate(dir).await,
+        Command::Serve(args) => serve::run(target, args).await,
+        Command::Migrate => admin::migrate(target).await,
         Command::User {
             command: UserCommand::Add(args),
-        } => admin::user_add(dir, args).await,
+        } => admin::user_add(target, args).await,
         Command::Token {
             command: TokenCommand::Add(args),
-        } => admin::token_add(dir, args).await,
-        Command::Backup(args) => admin::backup(dir, args).await,
-        Command::Restore(args) => admin::restore(dir, args).await,
-        Command::Due(args) => calendar::run_due(dir, args).await,
-        Command::Calendar(args) => calendar::run_calendar(dir, args).await,
+        } => admin::token_add(target, args).await,
+        Command::Backup(args) => admin::backup(target, args).await,
+        Command::Restore(args) => admin::restore(target, args).await,
+        Command::Due(args) => calendar::run_due(target, args).await,
+        Command::Calendar(args) => calendar::run_calendar(target, args).await,
+        Command::Transfer(args) => admin::transfer(target, args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -30,7 +30,11 @@ pub struct JournalNotice {
 /// How close a deadline is when its alert is raised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "TEXT", rename_all = "snake_case")
+)]
 pub enum AlertKind {
     /// The deadline entered the last share (25 % by default) of its working-time budget.
     DueSoon,

@@ -22,11 +22,12 @@ use crate::dto::admin::{
 use crate::error::AppError;
 use crate::service::attachments::{upload_limits, UploadLimits};
 use crate::service::ctx::Ctx;
+use crate::service::db::{Db, Tx};
 use crate::service::messages::begin_write;
+use crate::{on_db, on_tx};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::Serialize;
-use sqlx::SqlitePool;
 use std::collections::BTreeMap;
 
 /// A row of `calendar_overrides` with its author's name: date, mark, note, when, who.
@@ -47,21 +48,21 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 const MIB: u64 = 1024 * 1024;
 
 /// The users page: every user (inactive too) and every department.
-pub async fn users_page(pool: &SqlitePool, me: UserId) -> Result<UsersPage, AppError> {
-    let users = sqlx::query_as::<_, AdminUser>(
-        "SELECT u.id, u.login, u.full_name, u.role, d.name AS department, u.active = 1 AS active \
+pub async fn users_page(pool: &Db, me: UserId) -> Result<UsersPage, AppError> {
+    let users = on_db!(pool, p => sqlx::query_as::<_, AdminUser>(
+        "SELECT u.id, u.login, u.full_name, u.role, d.name AS department, u.active = TRUE AS active \
          FROM users u LEFT JOIN departments d ON d.id = u.department_id \
          ORDER BY u.active DESC, u.full_name, u.login",
     )
-    .fetch_all(pool)
-    .await?;
-    let departments = sqlx::query_as::<_, DepartmentRow>(
+    .fetch_all(p)
+    .await)?;
+    let departments = on_db!(pool, p => sqlx::query_as::<_, DepartmentRow>(
         "SELECT d.id, d.name, \
-                (SELECT COUNT(*) FROM users u WHERE u.department_id = d.id AND u.active = 1) AS users \
+                (SELECT COUNT(*) FROM users u WHERE u.department_id = d.id AND u.active = TRUE) AS users \
          FROM departments d ORDER BY d.name",
     )
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     Ok(UsersPage {
         me,
         users,
@@ -80,19 +81,17 @@ pub fn parse_role(name: &str) -> Result<Role, AppError> {
 }
 
 /// The id of department `name` inside `tx`, created if missing.
-async fn ensure_department(
-    tx: &mut sqlx::SqliteConnection,
-    name: &str,
-) -> Result<DepartmentId, AppError> {
-    sqlx::query("INSERT INTO departments (name) VALUES (?) ON CONFLICT (name) DO NOTHING")
+async fn ensure_department(tx: &mut Tx, name: &str) -> Result<DepartmentId, AppError> {
+    on_tx!(tx, c => sqlx::query("INSERT INTO departments (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
         .bind(name)
-        .execute(&mut *tx)
-        .await?;
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(
-        sqlx::query_scalar("SELECT id FROM departments WHERE name = ?")
+        on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
             .bind(name)
-            .fetch_one(&mut *tx)
-            .await?,
+            .fetch_one(c)
+            .await)?,
     )
 }
 
@@ -111,7 +110,7 @@ fn department_name(name: &str) -> Result<&str, AppError> {
 /// Creates a user and, if named, their department, in one transaction. A taken login
 /// (letter case ignored) is a conflict.
 pub async fn create_user(
-    pool: &SqlitePool,
+    pool: &Db,
     form: &NewUserForm,
     now: DateTime<Utc>,
 ) -> Result<UserId, AppError> {
@@ -145,10 +144,10 @@ pub async fn create_user(
     // Hash before taking the write lock: argon2 is deliberately slow.
     let hash = crate::service::auth::hash_password(form.password.clone()).await?;
     let mut tx = begin_write(pool).await?;
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = ?")
+    let exists: Option<i64> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT id FROM users WHERE lower(login) = lower($1)")
         .bind(login)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .fetch_optional(c)
+        .await)?;
     if exists.is_some() {
         return Err(taken());
     }
@@ -156,9 +155,9 @@ pub async fn create_user(
         Some(d) => Some(ensure_department(&mut tx, d).await?),
         None => None,
     };
-    let res = sqlx::query(
+    let res: Result<i64, sqlx::Error> = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO users (login, full_name, role, department_id, password_hash, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(login)
     .bind(full_name)
@@ -166,10 +165,10 @@ pub async fn create_user(
     .bind(department_id)
     .bind(hash)
     .bind(now)
-    .execute(&mut *tx)
-    .await;
+    .fetch_one(c)
+    .await);
     let id = match res {
-        Ok(done) => UserId(done.last_insert_rowid()),
+        Ok(id) => UserId(id),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(taken()),
         Err(e) => return Err(e.into()),
     };
@@ -180,7 +179,7 @@ pub async fn create_user(
 /// Deactivates or reactivates a user; an admin cannot deactivate themselves (so there is
 /// always an active admin).
 pub async fn set_user_active(
-    pool: &SqlitePool,
+    pool: &Db,
     me: UserId,
     id: UserId,
     active: bool,
@@ -190,26 +189,29 @@ pub async fn set_user_active(
             "Нельзя отключить собственную учётную запись".to_owned(),
         ));
     }
-    let done = sqlx::query("UPDATE users SET active = ? WHERE id = ?")
+    let done = on_db!(pool, p => sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
         .bind(active)
         .bind(id)
-        .execute(pool)
-        .await?;
-    if done.rows_affected() == 0 {
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if done == 0 {
         return Err(AppError::NotFound("Пользователь не найден".to_owned()));
     }
     Ok(())
 }
 
 /// Creates a department; an existing name is a conflict.
-pub async fn create_department(pool: &SqlitePool, name: &str) -> Result<DepartmentId, AppError> {
+pub async fn create_department(pool: &Db, name: &str) -> Result<DepartmentId, AppError> {
     let name = department_name(name)?;
-    let res = sqlx::query("INSERT INTO departments (name) VALUES (?)")
-        .bind(name)
-        .execute(pool)
-        .await;
+    let res: Result<i64, sqlx::Error> = on_db!(pool, p => sqlx::query_scalar(
+        "INSERT INTO departments (name) VALUES ($1) RETURNING id",
+    )
+    .bind(name)
+    .fetch_one(p)
+    .await);
     match res {
-        Ok(done) => Ok(DepartmentId(done.last_insert_rowid())),
+        Ok(id) => Ok(DepartmentId(id)),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             Err(AppError::Conflict(format!("Отдел «{name}» уже есть")))
         }
@@ -234,15 +236,15 @@ pub async fn calendar_year(ctx: &Ctx, year: Option<i32>) -> Result<CalendarYear,
     ) else {
         return Err(AppError::validation("year", "Неверный год"));
     };
-    let rows: Vec<CorrectionRow> = sqlx::query_as(
+    let rows: Vec<CorrectionRow> = on_db!(pool, p => sqlx::query_as(
         "SELECT o.date, o.mark, o.note, o.updated_at, u.full_name \
              FROM calendar_overrides o LEFT JOIN users u ON u.id = o.updated_by \
-             WHERE o.date BETWEEN ? AND ? ORDER BY o.date",
+             WHERE o.date BETWEEN $1 AND $2 ORDER BY o.date",
     )
     .bind(first)
     .bind(last)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     let corrections: Vec<Correction> = rows
         .into_iter()
         .map(|(date, mark, note, at, by)| Correction {
@@ -276,7 +278,7 @@ pub async fn calendar_year(ctx: &Ctx, year: Option<i32>) -> Result<CalendarYear,
 /// Corrects `date`: upserts the mark with a note, who and when; `usual` deletes the
 /// correction so the shipped production calendar applies again.
 pub async fn set_day(
-    pool: &SqlitePool,
+    pool: &Db,
     by: UserId,
     date: &str,
     mark: &str,
@@ -305,17 +307,18 @@ pub async fn set_day(
     // The correction and the list keys it moves, in one transaction.
     let mut tx = begin_write(pool).await?;
     if mark == "usual" {
-        sqlx::query("DELETE FROM calendar_overrides WHERE date = ?")
+        on_tx!(&mut tx, c => sqlx::query("DELETE FROM calendar_overrides WHERE date = $1")
             .bind(date)
-            .execute(&mut *tx)
-            .await?;
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         crate::service::messages::keys::after_calendar_change(&mut tx).await?;
         tx.commit().await?;
         return Ok(());
     }
-    sqlx::query(
+    on_tx!(&mut tx, c => sqlx::query(
         "INSERT INTO calendar_overrides (date, mark, note, updated_at, updated_by) \
-         VALUES (?, ?, ?, ?, ?) \
+         VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (date) DO UPDATE SET mark = excluded.mark, note = excluded.note, \
          updated_at = excluded.updated_at, updated_by = excluded.updated_by",
     )
@@ -324,8 +327,9 @@ pub async fn set_day(
     .bind(note)
     .bind(now)
     .bind(by)
-    .execute(&mut *tx)
-    .await?;
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     crate::service::messages::keys::after_calendar_change(&mut tx).await?;
     tx.commit().await?;
     Ok(())
@@ -333,14 +337,14 @@ pub async fn set_day(
 
 /// Stores the weekly schedule and moves the list keys it changes, in one transaction.
 pub async fn save_schedule(
-    pool: &SqlitePool,
+    pool: &Db,
     schedule: &Schedule,
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    crate::service::settings::put(
-        &mut *tx,
+    crate::service::settings::put_in(
+        &mut tx,
         crate::service::calendar::SCHEDULE_KEY,
         schedule,
         Some(by),
@@ -353,7 +357,7 @@ pub async fn save_schedule(
 }
 
 /// Every settings group for the settings page.
-pub async fn settings_page(pool: &SqlitePool) -> Result<SettingsPage, AppError> {
+pub async fn settings_page(pool: &Db) -> Result<SettingsPage, AppError> {
     let uploads = upload_limits(pool).await?;
     Ok(SettingsPage {
         schedule: crate::service::calendar::schedule(pool).await?,
@@ -374,7 +378,7 @@ fn mb(bytes: u64) -> u32 {
 
 /// Every network's settings (answer limits and link hosts), in the order of
 /// [`Network::ALL`].
-pub async fn network_settings(pool: &SqlitePool) -> Result<Vec<NetworkSettings>, AppError> {
+pub async fn network_settings(pool: &Db) -> Result<Vec<NetworkSettings>, AppError> {
     let limits = crate::service::settings::network_limits(pool).await?;
     let hosts = crate::service::settings::link_hosts(pool).await?;
     Ok(Network::ALL
@@ -388,24 +392,26 @@ pub async fn network_settings(pool: &SqlitePool) -> Result<Vec<NetworkSettings>,
 
 /// Stores the networks' limits and link hosts from the form, in one transaction.
 pub async fn save_networks(
-    pool: &SqlitePool,
+    pool: &Db,
     form: &BTreeMap<String, LimitForm>,
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Vec<NetworkSettings>, AppError> {
-    use crate::service::settings::{link_hosts, network_limits, put, LINK_HOSTS_KEY, NETWORKS_KEY};
+    use crate::service::settings::{
+        link_hosts, network_limits, put_in, LINK_HOSTS_KEY, NETWORKS_KEY,
+    };
     let hosts = parse_link_hosts(link_hosts(pool).await?, form)?;
     let limits = parse_networks(network_limits(pool).await?, form)?;
     let mut tx = begin_write(pool).await?;
-    put(&mut *tx, NETWORKS_KEY, &limits, Some(by), now).await?;
-    put(&mut *tx, LINK_HOSTS_KEY, &hosts, Some(by), now).await?;
+    put_in(&mut tx, NETWORKS_KEY, &limits, Some(by), now).await?;
+    put_in(&mut tx, LINK_HOSTS_KEY, &hosts, Some(by), now).await?;
     tx.commit().await?;
     network_settings(pool).await
 }
 
 /// Stores settings group `key` as set by `by` (one statement: its own transaction).
 pub async fn save<T: Serialize>(
-    pool: &SqlitePool,
+    pool: &Db,
     key: &str,
     value: &T,
     by: UserId,
@@ -741,14 +747,14 @@ pub fn parse_templates(rows: &[TemplateForm]) -> Result<AnswerTemplates, AppErro
 }
 
 /// Every API token, active first, the newest first.
-pub async fn tokens(pool: &SqlitePool) -> Result<Vec<TokenRow>, AppError> {
+pub async fn tokens(pool: &Db) -> Result<Vec<TokenRow>, AppError> {
     let tz = crate::service::calendar::schedule(pool).await?.tz;
-    let rows: Vec<TokenDbRow> = sqlx::query_as(
+    let rows: Vec<TokenDbRow> = on_db!(pool, p => sqlx::query_as(
         "SELECT id, name, role, created_at, revoked_at FROM api_tokens \
          ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC",
     )
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     Ok(rows
         .into_iter()
         .map(|(id, name, role, created, revoked)| TokenRow {
@@ -762,20 +768,20 @@ pub async fn tokens(pool: &SqlitePool) -> Result<Vec<TokenRow>, AppError> {
 }
 
 /// Revokes token `id` (its requests get 401 from then on).
-pub async fn revoke_token(pool: &SqlitePool, id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
-    let done =
-        sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+pub async fn revoke_token(pool: &Db, id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
+    let done = on_db!(pool, p => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now)
             .bind(id)
-            .execute(pool)
-            .await?;
-    if done.rows_affected() == 1 {
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?;
+    if done == 1 {
         return Ok(());
     }
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = ?")
+    let exists: Option<i64> = on_db!(pool, p => sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1")
         .bind(id)
-        .fetch_optional(pool)
-        .await?;
+        .fetch_optional(p)
+        .await)?;
     match exists {
         Some(_) => Err(AppError::Conflict("Токен уже отозван".to_owned())),
         None => Err(AppError::NotFound("Токен не найден".to_owned())),

@@ -13,13 +13,14 @@ use crate::domain::workflow::MessageState;
 use crate::dto::live::{AlertDto, AlertKind, AlertsDto};
 use crate::error::AppError;
 use crate::service::ctx::Ctx;
+use crate::service::db::Db;
 use crate::service::events::{self, AlertRow, ALERT_COLUMNS};
 use crate::service::mail;
 use crate::service::messages::begin_write;
 use crate::service::messages::deadlines::DEADLINE_COLUMNS;
+use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 
 /// Settings key of [`AlertSettings`].
 pub const ALERTS_KEY: &str = "alerts";
@@ -42,20 +43,20 @@ impl Default for AlertSettings {
 
 /// The deployment's alert settings (the due-soon threshold is also the colours' and the
 /// escalation list's).
-pub async fn settings<'e>(conn: impl sqlx::SqliteExecutor<'e>) -> Result<AlertSettings, AppError> {
-    crate::service::settings::get(conn, ALERTS_KEY).await
+pub async fn settings(db: &Db) -> Result<AlertSettings, AppError> {
+    crate::service::settings::get(db, ALERTS_KEY).await
 }
 
 /// Stores the alert settings and moves every message's due-soon instant with the new
 /// share, in one transaction.
 pub async fn save_settings(
-    pool: &SqlitePool,
+    pool: &Db,
     settings: &AlertSettings,
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    crate::service::settings::put(&mut *tx, ALERTS_KEY, settings, Some(by), now).await?;
+    crate::service::settings::put_in(&mut tx, ALERTS_KEY, settings, Some(by), now).await?;
     let cal = crate::service::calendar::load_in(&mut tx, &Default::default()).await?;
     crate::service::messages::keys::refresh_all(&mut tx, settings.due_soon_percent, &cal).await?;
     tx.commit().await?;
@@ -80,19 +81,16 @@ struct OpenDeadline {
     due_soon_raised: bool,
 }
 
-impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for OpenDeadline {
-    fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> Result<Self, sqlx::Error> {
-        use sqlx::Row;
-        Ok(Self {
-            deadline: Deadline::from_row(row)?,
-            id: row.try_get("id")?,
-            message_id: row.try_get("message_id")?,
-            assignee_id: row.try_get("assignee_id")?,
-            breached_raised: row.try_get("breached_raised")?,
-            due_soon_raised: row.try_get("due_soon_raised")?,
-        })
-    }
-}
+crate::from_row!(OpenDeadline, |row| {
+    Ok(OpenDeadline {
+        deadline: sqlx::FromRow::from_row(row)?,
+        id: row.try_get("id")?,
+        message_id: row.try_get("message_id")?,
+        assignee_id: row.try_get("assignee_id")?,
+        breached_raised: row.try_get("breached_raised")?,
+        due_soon_raised: row.try_get("due_soon_raised")?,
+    })
+});
 
 /// What one scan did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -112,29 +110,25 @@ pub async fn scan(ctx: &Ctx) -> Result<ScanReport, AppError> {
         return Ok(report);
     }
     let settings = ctx.settings.alerts;
-    let active = serde_json::to_string(
-        &MessageState::ALL
-            .into_iter()
-            .filter(|s| s.is_active())
-            .collect::<Vec<_>>(),
-    )
-    .map_err(|_| AppError::Internal)?;
     // Only running deadlines: a task no longer pending never alerts (its deadline closed
-    // when the message was taken into work, returned, rejected or answered).
-    let open: Vec<OpenDeadline> = sqlx::query_as(&format!(
-        "SELECT {DEADLINE_COLUMNS}, m.assignee_id, \
+    // when the message was taken into work, returned, rejected or answered); and only of
+    // messages under pressure (their stored due-soon instant has come).
+    let open: Vec<OpenDeadline> = on_db!(pool, p, DB => {
+        let mut q = sqlx::QueryBuilder::<DB>::new(format!(
+            "SELECT {DEADLINE_COLUMNS}, m.assignee_id, \
                 EXISTS (SELECT 1 FROM deadline_alerts x WHERE x.deadline_id = d.id AND x.kind = 'breached') AS breached_raised, \
                 EXISTS (SELECT 1 FROM deadline_alerts x WHERE x.deadline_id = d.id AND x.kind = 'due_soon') AS due_soon_raised \
-         FROM deadlines d JOIN messages m ON m.id = d.message_id \
-         WHERE d.done_at IS NULL AND m.state IN (SELECT value FROM json_each(?)) \
-           AND m.due_soon_at <= ? \
-         ORDER BY d.due_at"
-    ))
-    .bind(active)
-    // Only messages under pressure (their stored due-soon instant has come).
-    .bind(now.timestamp())
-    .fetch_all(pool)
-    .await?;
+             FROM deadlines d JOIN messages m ON m.id = d.message_id \
+             WHERE d.done_at IS NULL AND m.due_soon_at <= "
+        ));
+        q.push_bind(now.timestamp()).push(" AND m.state IN (");
+        let mut list = q.separated(", ");
+        for s in MessageState::ALL.into_iter().filter(|s| s.is_active()) {
+            list.push_bind(s);
+        }
+        q.push(") ORDER BY d.due_at");
+        q.build_query_as().fetch_all(p).await
+    })?;
     for d in open.into_iter().filter(|d| !d.breached_raised) {
         let Some(kind) = d
             .deadline
@@ -158,7 +152,7 @@ pub async fn scan(ctx: &Ctx) -> Result<ScanReport, AppError> {
 /// Raises `kind` for deadline `d` in one transaction: the once-only mark, the users'
 /// alerts and their e-mails. Returns how many users got it (0 if it was already raised).
 async fn raise(
-    pool: &SqlitePool,
+    pool: &Db,
     cal: &WorkingCalendar,
     d: &OpenDeadline,
     kind: AlertKind,
@@ -172,25 +166,26 @@ async fn raise(
     }
     let mut fresh = false;
     for k in kinds {
-        let done = sqlx::query(
-            "INSERT OR IGNORE INTO deadline_alerts (deadline_id, kind, raised_at) VALUES (?, ?, ?)",
+        let done = on_tx!(&mut tx, c => sqlx::query(
+            "INSERT INTO deadline_alerts (deadline_id, kind, raised_at) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
         )
         .bind(d.id)
         .bind(k)
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        fresh |= k == kind && done.rows_affected() == 1;
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        fresh |= k == kind && done == 1;
     }
     if !fresh {
         tx.rollback().await?;
         return Ok(0);
     }
-    let coordinators: Vec<UserId> =
-        sqlx::query_scalar("SELECT id FROM users WHERE role = ? AND active = 1 ORDER BY id")
+    let coordinators: Vec<UserId> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT id FROM users WHERE role = $1 AND active = TRUE ORDER BY id")
             .bind(Role::Coordinator)
-            .fetch_all(&mut *tx)
-            .await?;
+            .fetch_all(c)
+            .await)?;
     let mut to: Vec<UserId> = d.assignee_id.into_iter().collect();
     if kind == AlertKind::Breached || to.is_empty() {
         to.extend(coordinators);
@@ -200,26 +195,26 @@ async fn raise(
     let smtp = mail::settings(pool).await?;
     let rule = d.deadline.rule;
     for user in &to {
-        let alert_id: i64 = sqlx::query_scalar(
+        let alert_id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
             "INSERT INTO alerts (user_id, message_id, deadline_id, kind, created_at) \
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(user)
         .bind(d.message_id)
         .bind(d.id)
         .bind(kind)
         .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        .fetch_one(c)
+        .await)?;
         if !smtp.enabled {
             continue;
         }
-        let email: Option<String> = sqlx::query_scalar(
-            "SELECT email FROM users WHERE id = ? AND email_alerts = 1 AND active = 1",
+        let email: Option<String> = on_tx!(&mut tx, c => sqlx::query_scalar(
+            "SELECT email FROM users WHERE id = $1 AND email_alerts = TRUE AND active = TRUE",
         )
         .bind(user)
-        .fetch_optional(&mut *tx)
-        .await?
+        .fetch_optional(c)
+        .await)?
         .flatten();
         if let Some(email) = email.filter(|e| !e.trim().is_empty()) {
             let dto = AlertDto {
@@ -246,20 +241,20 @@ async fn raise(
 }
 
 /// The user's newest alerts, unread count and e-mail choice.
-pub async fn list(pool: &SqlitePool, user: UserId) -> Result<AlertsDto, AppError> {
-    let rows: Vec<AlertRow> = sqlx::query_as(&format!(
-        "{ALERT_COLUMNS} WHERE a.user_id = ? ORDER BY a.id DESC LIMIT 100"
+pub async fn list(pool: &Db, user: UserId) -> Result<AlertsDto, AppError> {
+    let rows: Vec<AlertRow> = on_db!(pool, p => sqlx::query_as(&format!(
+        "{ALERT_COLUMNS} WHERE a.user_id = $1 ORDER BY a.id DESC LIMIT 100"
     ))
     .bind(user)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     let unread = unread(pool, user).await?;
     let (email, email_alerts): (Option<String>, bool) =
-        sqlx::query_as("SELECT email, email_alerts FROM users WHERE id = ?")
+        on_db!(pool, p => sqlx::query_as("SELECT email, email_alerts FROM users WHERE id = $1")
             .bind(user)
-            .fetch_optional(pool)
-            .await?
-            .unwrap_or((None, false));
+            .fetch_optional(p)
+            .await)?
+        .unwrap_or((None, false));
     Ok(AlertsDto {
         alerts: rows.into_iter().filter_map(AlertRow::dto).collect(),
         unread,
@@ -269,38 +264,38 @@ pub async fn list(pool: &SqlitePool, user: UserId) -> Result<AlertsDto, AppError
 }
 
 /// How many of the user's alerts are unread.
-pub async fn unread(pool: &SqlitePool, user: UserId) -> Result<i64, AppError> {
+pub async fn unread(pool: &Db, user: UserId) -> Result<i64, AppError> {
     Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM alerts WHERE user_id = ? AND read_at IS NULL")
+        on_db!(pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM alerts WHERE user_id = $1 AND read_at IS NULL")
             .bind(user)
-            .fetch_one(pool)
-            .await?,
+            .fetch_one(p)
+            .await)?,
     )
 }
 
 /// Marks the user's alert `id` read (`None`: all of them). Someone else's alert is not
 /// found.
 pub async fn mark_read(
-    pool: &SqlitePool,
+    pool: &Db,
     user: UserId,
     id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let done = sqlx::query(
-        "UPDATE alerts SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND (?3 IS NULL OR id = ?3)",
+    let done = on_db!(pool, p => sqlx::query(
+        "UPDATE alerts SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL AND ($3 IS NULL OR id = $3)",
     )
     .bind(now)
     .bind(user)
     .bind(id)
-    .execute(pool)
-    .await?;
-    if let (Some(id), 0) = (id, done.rows_affected()) {
-        let exists: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM alerts WHERE id = ? AND user_id = ?)")
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if let (Some(id), 0) = (id, done) {
+        let exists: bool = on_db!(pool, p => sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM alerts WHERE id = $1 AND user_id = $2)")
                 .bind(id)
                 .bind(user)
-                .fetch_one(pool)
-                .await?;
+                .fetch_one(p)
+                .await)?;
         if !exists {
             return Err(AppError::NotFound(format!("Уведомление №{id} не найдено")));
         }
@@ -310,7 +305,7 @@ pub async fn mark_read(
 
 /// Stores the user's e-mail choice. The address is checked when e-mail is wanted.
 pub async fn set_email(
-    pool: &SqlitePool,
+    pool: &Db,
     user: UserId,
     email: Option<String>,
     email_alerts: bool,
@@ -331,32 +326,30 @@ pub async fn set_email(
         }
         _ => {}
     }
-    sqlx::query("UPDATE users SET email = ?, email_alerts = ? WHERE id = ?")
+    on_db!(pool, p => sqlx::query("UPDATE users SET email = $1, email_alerts = $2 WHERE id = $3")
         .bind(email)
         .bind(email_alerts)
         .bind(user)
-        .execute(pool)
-        .await?;
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
-/// Scans every `every` until the process ends (the server's background task).
-pub async fn run(state: crate::service::state::AppState, every: std::time::Duration) {
-    loop {
-        match Ctx::of(&state).await {
-            Ok(ctx) => match scan(&ctx).await {
-                Ok(r) if r.raised > 0 => {
-                    tracing::info!(
-                        raised = r.raised,
-                        delivered = r.delivered,
-                        "deadline alerts"
-                    )
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "deadline alert scan failed"),
-            },
-            Err(e) => tracing::warn!(error = %e, "deadline alert scan: no context"),
-        }
-        tokio::time::sleep(every).await;
+/// One scan, its failure logged (the leader's background task, `service::leader`).
+pub async fn scan_once(state: &crate::service::state::AppState) {
+    match Ctx::of(state).await {
+        Ok(ctx) => match scan(&ctx).await {
+            Ok(r) if r.raised > 0 => {
+                tracing::info!(
+                    raised = r.raised,
+                    delivered = r.delivered,
+                    "deadline alerts"
+                )
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "deadline alert scan failed"),
+        },
+        Err(e) => tracing::warn!(error = %e, "deadline alert scan: no context"),
     }
 }

@@ -8,10 +8,11 @@ use super::messages::Caller;
 use crate::domain::ids::{MessageId, UserId};
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::on_db;
+use crate::service::db::Db;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::io::AsyncWriteExt;
@@ -51,7 +52,7 @@ impl Default for UploadLimits {
 }
 
 /// The deployment's upload limits (defaults until an admin changes them).
-pub async fn upload_limits(pool: &SqlitePool) -> Result<UploadLimits, AppError> {
+pub async fn upload_limits(pool: &Db) -> Result<UploadLimits, AppError> {
     super::settings::get(pool, UPLOADS_KEY).await
 }
 
@@ -94,25 +95,22 @@ pub fn file_path(data_dir: &Path, sha256: &str) -> Result<PathBuf, AppError> {
 }
 
 /// One attachment by id.
-pub async fn get(pool: &SqlitePool, id: i64) -> Result<Attachment, AppError> {
-    sqlx::query_as(&format!("{SELECT_ATTACHMENT} WHERE id = ?"))
+pub async fn get(pool: &Db, id: i64) -> Result<Attachment, AppError> {
+    on_db!(pool, p => sqlx::query_as(&format!("{SELECT_ATTACHMENT} WHERE id = $1"))
         .bind(id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("Файл №{id} не найден")))
+        .fetch_optional(p)
+        .await)?
+    .ok_or_else(|| AppError::NotFound(format!("Файл №{id} не найден")))
 }
 
 /// The attachments of a message, in upload order.
-pub async fn for_message(
-    pool: &SqlitePool,
-    message: MessageId,
-) -> Result<Vec<Attachment>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "{SELECT_ATTACHMENT} WHERE message_id = ? ORDER BY id"
+pub async fn for_message(pool: &Db, message: MessageId) -> Result<Vec<Attachment>, AppError> {
+    Ok(on_db!(pool, p => sqlx::query_as(&format!(
+        "{SELECT_ATTACHMENT} WHERE message_id = $1 ORDER BY id"
     ))
     .bind(message)
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(p)
+    .await)?)
 }
 
 /// Photo or video: which limit applies.
@@ -191,16 +189,11 @@ fn check_may_upload(caller: &Caller, assignee: Option<UserId>) -> Result<(), App
 
 /// Refuses an upload to `message` by `caller` before any of it is read: 404 for no such
 /// message, 403 for a caller who may not attach files to it.
-pub async fn check_upload(
-    pool: &SqlitePool,
-    message: MessageId,
-    caller: &Caller,
-) -> Result<(), AppError> {
-    let assignee: Option<Option<UserId>> =
-        sqlx::query_scalar("SELECT assignee_id FROM messages WHERE id = ?")
+pub async fn check_upload(pool: &Db, message: MessageId, caller: &Caller) -> Result<(), AppError> {
+    let assignee: Option<Option<UserId>> = on_db!(pool, p => sqlx::query_scalar("SELECT assignee_id FROM messages WHERE id = $1")
             .bind(message)
-            .fetch_optional(pool)
-            .await?;
+            .fetch_optional(p)
+            .await)?;
     let Some(assignee) = assignee else {
         return Err(AppError::NotFound(format!(
             "Сообщение №{message} не найдено"
@@ -347,7 +340,7 @@ impl Incoming {
     /// again: the message may have been reassigned meanwhile.
     pub async fn finish(
         mut self,
-        pool: &SqlitePool,
+        pool: &Db,
         data_dir: &Path,
         message: MessageId,
         caller: &Caller,
@@ -381,9 +374,9 @@ impl Incoming {
         put_in_place(&self.path, &path, self.size).await?;
 
         let uploaded_at = now.trunc_subsecs(0);
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = on_db!(pool, p => sqlx::query_scalar(
             "INSERT INTO attachments (message_id, draft_id, sha256, mime, size, original_name, uploaded_by, uploaded_at) \
-             VALUES (?, NULL, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, NULL, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(message)
         .bind(&sha256)
@@ -392,8 +385,8 @@ impl Incoming {
         .bind(&self.name)
         .bind(caller.user)
         .bind(uploaded_at)
-        .fetch_one(pool)
-        .await?;
+        .fetch_one(p)
+        .await)?;
         tracing::info!(attachment = id, %message, %sha256, mime, size, "attachment stored");
         Ok(Attachment {
             id,
@@ -439,7 +432,7 @@ async fn put_in_place(tmp: &Path, path: &Path, size: u64) -> Result<(), AppError
 /// one piece): checks who uploads, the content type (by magic bytes only) and the size
 /// limit. `original_name` is kept only as a label.
 pub async fn store(
-    pool: &SqlitePool,
+    pool: &Db,
     data_dir: &Path,
     message: MessageId,
     original_name: &str,
@@ -506,7 +499,7 @@ mod tests {
     struct World {
         _dir: tempfile::TempDir,
         data: PathBuf,
-        pool: SqlitePool,
+        pool: crate::service::db::Db,
         message: MessageId,
     }
 
@@ -561,16 +554,16 @@ mod tests {
 
         async fn user(&self, login: &str, role: Role) -> UserId {
             UserId(
-                sqlx::query_scalar(
+                on_db!(&self.pool, p => sqlx::query_scalar(
                     "INSERT INTO users (login, full_name, role, password_hash, created_at) \
-                     VALUES (?, ?, ?, 'x', ?) RETURNING id",
+                     VALUES ($1, $2, $3, 'x', $4) RETURNING id",
                 )
                 .bind(login)
                 .bind(login)
                 .bind(role)
                 .bind(now())
-                .fetch_one(&self.pool)
-                .await
+                .fetch_one(p)
+                .await)
                 .unwrap(),
             )
         }
@@ -689,12 +682,13 @@ mod tests {
         );
         assert_eq!(UploadLimits::default().max_image_bytes, 10 * 1024 * 1024);
         assert_eq!(UploadLimits::default().max_video_bytes, 100 * 1024 * 1024);
-        sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)")
+        on_db!(&w.pool, p => sqlx::query("INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)")
             .bind(UPLOADS_KEY)
             .bind(r#"{"max_image_bytes": 1048576, "max_video_bytes": 3145728}"#)
             .bind(now())
-            .execute(&w.pool)
+            .execute(p)
             .await
+            .map(|r| r.rows_affected()))
             .unwrap();
         assert_eq!(
             upload_limits(&w.pool).await.unwrap(),
@@ -807,12 +801,13 @@ mod tests {
         // Nobody is assigned yet.
         let ivanov = caller(Role::Executor, Some(assigned));
         assert_eq!(w.store("a.png", &png(), &ivanov).await, not_yours);
-        sqlx::query("UPDATE messages SET assignee_id = ? WHERE id = ?")
+        on_db!(&w.pool, p => sqlx::query("UPDATE messages SET assignee_id = $1 WHERE id = $2")
             .bind(assigned)
             .bind(w.message)
-            .execute(&w.pool)
+            .execute(p)
             .await
-            .unwrap();
+            .map(|r| r.rows_affected()))
+        .unwrap();
         let petrov = caller(Role::Executor, Some(other));
         assert_eq!(w.store("a.png", &png(), &petrov).await, not_yours);
         assert_eq!(
@@ -823,10 +818,10 @@ mod tests {
         assert!(w.files_on_disk().is_empty());
         let a = w.store("a.png", &png(), &ivanov).await.unwrap();
         let by: Option<UserId> =
-            sqlx::query_scalar("SELECT uploaded_by FROM attachments WHERE id = ?")
+            on_db!(&w.pool, p => sqlx::query_scalar("SELECT uploaded_by FROM attachments WHERE id = $1")
                 .bind(a.id)
-                .fetch_one(&w.pool)
-                .await
+                .fetch_one(p)
+                .await)
                 .unwrap();
         assert_eq!(by, Some(assigned));
     }

@@ -5,12 +5,13 @@
 //! Layout of a backup directory (the same as a data directory, plus the manifest):
 //! `otklik.db`, `files/<2 hex>/<sha256>`, `manifest.json`.
 
+use crate::on_db;
 use crate::service::attachments::file_path;
+use crate::service::db::Db;
 use crate::service::db::{database_path, DbError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 
@@ -70,6 +71,9 @@ pub enum BackupError {
     /// The restored database could not be opened or migrated.
     #[error(transparent)]
     Open(#[from] DbError),
+    /// `pg_dump` is not installed, or it failed.
+    #[error("{0}")]
+    PgDump(String),
     /// The manifest is missing or not ours.
     #[error("manifest {path}: {reason}")]
     Manifest {
@@ -184,21 +188,21 @@ async fn blocking<T: Send + 'static>(
 /// database refers to, checked against its hash, then the manifest. Files are listed
 /// after the copy and nothing is ever deleted, so every file the copy refers to is in.
 pub async fn backup(
-    pool: &SqlitePool,
+    pool: &Db,
     data_dir: &Path,
     to: &Path,
     now: DateTime<Utc>,
 ) -> Result<Manifest, BackupError> {
     empty_dir(to)?;
     let db_copy = to.join(DATABASE);
-    sqlx::query("VACUUM INTO ?")
+    on_db!(pool, p => sqlx::query("VACUUM INTO ?")
         .bind(db_copy.display().to_string())
-        .execute(pool)
-        .await?;
-    let shas: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT sha256 FROM attachments ORDER BY sha256")
-            .fetch_all(pool)
-            .await?;
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+    let shas: Vec<String> = on_db!(pool, p => sqlx::query_scalar("SELECT DISTINCT sha256 FROM attachments ORDER BY sha256")
+            .fetch_all(p)
+            .await)?;
     let mut sources = Vec::with_capacity(shas.len());
     for sha in shas {
         let src = file_path(data_dir, &sha).map_err(|_| BackupError::Mismatch {
@@ -372,20 +376,19 @@ pub async fn restore(from: &Path, data_dir: &Path) -> Result<Restored, BackupErr
 }
 
 /// `PRAGMA integrity_check`, and every attachment row's file present with its size.
-async fn check_restored(pool: &SqlitePool, data_dir: &Path) -> Result<i64, BackupError> {
-    let integrity: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_all(pool)
-        .await?;
+async fn check_restored(pool: &Db, data_dir: &Path) -> Result<i64, BackupError> {
+    let integrity: Vec<String> = on_db!(pool, p => sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(p)
+        .await)?;
     if integrity != ["ok"] {
         return Err(BackupError::Check(format!(
             "integrity_check: {}",
             integrity.join("; ")
         )));
     }
-    let rows: Vec<(i64, String, i64)> =
-        sqlx::query_as("SELECT id, sha256, size FROM attachments ORDER BY id")
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<(i64, String, i64)> = on_db!(pool, p => sqlx::query_as("SELECT id, sha256, size FROM attachments ORDER BY id")
+            .fetch_all(p)
+            .await)?;
     for (id, sha, size) in &rows {
         let path = file_path(data_dir, sha)
             .map_err(|_| BackupError::Check(format!("attachment {id} has no valid file name")))?;
@@ -398,4 +401,95 @@ async fn check_restored(pool: &SqlitePool, data_dir: &Path) -> Result<i64, Backu
         }
     }
     Ok(rows.len() as i64)
+}
+
+/// What to do to restore a PostgreSQL deployment (printed by `otklik restore` with a
+/// PostgreSQL URL: its backups are `pg_dump` archives).
+pub const PG_RESTORE_HINT: &str = "a PostgreSQL deployment is restored with pg_restore: \
+    createdb NEW && pg_restore --no-owner --dbname=NEW FILE, then copy the files volume back \
+    (see the README, \"Region deployment\")";
+
+/// The parts of a PostgreSQL URL `pg_dump` gets: the URL without its password (argument)
+/// and the password (environment, so it never shows in the process list).
+fn split_password(url: &str) -> Result<(String, Option<String>), BackupError> {
+    let mut parsed =
+        url::Url::parse(url).map_err(|e| BackupError::PgDump(format!("database URL: {e}")))?;
+    let password = parsed.password().map(|p| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    parsed
+        .set_password(None)
+        .map_err(|()| BackupError::PgDump("database URL: no host".into()))?;
+    Ok((parsed.to_string(), password))
+}
+
+/// The command a PostgreSQL backup runs, for the message when `pg_dump` is missing.
+fn pg_dump_hint(to: &Path, files: &Path) -> String {
+    format!(
+        "pg_dump is not installed here; on a machine with PostgreSQL's client tools run: \
+         pg_dump --format=custom --file {} \"$OTKLIK_DATABASE_URL\", and copy {} (the \
+         uploaded files) beside it",
+        to.display(),
+        files.display()
+    )
+}
+
+/// Backs up a PostgreSQL deployment with `pg_dump --format=custom` into the new file `to`
+/// (a consistent snapshot, safe while the instances run). Says what to run when
+/// `pg_dump` is not installed. Returns a line to print.
+pub fn pg_dump(url: &str, data_dir: &Path, to: &Path) -> Result<String, BackupError> {
+    let files = data_dir.join("files");
+    if to.exists() {
+        return Err(BackupError::NotEmpty(to.to_path_buf()));
+    }
+    let (url, password) = split_password(url)?;
+    let mut cmd = std::process::Command::new("pg_dump");
+    cmd.arg("--format=custom")
+        .arg("--no-owner")
+        .arg("--file")
+        .arg(to)
+        .arg("--dbname")
+        .arg(&url);
+    if let Some(p) = password {
+        cmd.env("PGPASSWORD", p);
+    }
+    let out = match cmd.output() {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(BackupError::PgDump(pg_dump_hint(to, &files)))
+        }
+        Err(e) => return Err(BackupError::PgDump(format!("pg_dump: {e}"))),
+    };
+    if !out.status.success() {
+        let _ = std::fs::remove_file(to);
+        return Err(BackupError::PgDump(format!(
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let size = std::fs::metadata(to).map(|m| m.len()).unwrap_or(0);
+    Ok(format!(
+        "backup written to {} by pg_dump --format=custom ({size} bytes); the uploaded files \
+         are in {}: back up that volume too",
+        to.display(),
+        files.display()
+    ))
+}
+
+#[cfg(test)]
+mod pg_tests {
+    use super::*;
+
+    #[test]
+    fn the_password_goes_to_the_environment_not_the_arguments() {
+        let (url, pw) =
+            split_password("postgres://otklik:s%40cret@db.local:5433/region").unwrap_or_default();
+        assert_eq!(url, "postgres://otklik@db.local:5433/region");
+        assert_eq!(pw.as_deref(), Some("s@cret"));
+        let (url, pw) = split_password("postgres://db.local/region").unwrap_or_default();
+        assert_eq!(url, "postgres://db.local/region");
+        assert_eq!(pw, None);
+    }
 }

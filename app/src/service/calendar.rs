@@ -4,31 +4,32 @@
 use crate::domain::calendar::{DayMark, ProductionCalendar, Schedule, WorkingCalendar};
 use crate::domain::deadline::DeadlineSettings;
 use crate::error::AppError;
+use crate::service::db::{Db, Tx};
+use crate::{on_db, on_tx};
 use chrono::NaiveDate;
-use sqlx::SqlitePool;
 use std::sync::{Arc, Mutex};
 
 /// Settings key of the weekly schedule (JSON of [`Schedule`]).
 pub const SCHEDULE_KEY: &str = "schedule";
 
 /// The deployment's schedule (the SPEC default until an admin changes it).
-pub async fn schedule<'e>(conn: impl sqlx::SqliteExecutor<'e>) -> Result<Schedule, AppError> {
-    super::settings::get(conn, SCHEDULE_KEY).await
+pub async fn schedule(db: &Db) -> Result<Schedule, AppError> {
+    super::settings::get(db, SCHEDULE_KEY).await
+}
+
+const OVERRIDES: &str = "SELECT date, mark FROM calendar_overrides ORDER BY date";
+
+fn marks(rows: Vec<(NaiveDate, Option<String>)>) -> Vec<(NaiveDate, Option<DayMark>)> {
+    rows.into_iter()
+        .map(|(date, mark)| (date, mark.as_deref().and_then(DayMark::from_name)))
+        .collect()
 }
 
 /// The deployment's corrections of the production calendar (`None`: back to the weekday
 /// rule).
-pub async fn overrides<'e>(
-    conn: impl sqlx::SqliteExecutor<'e>,
-) -> Result<Vec<(NaiveDate, Option<DayMark>)>, AppError> {
-    let rows: Vec<(NaiveDate, Option<String>)> =
-        sqlx::query_as("SELECT date, mark FROM calendar_overrides ORDER BY date")
-            .fetch_all(conn)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(date, mark)| (date, mark.as_deref().and_then(DayMark::from_name)))
-        .collect())
+pub async fn overrides(db: &Db) -> Result<Vec<(NaiveDate, Option<DayMark>)>, AppError> {
+    let rows = on_db!(db, p => sqlx::query_as(OVERRIDES).fetch_all(p).await)?;
+    Ok(marks(rows))
 }
 
 /// The inputs of the last calendar built, and the calendar.
@@ -52,22 +53,25 @@ impl std::fmt::Debug for CalendarCache {
 }
 
 /// The deployment's working calendar, ready for arithmetic.
-pub async fn load(
-    pool: &SqlitePool,
-    cache: &CalendarCache,
-) -> Result<Arc<WorkingCalendar>, AppError> {
-    let mut conn = pool.acquire().await?;
-    load_in(&mut conn, cache).await
+pub async fn load(db: &Db, cache: &CalendarCache) -> Result<Arc<WorkingCalendar>, AppError> {
+    let schedule = schedule(db).await?;
+    let overrides = overrides(db).await?;
+    build(cache, schedule, overrides)
 }
 
-/// The working calendar as `conn` sees it: inside a transaction that changes the schedule
-/// or the corrections, the changed one.
-pub async fn load_in(
-    conn: &mut sqlx::SqliteConnection,
+/// The working calendar as transaction `tx` sees it: inside a transaction that changes
+/// the schedule or the corrections, the changed one.
+pub async fn load_in(tx: &mut Tx, cache: &CalendarCache) -> Result<Arc<WorkingCalendar>, AppError> {
+    let schedule = super::settings::get_in(tx, SCHEDULE_KEY).await?;
+    let rows = on_tx!(tx, c => sqlx::query_as(OVERRIDES).fetch_all(c).await)?;
+    build(cache, schedule, marks(rows))
+}
+
+fn build(
     cache: &CalendarCache,
+    schedule: Schedule,
+    overrides: Vec<(NaiveDate, Option<DayMark>)>,
 ) -> Result<Arc<WorkingCalendar>, AppError> {
-    let schedule = schedule(&mut *conn).await?;
-    let overrides = overrides(&mut *conn).await?;
     let lock = |c: &CalendarCache| {
         c.0.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -101,6 +105,6 @@ pub async fn load_in(
 pub const DEADLINES_KEY: &str = "deadlines";
 
 /// The deployment's deadline lengths (SPEC defaults until an admin changes them).
-pub async fn deadline_settings(pool: &SqlitePool) -> Result<DeadlineSettings, AppError> {
+pub async fn deadline_settings(pool: &Db) -> Result<DeadlineSettings, AppError> {
     super::settings::get(pool, DEADLINES_KEY).await
 }

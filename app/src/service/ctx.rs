@@ -7,12 +7,13 @@ use crate::domain::calendar::WorkingCalendar;
 use crate::domain::deadline::DeadlineSettings;
 use crate::domain::network::{AnswerTemplates, LinkHosts, NetworkLimits};
 use crate::error::AppError;
+use crate::on_db;
 use crate::service::alerts::{AlertSettings, ALERTS_KEY};
 use crate::service::calendar::{CalendarCache, DEADLINES_KEY};
+use crate::service::db::Db;
 use crate::service::settings::{LINK_HOSTS_KEY, NETWORKS_KEY, TEMPLATES_KEY};
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::de::DeserializeOwned;
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -33,16 +34,17 @@ pub struct RuleSettings {
 
 impl RuleSettings {
     /// Every setting the rules read, each its default until an admin stored another.
-    pub async fn load<'e>(conn: impl sqlx::SqliteExecutor<'e>) -> Result<Self, AppError> {
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT key, value FROM settings WHERE key IN (?, ?, ?, ?, ?)")
+    pub async fn load(db: &Db) -> Result<Self, AppError> {
+        let rows: Vec<(String, String)> = on_db!(db, p => {
+            sqlx::query_as("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5)")
                 .bind(DEADLINES_KEY)
                 .bind(ALERTS_KEY)
                 .bind(NETWORKS_KEY)
                 .bind(LINK_HOSTS_KEY)
                 .bind(TEMPLATES_KEY)
-                .fetch_all(conn)
-                .await?;
+                .fetch_all(p)
+                .await
+        })?;
         let stored: HashMap<String, String> = rows.into_iter().collect();
         fn read<T: DeserializeOwned + Default>(
             stored: &HashMap<String, String>,
@@ -70,7 +72,7 @@ impl RuleSettings {
 #[derive(Clone)]
 pub struct Ctx {
     /// The database.
-    pub pool: SqlitePool,
+    pub pool: Db,
     /// The request's "now" (whole seconds), read once from the clock.
     pub now: DateTime<Utc>,
     /// The working calendar.
@@ -82,7 +84,7 @@ pub struct Ctx {
 impl Ctx {
     /// The context at `now`, with the calendar from `cache`.
     pub async fn load(
-        pool: &SqlitePool,
+        pool: &Db,
         cache: &CalendarCache,
         now: DateTime<Utc>,
     ) -> Result<Self, AppError> {

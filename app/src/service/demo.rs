@@ -8,12 +8,12 @@ use crate::domain::role::Role;
 use crate::domain::workflow::{AnswerKind, Command, RejectCategory};
 use crate::error::AppError;
 use crate::service::ctx::Ctx;
+use crate::service::db::Db;
 use crate::service::messages::intake::{intake, Intake, NewMessage};
 use crate::service::messages::transition::act;
 use crate::service::messages::Caller;
 use crate::service::users::{self, NewUser};
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqlitePool;
 
 /// The demo logins: (login, full name, role, department).
 pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 6] = [
@@ -46,7 +46,7 @@ pub const DEMO_USERS: [(&str, &str, Role, Option<&str>); 6] = [
 ];
 
 /// Seeds the demo data if the database has no users yet; returns whether it did.
-pub async fn seed(pool: &SqlitePool, now: DateTime<Utc>) -> Result<bool, AppError> {
+pub async fn seed(pool: &Db, now: DateTime<Utc>) -> Result<bool, AppError> {
     if users::count(pool).await? > 0 {
         return Ok(false);
     }
@@ -183,7 +183,7 @@ fn reply_url(network: Network, n: usize) -> String {
 }
 
 async fn seed_messages(
-    pool: &SqlitePool,
+    pool: &Db,
     now: DateTime<Utc>,
     authority: &Caller,
     coordinator: &Caller,
@@ -279,7 +279,7 @@ async fn seed_messages(
 
 /// Adds `n` more active messages (texts of the demo set, numbered), every third one
 /// assigned: for load tests and benchmarks of the dashboard. Returns how many were added.
-pub async fn seed_bulk(pool: &SqlitePool, n: usize, now: DateTime<Utc>) -> Result<usize, AppError> {
+pub async fn seed_bulk(pool: &Db, n: usize, now: DateTime<Utc>) -> Result<usize, AppError> {
     let authority = users::list(pool, Some(Role::Authority)).await?;
     let coordinator = users::list(pool, Some(Role::Coordinator)).await?;
     let executors = users::list(pool, Some(Role::Executor)).await?;

@@ -15,10 +15,11 @@ use crate::domain::ids::{DepartmentId, MessageId, UserId};
 use crate::domain::workflow::MessageState;
 use crate::dto::live::{AlertDto, AlertKind, JournalNotice};
 use crate::error::AppError;
+use crate::on_db;
+use crate::service::db::Db;
 use crate::service::messages::query::can_read;
 use crate::service::messages::Caller;
 use chrono::{DateTime, Utc};
-use sqlx::SqlitePool;
 use std::collections::VecDeque;
 use std::str::FromStr;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -118,7 +119,7 @@ impl JournalRow {
 const JOURNAL_AFTER: &str = "SELECT j.id, j.message_id, j.action, j.to_state, j.at, \
             m.department_id, m.assignee_id, m.sort_key \
      FROM journal j JOIN messages m ON m.id = j.message_id \
-     WHERE j.id > ? ORDER BY j.id LIMIT ?";
+     WHERE j.id > $1 ORDER BY j.id LIMIT $2";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct AlertRow {
@@ -151,12 +152,12 @@ pub(crate) const ALERT_COLUMNS: &str =
      FROM alerts a JOIN deadlines d ON d.id = a.deadline_id";
 
 /// The newest journal event id (0 when none).
-pub async fn last_journal_id(pool: &SqlitePool) -> Result<i64, AppError> {
+pub async fn last_journal_id(pool: &Db) -> Result<i64, AppError> {
     Ok(
-        sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM journal")
-            .fetch_one(pool)
-            .await?
-            .unwrap_or(0),
+        on_db!(pool, p => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM journal")
+            .fetch_one(p)
+            .await)?
+        .unwrap_or(0),
     )
 }
 
@@ -171,15 +172,23 @@ impl EventHub {
         }))
     }
 
-    /// A hub whose pump publishes what is committed to `pool` from now on.
-    pub async fn start(pool: SqlitePool) -> Result<Self, AppError> {
+    /// A hub whose pump publishes what is committed to `pool` from now on. On PostgreSQL it
+    /// also listens for the writers' notifications (`pg_notify` at every commit, from any
+    /// app instance), so events cross instances at once; the pump's 500 ms poll covers a
+    /// reconnect of the listener (it reads on after the last id it published: nothing is
+    /// missed).
+    pub async fn start(pool: Db) -> Result<Self, AppError> {
         let hub = Self::detached();
         let last_journal = last_journal_id(&pool).await?;
-        let last_alert: i64 = sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM alerts")
-            .fetch_one(&pool)
-            .await?
+        let last_alert: i64 =
+            on_db!(&pool, p => sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM alerts")
+            .fetch_one(p)
+            .await)?
             .unwrap_or(0);
         hub.0.last_journal.store(last_journal, Ordering::SeqCst);
+        if let Db::Postgres(pg) = &pool {
+            tokio::spawn(listen(Arc::downgrade(&hub.0), pg.clone()));
+        }
         tokio::spawn(pump(Arc::downgrade(&hub.0), pool, last_journal, last_alert));
         Ok(hub)
     }
@@ -212,7 +221,7 @@ impl EventHub {
     /// since then that the caller may see are replayed first (too many: a resync).
     pub async fn subscribe(
         &self,
-        pool: &SqlitePool,
+        pool: &Db,
         caller: Caller,
         after: Option<i64>,
     ) -> Result<Subscription, AppError> {
@@ -221,11 +230,11 @@ impl EventHub {
         let mut pending = VecDeque::new();
         let mut last = self.0.last_journal.load(Ordering::SeqCst);
         if let Some(after) = after.filter(|a| *a >= 0) {
-            let rows: Vec<JournalRow> = sqlx::query_as(JOURNAL_AFTER)
+            let rows: Vec<JournalRow> = on_db!(pool, p => sqlx::query_as(JOURNAL_AFTER)
                 .bind(after)
                 .bind(REPLAY_MAX + 1)
-                .fetch_all(pool)
-                .await?;
+                .fetch_all(p)
+                .await)?;
             if rows.len() as i64 > REPLAY_MAX {
                 pending.push_back(Frame::Resync);
                 last = last.max(rows.last().map_or(after, |r| r.id));
@@ -314,7 +323,7 @@ impl Subscription {
 }
 
 /// Publishes what is committed after `last_journal` / `last_alert` until the hub is gone.
-async fn pump(hub: Weak<Inner>, pool: SqlitePool, mut last_journal: i64, mut last_alert: i64) {
+async fn pump(hub: Weak<Inner>, pool: Db, mut last_journal: i64, mut last_alert: i64) {
     loop {
         // Armed before reading, so a commit during the read wakes the next wait.
         let woken = COMMITTED.notified();
@@ -342,31 +351,64 @@ async fn pump(hub: Weak<Inner>, pool: SqlitePool, mut last_journal: i64, mut las
     }
 }
 
+/// Wakes the pump on every notification of a commit on PostgreSQL (any instance), until
+/// the hub is gone. A lost connection is re-established by the listener; the pump's poll
+/// and its reading after the last id cover what was sent meanwhile.
+async fn listen(hub: Weak<Inner>, pool: sqlx::PgPool) {
+    let mut listener = loop {
+        match sqlx::postgres::PgListener::connect_with(&pool).await {
+            Ok(mut l) => match l.listen(crate::service::db::dialect::EVENTS_CHANNEL).await {
+                Ok(()) => break l,
+                Err(e) => tracing::warn!(error = %e, "cannot listen for events"),
+            },
+            Err(e) => tracing::warn!(error = %e, "cannot connect the event listener"),
+        }
+        if hub.upgrade().is_none() || pool.is_closed() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    };
+    loop {
+        if hub.upgrade().is_none() || pool.is_closed() {
+            return;
+        }
+        match tokio::time::timeout(Duration::from_secs(5), listener.try_recv()).await {
+            // A notification, or the connection came back (re-read to be safe).
+            Ok(Ok(_)) => committed(),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "event listener");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(_) => {}
+        }
+    }
+}
+
 /// Reads and publishes one batch; `true` when there may be more.
 async fn publish_new(
     hub: &EventHub,
-    pool: &SqlitePool,
+    pool: &Db,
     last_journal: &mut i64,
     last_alert: &mut i64,
 ) -> Result<bool, AppError> {
     const BATCH: i64 = 500;
-    let rows: Vec<JournalRow> = sqlx::query_as(JOURNAL_AFTER)
+    let rows: Vec<JournalRow> = on_db!(pool, p => sqlx::query_as(JOURNAL_AFTER)
         .bind(*last_journal)
         .bind(BATCH)
-        .fetch_all(pool)
-        .await?;
+        .fetch_all(p)
+        .await)?;
     let more = rows.len() as i64 == BATCH;
     for row in rows {
         *last_journal = row.id;
         hub.publish(row.event());
     }
-    let alerts: Vec<AlertRow> = sqlx::query_as(&format!(
-        "{ALERT_COLUMNS} WHERE a.id > ? ORDER BY a.id LIMIT ?"
+    let alerts: Vec<AlertRow> = on_db!(pool, p => sqlx::query_as(&format!(
+        "{ALERT_COLUMNS} WHERE a.id > $1 ORDER BY a.id LIMIT $2"
     ))
     .bind(*last_alert)
     .bind(BATCH)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     let more = more || alerts.len() as i64 == BATCH;
     for row in alerts {
         *last_alert = row.id;

@@ -333,7 +333,7 @@ mod tests {
 
     struct World {
         _dir: tempfile::TempDir,
-        pool: sqlx::SqlitePool,
+        pool: crate::service::db::Db,
         ctx: Ctx,
     }
 
@@ -354,10 +354,9 @@ mod tests {
         }
 
         async fn messages(&self) -> i64 {
-            sqlx::query_scalar("SELECT COUNT(*) FROM messages")
-                .fetch_one(&self.pool)
-                .await
-                .unwrap()
+            crate::on_db!(&self.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+                .fetch_one(p).await)
+            .unwrap()
         }
     }
 
@@ -450,11 +449,10 @@ mod tests {
             Option<String>,
             DateTime<Utc>,
         );
-        let stored: Vec<Stored> = sqlx::query_as(
+        let stored: Vec<Stored> = crate::on_db!(&w.pool, p => sqlx::query_as(
             "SELECT network, text, topic, author_url, detected_at FROM messages ORDER BY id",
         )
-        .fetch_all(&w.pool)
-        .await
+        .fetch_all(p).await)
         .unwrap();
         let at = |h, m| Utc.with_ymd_and_hms(2026, 3, 16, h, m, 0).unwrap();
         assert_eq!(
@@ -504,9 +502,8 @@ mod tests {
             }
         );
         assert_eq!(w.messages().await, 2);
-        let text: String = sqlx::query_scalar("SELECT text FROM messages WHERE id = 1")
-            .fetch_one(&w.pool)
-            .await
+        let text: String = crate::on_db!(&w.pool, p => sqlx::query_scalar("SELECT text FROM messages WHERE id = 1")
+            .fetch_one(p).await)
             .unwrap();
         assert_eq!(text, "Дорога, яма");
     }
@@ -612,9 +609,8 @@ mod tests {
         let report = w.import(file.as_bytes(), Role::Coordinator).await.unwrap();
         assert_eq!(report.rows, vec![row(2, "s-1", imported(1))]);
         let stored: (String, String) =
-            sqlx::query_as("SELECT author, text FROM messages WHERE id = 1")
-                .fetch_one(&w.pool)
-                .await
+            crate::on_db!(&w.pool, p => sqlx::query_as("SELECT author, text FROM messages WHERE id = 1")
+                .fetch_one(p).await)
                 .unwrap();
         assert_eq!(stored, ("<b>Мария</b>".to_owned(), text.to_owned()));
     }

@@ -3,11 +3,12 @@
 
 use crate::dto::mail::{OutboxEntry, SmtpSettings};
 use crate::error::AppError;
+use crate::service::db::Db;
+use crate::{on_db, on_tx};
 use chrono::{DateTime, Duration, Utc};
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 
 /// Settings key of [`SmtpSettings`].
@@ -21,14 +22,14 @@ pub fn valid_address(s: &str) -> bool {
 }
 
 /// The stored SMTP settings (with the password).
-pub async fn settings(pool: &SqlitePool) -> Result<SmtpSettings, AppError> {
+pub async fn settings(pool: &Db) -> Result<SmtpSettings, AppError> {
     let mut s: SmtpSettings = crate::service::settings::get(pool, SMTP_KEY).await?;
     s.password_set = !s.password.is_empty();
     Ok(s)
 }
 
 /// The settings for the administration page: the password blanked.
-pub async fn settings_for_page(pool: &SqlitePool) -> Result<SmtpSettings, AppError> {
+pub async fn settings_for_page(pool: &Db) -> Result<SmtpSettings, AppError> {
     let mut s = settings(pool).await?;
     s.password.clear();
     Ok(s)
@@ -36,7 +37,7 @@ pub async fn settings_for_page(pool: &SqlitePool) -> Result<SmtpSettings, AppErr
 
 /// Checks and stores `new` (an empty password keeps the stored one).
 pub async fn save_settings(
-    pool: &SqlitePool,
+    pool: &Db,
     mut new: SmtpSettings,
     by: Option<crate::domain::ids::UserId>,
     now: DateTime<Utc>,
@@ -78,16 +79,16 @@ pub async fn save_settings(
 
 /// Queues an e-mail inside the caller's transaction (sent by [`send_due`]).
 pub(crate) async fn enqueue(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut crate::service::db::Tx,
     alert_id: Option<i64>,
     recipient: &str,
     subject: &str,
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    on_tx!(tx, c => sqlx::query(
         "INSERT INTO email_outbox (alert_id, recipient, subject, body, next_attempt_at, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(alert_id)
     .bind(recipient)
@@ -95,8 +96,9 @@ pub(crate) async fn enqueue(
     .bind(body)
     .bind(now)
     .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -173,19 +175,19 @@ pub fn retry_after(attempts: i64) -> Duration {
 }
 
 /// Sends the queued e-mails that are due at `now` (nothing while SMTP is off).
-pub async fn send_due(pool: &SqlitePool, now: DateTime<Utc>) -> Result<SendReport, AppError> {
+pub async fn send_due(pool: &Db, now: DateTime<Utc>) -> Result<SendReport, AppError> {
     let mut report = SendReport::default();
     let s = settings(pool).await?;
     if !s.enabled || s.host.is_empty() {
         return Ok(report);
     }
-    let pending: Vec<Pending> = sqlx::query_as(
+    let pending: Vec<Pending> = on_db!(pool, p => sqlx::query_as(
         "SELECT id, recipient, subject, body, attempts FROM email_outbox \
-         WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 50",
+         WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT 50",
     )
     .bind(now)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     if pending.is_empty() {
         return Ok(report);
     }
@@ -199,14 +201,15 @@ pub async fn send_due(pool: &SqlitePool, now: DateTime<Utc>) -> Result<SendRepor
         match result {
             Ok(()) => {
                 report.sent += 1;
-                sqlx::query(
-                    "UPDATE email_outbox SET status = 'sent', attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?",
+                on_db!(pool, db => sqlx::query(
+                    "UPDATE email_outbox SET status = 'sent', attempts = $1, sent_at = $2, last_error = NULL WHERE id = $3",
                 )
                 .bind(attempts)
                 .bind(now)
                 .bind(p.id)
-                .execute(pool)
-                .await?;
+                .execute(db)
+                .await
+                .map(|r| r.rows_affected()))?;
             }
             Err(e) => {
                 report.failed += 1;
@@ -216,16 +219,17 @@ pub async fn send_due(pool: &SqlitePool, now: DateTime<Utc>) -> Result<SendRepor
                 } else {
                     "pending"
                 };
-                sqlx::query(
-                    "UPDATE email_outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
+                on_db!(pool, db => sqlx::query(
+                    "UPDATE email_outbox SET status = $1, attempts = $2, last_error = $3, next_attempt_at = $4 WHERE id = $5",
                 )
                 .bind(status)
                 .bind(attempts)
                 .bind(e)
                 .bind(now + retry_after(attempts))
                 .bind(p.id)
-                .execute(pool)
-                .await?;
+                .execute(db)
+                .await
+                .map(|r| r.rows_affected()))?;
             }
         }
     }
@@ -233,26 +237,23 @@ pub async fn send_due(pool: &SqlitePool, now: DateTime<Utc>) -> Result<SendRepor
 }
 
 /// The newest e-mails of the outbox (administration page).
-pub async fn outbox(pool: &SqlitePool, limit: i64) -> Result<Vec<OutboxEntry>, AppError> {
-    Ok(sqlx::query_as(
+pub async fn outbox(pool: &Db, limit: i64) -> Result<Vec<OutboxEntry>, AppError> {
+    Ok(on_db!(pool, p => sqlx::query_as(
         "SELECT id, recipient, subject, status, attempts, last_error, created_at, sent_at \
-         FROM email_outbox ORDER BY id DESC LIMIT ?",
+         FROM email_outbox ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(p)
+    .await)?)
 }
 
-/// Sends due e-mails every `every` until the process ends (the server's background task).
-pub async fn run(state: crate::service::state::AppState, every: std::time::Duration) {
-    loop {
-        match send_due(&state.pool, state.clock.now()).await {
-            Ok(r) if r.sent + r.failed > 0 => {
-                tracing::info!(sent = r.sent, failed = r.failed, "e-mail alerts")
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "e-mail sender failed"),
+/// Sends the due e-mails once, failures logged (the leader's background task).
+pub async fn send_once(state: &crate::service::state::AppState) {
+    match send_due(&state.pool, state.clock.now()).await {
+        Ok(r) if r.sent + r.failed > 0 => {
+            tracing::info!(sent = r.sent, failed = r.failed, "e-mail alerts")
         }
-        tokio::time::sleep(every).await;
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "e-mail sender failed"),
     }
 }

@@ -25,6 +25,8 @@ pub mod demo;
 pub mod events;
 /// CSV import of messages with a per-row report.
 pub mod import;
+/// Which instance runs the background work.
+pub mod leader;
 /// E-mail: SMTP settings, the outbox and its sender.
 pub mod mail;
 /// Messages: intake and workflow actions.
@@ -33,5 +35,7 @@ pub mod messages;
 pub mod settings;
 /// Shared application state (pool, clock, options).
 pub mod state;
+/// `otklik transfer`: a SQLite deployment copied into PostgreSQL.
+pub mod transfer;
 /// Users and departments.
 pub mod users;

@@ -3,7 +3,6 @@
 use super::clock::Clock;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 use std::path::PathBuf;
 
 /// Shared state of the running server.
@@ -11,8 +10,8 @@ use std::path::PathBuf;
 pub struct AppState {
     /// Leptos' site options (site root, package dir).
     pub leptos_options: LeptosOptions,
-    /// The SQLite pool.
-    pub pool: SqlitePool,
+    /// The database (SQLite or PostgreSQL).
+    pub pool: super::db::Db,
     /// Where "now" comes from.
     pub clock: Clock,
     /// The data directory (database, uploaded files).

@@ -3,10 +3,11 @@
 use crate::domain::ids::{DepartmentId, UserId};
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::on_db;
 use crate::service::auth::hash_password;
+use crate::service::db::Db;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
 
 /// A user as the rest of the system sees them (never the password hash).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
@@ -30,43 +31,45 @@ const USER_COLUMNS: &str =
      FROM users u LEFT JOIN departments d ON d.id = u.department_id";
 
 /// An active user by id.
-pub async fn by_id(pool: &SqlitePool, id: UserId) -> Result<Option<UserRow>, AppError> {
+pub async fn by_id(pool: &Db, id: UserId) -> Result<Option<UserRow>, AppError> {
     Ok(
-        sqlx::query_as::<_, UserRow>(&format!("{USER_COLUMNS} WHERE u.id = ? AND u.active = 1"))
+        on_db!(pool, p => sqlx::query_as::<_, UserRow>(&format!("{USER_COLUMNS} WHERE u.id = $1 AND u.active = TRUE"))
             .bind(id)
-            .fetch_optional(pool)
-            .await?,
+            .fetch_optional(p)
+            .await)?,
     )
 }
 
 /// Active users, optionally of one role, by name.
-pub async fn list(pool: &SqlitePool, role: Option<Role>) -> Result<Vec<UserRow>, AppError> {
-    Ok(sqlx::query_as::<_, UserRow>(&format!(
-        "{USER_COLUMNS} WHERE u.active = 1 AND (?1 IS NULL OR u.role = ?1) ORDER BY u.full_name"
+pub async fn list(pool: &Db, role: Option<Role>) -> Result<Vec<UserRow>, AppError> {
+    Ok(on_db!(pool, p => sqlx::query_as::<_, UserRow>(&format!(
+        "{USER_COLUMNS} WHERE u.active = TRUE AND ($1 IS NULL OR u.role = $1) ORDER BY u.full_name"
     ))
     .bind(role)
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(p)
+    .await)?)
 }
 
 /// Every department as (id, name), by name.
-pub async fn departments(pool: &SqlitePool) -> Result<Vec<(DepartmentId, String)>, AppError> {
+pub async fn departments(pool: &Db) -> Result<Vec<(DepartmentId, String)>, AppError> {
     Ok(
-        sqlx::query_as("SELECT id, name FROM departments ORDER BY name")
-            .fetch_all(pool)
-            .await?,
+        on_db!(pool, p => sqlx::query_as("SELECT id, name FROM departments ORDER BY name")
+            .fetch_all(p)
+            .await)?,
     )
 }
 
 /// Number of users (a first start creates an admin when there are none).
-pub async fn count(pool: &SqlitePool) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(pool)
-        .await?)
+pub async fn count(pool: &Db) -> Result<i64, AppError> {
+    Ok(
+        on_db!(pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(p)
+        .await)?,
+    )
 }
 
 /// The id of the department named `name`, created if missing.
-pub async fn ensure_department(pool: &SqlitePool, name: &str) -> Result<DepartmentId, AppError> {
+pub async fn ensure_department(pool: &Db, name: &str) -> Result<DepartmentId, AppError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(AppError::validation(
@@ -74,15 +77,16 @@ pub async fn ensure_department(pool: &SqlitePool, name: &str) -> Result<Departme
             "Название отдела не может быть пустым",
         ));
     }
-    sqlx::query("INSERT INTO departments (name) VALUES (?) ON CONFLICT (name) DO NOTHING")
+    on_db!(pool, p => sqlx::query("INSERT INTO departments (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
         .bind(name)
-        .execute(pool)
-        .await?;
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(
-        sqlx::query_scalar("SELECT id FROM departments WHERE name = ?")
+        on_db!(pool, p => sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
             .bind(name)
-            .fetch_one(pool)
-            .await?,
+            .fetch_one(p)
+            .await)?,
     )
 }
 
@@ -117,11 +121,7 @@ pub fn validate_login(login: &str) -> Result<(), AppError> {
 }
 
 /// Creates a user; a taken login is a conflict.
-pub async fn create(
-    pool: &SqlitePool,
-    user: NewUser<'_>,
-    now: DateTime<Utc>,
-) -> Result<UserId, AppError> {
+pub async fn create(pool: &Db, user: NewUser<'_>, now: DateTime<Utc>) -> Result<UserId, AppError> {
     validate_login(user.login)?;
     let full_name = user.full_name.trim();
     if full_name.is_empty() || full_name.chars().count() > 200 {
@@ -141,9 +141,9 @@ pub async fn create(
         None => None,
     };
     let hash = hash_password(user.password.to_owned()).await?;
-    let res = sqlx::query(
+    let res: Result<i64, sqlx::Error> = on_db!(pool, p => sqlx::query_scalar(
         "INSERT INTO users (login, full_name, role, department_id, password_hash, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(user.login)
     .bind(full_name)
@@ -151,10 +151,10 @@ pub async fn create(
     .bind(department_id)
     .bind(hash)
     .bind(now)
-    .execute(pool)
-    .await;
+    .fetch_one(p)
+    .await);
     match res {
-        Ok(done) => Ok(UserId(done.last_insert_rowid())),
+        Ok(id) => Ok(UserId(id)),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::Conflict(
             format!("Пользователь с логином «{}» уже существует", user.login),
         )),

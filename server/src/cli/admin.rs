@@ -1,31 +1,31 @@
 //! Administrative subcommands: migrate, user add, token add, backup, restore.
 
-use crate::cli::{BackupArgs, RestoreArgs, TokenAddArgs, UserAddArgs};
+use crate::cli::{BackupArgs, RestoreArgs, TokenAddArgs, TransferArgs, UserAddArgs};
 use app::service::auth::{issue_token, random_secret};
 use app::service::clock::Clock;
+use app::service::db::{Backend, Target};
 use app::service::users::{self, NewUser};
 use std::io::Read;
-use std::path::Path;
 
 /// A failed command, printed to stderr by `main`.
 pub type CliResult = Result<(), Box<dyn std::error::Error>>;
 
 /// `otklik migrate`.
-pub async fn migrate(data_dir: &Path) -> CliResult {
-    let pool = app::service::db::open(data_dir).await?;
-    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
-        .fetch_one(&pool)
-        .await?;
+pub async fn migrate(target: &Target) -> CliResult {
+    let pool = app::service::db::connect(target).await?;
+    let applied: i64 = app::on_db!(&pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+        .fetch_one(p)
+        .await?);
     println!(
         "database {} is up to date ({applied} migrations applied)",
-        app::service::db::database_path(data_dir).display()
+        target.describe()
     );
     Ok(())
 }
 
 /// `otklik user add`.
-pub async fn user_add(data_dir: &Path, args: UserAddArgs) -> CliResult {
-    let pool = app::service::db::open(data_dir).await?;
+pub async fn user_add(target: &Target, args: UserAddArgs) -> CliResult {
+    let pool = app::service::db::connect(target).await?;
     let mut stdin = String::new();
     // An interactive terminal or an empty pipe means: generate a password.
     if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -51,8 +51,8 @@ pub async fn user_add(data_dir: &Path, args: UserAddArgs) -> CliResult {
 }
 
 /// `otklik token add`.
-pub async fn token_add(data_dir: &Path, args: TokenAddArgs) -> CliResult {
-    let pool = app::service::db::open(data_dir).await?;
+pub async fn token_add(target: &Target, args: TokenAddArgs) -> CliResult {
+    let pool = app::service::db::connect(target).await?;
     let token = issue_token(&pool, &args.name, args.role, Clock::system().now()).await?;
     println!(
         "API token \"{}\" (role {}) issued; it is shown once, keep it safe:",
@@ -63,10 +63,17 @@ pub async fn token_add(data_dir: &Path, args: TokenAddArgs) -> CliResult {
 }
 
 /// `otklik backup`.
-pub async fn backup(data_dir: &Path, args: BackupArgs) -> CliResult {
-    let pool = app::service::db::open(data_dir).await?;
+pub async fn backup(target: &Target, args: BackupArgs) -> CliResult {
+    let pool = app::service::db::connect(target).await?;
+    if pool.backend() == Backend::Postgres {
+        let url = target.url.as_deref().unwrap_or_default();
+        let written = app::service::backup::pg_dump(url, &target.data_dir, &args.to)?;
+        println!("{written}");
+        return Ok(());
+    }
     let manifest =
-        app::service::backup::backup(&pool, data_dir, &args.to, Clock::system().now()).await?;
+        app::service::backup::backup(&pool, &target.data_dir, &args.to, Clock::system().now())
+            .await?;
     println!(
         "backup written to {}: the database and {} files, {} bytes (manifest {})",
         args.to.display(),
@@ -78,7 +85,15 @@ pub async fn backup(data_dir: &Path, args: BackupArgs) -> CliResult {
 }
 
 /// `otklik restore`.
-pub async fn restore(data_dir: &Path, args: RestoreArgs) -> CliResult {
+pub async fn restore(target: &Target, args: RestoreArgs) -> CliResult {
+    if target
+        .url
+        .as_deref()
+        .is_some_and(|u| !u.starts_with("sqlite:"))
+    {
+        return Err(app::service::backup::PG_RESTORE_HINT.into());
+    }
+    let data_dir = target.data_dir.as_path();
     let restored = app::service::backup::restore(&args.from, data_dir).await?;
     println!(
         "restored {} into {}: {} files verified, {} attachments, integrity ok",
@@ -86,6 +101,23 @@ pub async fn restore(data_dir: &Path, args: RestoreArgs) -> CliResult {
         data_dir.display(),
         restored.manifest.files.len(),
         restored.attachments
+    );
+    Ok(())
+}
+
+/// `otklik transfer`.
+pub async fn transfer(target: &Target, args: TransferArgs) -> CliResult {
+    println!("copying {} into PostgreSQL", target.describe());
+    let copied = app::service::transfer::transfer(target, &args.to, |c| {
+        println!("  {:<20} {:>9} rows", c.table, c.rows);
+    })
+    .await?;
+    let rows: i64 = copied.iter().map(|c| c.rows).sum();
+    println!(
+        "transfer complete: {} tables, {rows} rows, every count checked; copy {} (the uploaded \
+         files) to the region's files volume",
+        copied.len(),
+        target.data_dir.join("files").display()
     );
     Ok(())
 }

@@ -3,8 +3,8 @@
 use crate::cli::admin::CliResult;
 use crate::cli::{CalendarArgs, DueArgs};
 use app::domain::calendar::{DayMark, WorkingCalendar, WorkingDuration};
+use app::service::db::Target;
 use chrono::{DateTime, SecondsFormat, Utc};
-use std::path::Path;
 
 /// A length given to `--after`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,12 +38,13 @@ pub fn parse_after(s: &str) -> Result<After, String> {
     }
 }
 
-/// The deployment's calendar if a database exists in `data_dir`, else the built-in one.
+/// The deployment's calendar if its database exists (a URL, or a SQLite file in the data
+/// directory), else the built-in one.
 async fn calendar(
-    data_dir: &Path,
+    target: &Target,
 ) -> Result<std::sync::Arc<WorkingCalendar>, Box<dyn std::error::Error>> {
-    if app::service::db::database_path(data_dir).exists() {
-        let pool = app::service::db::open(data_dir).await?;
+    if target.url.is_some() || app::service::db::database_path(&target.data_dir).exists() {
+        let pool = app::service::db::connect(target).await?;
         Ok(app::service::calendar::load(&pool, &Default::default()).await?)
     } else {
         Ok(std::sync::Arc::new(WorkingCalendar::standard()?))
@@ -63,8 +64,8 @@ pub fn due(
 }
 
 /// `otklik due`.
-pub async fn run_due(data_dir: &Path, args: DueArgs) -> CliResult {
-    let cal = calendar(data_dir).await?;
+pub async fn run_due(target: &Target, args: DueArgs) -> CliResult {
+    let cal = calendar(target).await?;
     let at = due(&cal, args.from.with_timezone(&Utc), args.after)?;
     println!(
         "{}",
@@ -75,8 +76,8 @@ pub async fn run_due(data_dir: &Path, args: DueArgs) -> CliResult {
 }
 
 /// `otklik calendar`.
-pub async fn run_calendar(data_dir: &Path, args: CalendarArgs) -> CliResult {
-    let cal = calendar(data_dir).await?;
+pub async fn run_calendar(target: &Target, args: CalendarArgs) -> CliResult {
+    let cal = calendar(target).await?;
     let summary = cal.year_summary(args.year);
     let list = |want: &dyn Fn(DayMark, chrono::Weekday) -> bool| {
         summary

@@ -17,6 +17,10 @@ pub struct Cli {
     /// Data directory: the SQLite file `otklik.db` and uploaded files under `files/`.
     #[arg(long, global = true, env = "OTKLIK_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// The database: `sqlite://FILE` or `postgres://USER@HOST/DB` (a region's deployment).
+    /// Without it, the SQLite file `otklik.db` in --data-dir.
+    #[arg(long, global = true, env = "OTKLIK_DATABASE_URL", hide_env_values = true, value_parser = parse_database_url)]
+    pub database_url: Option<String>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -50,6 +54,37 @@ pub enum Command {
     Due(DueArgs),
     /// Print a year's non-working, shortened and working-weekend days and its totals.
     Calendar(CalendarArgs),
+    /// Copy this SQLite deployment (users, messages, journal, deadlines, settings, calendar,
+    /// tokens, alerts) into an empty PostgreSQL database, checking every table's count.
+    Transfer(TransferArgs),
+}
+
+impl Cli {
+    /// Where the deployment's data is, with SQLite's durability.
+    pub fn target(&self, synchronous: app::service::db::Synchronous) -> app::service::db::Target {
+        app::service::db::Target {
+            data_dir: self.data_dir.clone(),
+            url: self.database_url.clone(),
+            synchronous,
+        }
+    }
+}
+
+fn parse_database_url(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.starts_with("sqlite:") || s.starts_with("postgres://") || s.starts_with("postgresql://") {
+        Ok(s.to_owned())
+    } else {
+        Err("expected sqlite://FILE or postgres://USER@HOST/DB".into())
+    }
+}
+
+/// `otklik transfer` flags.
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// The empty PostgreSQL database to copy into: postgres://USER@HOST/DB.
+    #[arg(long, env = "OTKLIK_TRANSFER_TO", hide_env_values = true, value_parser = parse_database_url)]
+    pub to: String,
 }
 
 /// `otklik due` flags.
@@ -119,6 +154,49 @@ mod tests {
             Synchronous::Normal
         );
         assert!(Cli::try_parse_from(["otklik", "serve", "--sqlite-synchronous", "off"]).is_err());
+    }
+
+    #[test]
+    fn every_subcommand_takes_a_database_url() {
+        for args in [
+            &["serve"][..],
+            &["migrate"],
+            &[
+                "user", "add", "--login", "a", "--name", "A", "--role", "admin",
+            ],
+            &["token", "add", "--name", "t", "--role", "authority"],
+            &["backup", "--to", "b"],
+            &[
+                "due",
+                "--from",
+                "2026-03-16T10:00:00+03:00",
+                "--after",
+                "5h",
+            ],
+        ] {
+            let mut argv = vec!["otklik", "--database-url", "postgres://u@h/db"];
+            argv.extend_from_slice(args);
+            let cli = Cli::try_parse_from(&argv).unwrap();
+            assert_eq!(
+                cli.database_url.as_deref(),
+                Some("postgres://u@h/db"),
+                "{args:?}"
+            );
+            // After the subcommand too.
+            let mut argv = vec!["otklik"];
+            argv.extend_from_slice(args);
+            argv.extend_from_slice(&["--database-url", "sqlite://x.db"]);
+            let cli = Cli::try_parse_from(&argv).unwrap();
+            assert_eq!(
+                cli.target(Synchronous::Full).url.as_deref(),
+                Some("sqlite://x.db")
+            );
+        }
+        assert!(
+            Cli::try_parse_from(["otklik", "--database-url", "mysql://h/db", "migrate"]).is_err()
+        );
+        let cli = Cli::try_parse_from(["otklik", "migrate"]).unwrap();
+        assert_eq!(cli.target(Synchronous::Full).url, None);
     }
 }
 

@@ -5,21 +5,28 @@ use crate::cli::ServeArgs;
 use app::domain::role::Role;
 use app::service::auth::random_secret;
 use app::service::clock::Clock;
+use app::service::db::Target;
 use app::service::users::{self, NewUser};
 use leptos::config::get_configuration;
-use std::path::Path;
 
 /// Runs the server until Ctrl-C / SIGTERM.
-pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
+pub async fn run(target: &Target, args: ServeArgs) -> CliResult {
+    let data_dir = target.data_dir.as_path();
     let mut options = get_configuration(None)?.leptos_options;
     options.site_addr = args.addr;
     let clock = match args.clock_start {
         Some(start) => Clock::starting_at(start.with_timezone(&chrono::Utc)),
         None => Clock::system(),
     };
-    let state =
-        crate::open_state_with(data_dir, options, clock.clone(), args.sqlite_synchronous).await?;
-    tracing::info!(synchronous = ?args.sqlite_synchronous, "database opened");
+    let state = crate::open_state_at(target, options, clock.clone()).await?;
+    match state.pool.backend() {
+        app::service::db::Backend::Sqlite => {
+            tracing::info!(synchronous = ?args.sqlite_synchronous, "SQLite database opened")
+        }
+        app::service::db::Backend::Postgres => {
+            tracing::info!(database = %target.describe(), "PostgreSQL database opened")
+        }
+    }
     // Uploads cut off by a previous stop are only wasted space.
     app::service::attachments::clean_incoming(data_dir);
 
@@ -55,7 +62,7 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
     }
 
     // Expired sessions are removed in the background.
-    let store = tower_sessions_sqlx_store::SqliteStore::new(state.pool.clone());
+    let store = crate::sessions::Store::new(&state.pool);
     tokio::spawn(
         tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
             store,
@@ -63,13 +70,10 @@ pub async fn run(data_dir: &Path, args: ServeArgs) -> CliResult {
         ),
     );
 
-    // Deadline alerts and their e-mails in the background.
-    tokio::spawn(app::service::alerts::run(
+    // Deadline alerts and their e-mails in the background, on one instance at a time.
+    tokio::spawn(app::service::leader::run_background(
         state.clone(),
         std::time::Duration::from_secs(20),
-    ));
-    tokio::spawn(app::service::mail::run(
-        state.clone(),
         std::time::Duration::from_secs(10),
     ));
 

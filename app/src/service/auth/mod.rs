@@ -4,6 +4,8 @@
 use crate::domain::ids::UserId;
 use crate::domain::role::Role;
 use crate::error::AppError;
+use crate::on_db;
+use crate::service::db::Db;
 use crate::service::users::{self, UserRow};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHasher, SaltString};
@@ -11,7 +13,6 @@ use argon2::Argon2;
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use tower_sessions::Session;
 
 /// The password-hashing gate (bounded concurrent argon2 checks).
@@ -59,7 +60,7 @@ pub fn random_secret(len: usize) -> String {
 /// does not count). An unknown or inactive login is checked against a dummy hash with the
 /// same parameters, so both cost the same.
 pub async fn sign_in(
-    pool: &SqlitePool,
+    pool: &Db,
     gate: &HashGate,
     login: &str,
     password: &str,
@@ -71,11 +72,10 @@ pub async fn sign_in(
         return Err(AppError::validation("login", "Введите логин и пароль"));
     }
     let attempt = throttle::begin(pool, login, &client.0, now).await?;
-    let row: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE login = ? AND active = 1")
+    let row: Option<(i64, String)> = on_db!(pool, p => sqlx::query_as("SELECT id, password_hash FROM users WHERE lower(login) = lower($1) AND active = TRUE")
             .bind(login)
-            .fetch_optional(pool)
-            .await?;
+            .fetch_optional(p)
+            .await)?;
     let (id, hash) = match row {
         Some((id, hash)) => (Some(id), hash),
         None => (None, gate::DUMMY_HASH.to_owned()),
@@ -101,10 +101,7 @@ pub async fn sign_in(
 }
 
 /// The user signed in on this session, if any.
-pub async fn session_user(
-    pool: &SqlitePool,
-    session: &Session,
-) -> Result<Option<UserRow>, AppError> {
+pub async fn session_user(pool: &Db, session: &Session) -> Result<Option<UserRow>, AppError> {
     match session.get::<i64>(SESSION_USER_KEY).await? {
         Some(id) => users::by_id(pool, UserId(id)).await,
         None => Ok(None),
@@ -126,7 +123,7 @@ pub fn token_hash(token: &str) -> String {
 
 /// Issues an API token with `role`; returns the token, which is never stored or shown again.
 pub async fn issue_token(
-    pool: &SqlitePool,
+    pool: &Db,
     name: &str,
     role: Role,
     now: DateTime<Utc>,
@@ -139,25 +136,23 @@ pub async fn issue_token(
         ));
     }
     let token = format!("otk_{}", random_secret(40));
-    sqlx::query("INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)")
+    on_db!(pool, p => sqlx::query("INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES ($1, $2, $3, $4)")
         .bind(name)
         .bind(role)
         .bind(token_hash(&token))
         .bind(now)
-        .execute(pool)
-        .await?;
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(token)
 }
 
 /// The role of a valid, unrevoked API token, with the token's id and name.
-pub async fn token_role(
-    pool: &SqlitePool,
-    token: &str,
-) -> Result<Option<(i64, String, Role)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT id, name, role FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
+pub async fn token_role(pool: &Db, token: &str) -> Result<Option<(i64, String, Role)>, AppError> {
+    Ok(on_db!(pool, p => sqlx::query_as(
+        "SELECT id, name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash(token))
-    .fetch_optional(pool)
-    .await?)
+    .fetch_optional(p)
+    .await)?)
 }

@@ -7,8 +7,9 @@
 //! stranger's failures delay only their own address, so nobody can lock the admin out.
 
 use crate::error::AppError;
+use crate::on_tx;
+use crate::service::db::Db;
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqlitePool;
 
 /// Failed attempts of one login from one address that cost no delay.
 pub const FREE_FAILURES: i64 = 3;
@@ -50,31 +51,30 @@ pub struct Attempt {
 /// Counts an attempt of `login` from `address` at `now`, or refuses it with the wait
 /// (`TooManyAttempts`) when the pair's delay has not passed or the address is at its cap.
 pub async fn begin(
-    pool: &SqlitePool,
+    pool: &Db,
     login: &str,
     address: &str,
     now: DateTime<Utc>,
 ) -> Result<Attempt, AppError> {
     let login = key(login);
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let pair: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT failures, not_before FROM signin_pairs WHERE login = ? AND address = ?",
+    let mut tx = crate::service::db::begin_write(pool).await?;
+    let pair: Option<(i64, DateTime<Utc>)> = on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT failures, not_before FROM signin_pairs WHERE login = $1 AND address = $2",
     )
     .bind(&login)
     .bind(address)
-    .fetch_optional(&mut *tx)
-    .await?;
+    .fetch_optional(c)
+    .await)?;
     if let Some((_, not_before)) = pair {
         if not_before > now {
             return Err(too_many(not_before - now));
         }
     }
     let window = Duration::minutes(ADDRESS_WINDOW_MINUTES);
-    let addr: Option<(DateTime<Utc>, i64)> =
-        sqlx::query_as("SELECT window_start, failures FROM signin_addresses WHERE address = ?")
+    let addr: Option<(DateTime<Utc>, i64)> = on_tx!(&mut tx, c => sqlx::query_as("SELECT window_start, failures FROM signin_addresses WHERE address = $1")
             .bind(address)
-            .fetch_optional(&mut *tx)
-            .await?;
+            .fetch_optional(c)
+            .await)?;
     let (window_start, addr_failures) = match addr {
         Some((start, n)) if start + window > now => (start, n),
         _ => (now, 0),
@@ -83,8 +83,8 @@ pub async fn begin(
         return Err(too_many(window_start + window - now));
     }
     let failures = pair.map_or(0, |(n, _)| n) + 1;
-    sqlx::query(
-        "INSERT INTO signin_pairs (login, address, failures, not_before, last_at) VALUES (?, ?, ?, ?, ?) \
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO signin_pairs (login, address, failures, not_before, last_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (login, address) DO UPDATE SET failures = excluded.failures, \
          not_before = excluded.not_before, last_at = excluded.last_at",
     )
@@ -93,28 +93,32 @@ pub async fn begin(
     .bind(failures)
     .bind(now + delay_after(failures))
     .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO signin_addresses (address, window_start, failures) VALUES (?, ?, ?) \
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO signin_addresses (address, window_start, failures) VALUES ($1, $2, $3) \
          ON CONFLICT (address) DO UPDATE SET window_start = excluded.window_start, \
          failures = excluded.failures",
     )
     .bind(address)
     .bind(window_start)
     .bind(addr_failures + 1)
-    .execute(&mut *tx)
-    .await?;
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     // Forget pairs idle for a day and windows over for a day (nothing of them applies).
     let day_ago = now - Duration::days(1);
-    sqlx::query("DELETE FROM signin_pairs WHERE last_at < ?")
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM signin_pairs WHERE last_at < $1")
         .bind(day_ago)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM signin_addresses WHERE window_start < ?")
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    on_tx!(&mut tx, c => sqlx::query("DELETE FROM signin_addresses WHERE window_start < $1")
         .bind(day_ago)
-        .execute(&mut *tx)
-        .await?;
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     tx.commit().await?;
     Ok(Attempt {
         login,
@@ -131,39 +135,42 @@ fn too_many(wait: Duration) -> AppError {
 
 impl Attempt {
     /// The password was right: the pair starts afresh and the address gets its count back.
-    pub async fn succeeded(self, pool: &SqlitePool) -> Result<(), AppError> {
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("DELETE FROM signin_pairs WHERE login = ? AND address = ?")
+    pub async fn succeeded(self, pool: &Db) -> Result<(), AppError> {
+        let mut tx = crate::service::db::begin_write(pool).await?;
+        on_tx!(&mut tx, c => sqlx::query("DELETE FROM signin_pairs WHERE login = $1 AND address = $2")
             .bind(&self.login)
             .bind(&self.address)
-            .execute(&mut *tx)
-            .await?;
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         give_back(&mut tx, &self.address).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// The password was not checked (the server was busy): the attempt does not count.
-    pub async fn withdraw(self, pool: &SqlitePool) -> Result<(), AppError> {
-        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    pub async fn withdraw(self, pool: &Db) -> Result<(), AppError> {
+        let mut tx = crate::service::db::begin_write(pool).await?;
         match self.before {
             Some((failures, not_before)) => {
-                sqlx::query(
-                    "UPDATE signin_pairs SET failures = ?, not_before = ? WHERE login = ? AND address = ?",
+                on_tx!(&mut tx, c => sqlx::query(
+                    "UPDATE signin_pairs SET failures = $1, not_before = $2 WHERE login = $3 AND address = $4",
                 )
                 .bind(failures)
                 .bind(not_before)
                 .bind(&self.login)
                 .bind(&self.address)
-                .execute(&mut *tx)
-                .await?;
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
             }
             None => {
-                sqlx::query("DELETE FROM signin_pairs WHERE login = ? AND address = ?")
+                on_tx!(&mut tx, c => sqlx::query("DELETE FROM signin_pairs WHERE login = $1 AND address = $2")
                     .bind(&self.login)
                     .bind(&self.address)
-                    .execute(&mut *tx)
-                    .await?;
+                    .execute(c)
+                    .await
+                    .map(|r| r.rows_affected()))?;
             }
         }
         give_back(&mut tx, &self.address).await?;
@@ -172,14 +179,12 @@ impl Attempt {
     }
 }
 
-async fn give_back(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    address: &str,
-) -> Result<(), AppError> {
-    sqlx::query("UPDATE signin_addresses SET failures = MAX(failures - 1, 0) WHERE address = ?")
+async fn give_back(tx: &mut crate::service::db::Tx, address: &str) -> Result<(), AppError> {
+    on_tx!(tx, c => sqlx::query("UPDATE signin_addresses SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END WHERE address = $1")
         .bind(address)
-        .execute(&mut **tx)
-        .await?;
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -6,9 +6,9 @@ use crate::domain::calendar::WorkingCalendar;
 use crate::domain::deadline::{judge, Deadline, DeadlineRule, Responsible};
 use crate::domain::ids::{DeadlineId, MessageId, UserId};
 use crate::error::AppError;
+use crate::service::db::{Db, Tx};
+use crate::{from_row, on_db, on_tx};
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -33,66 +33,79 @@ fn columns(r: Option<Responsible>) -> (Option<&'static str>, Option<UserId>) {
     }
 }
 
-impl<'r> sqlx::FromRow<'r, SqliteRow> for Deadline {
-    fn from_row(row: &'r SqliteRow) -> Result<Self, sqlx::Error> {
-        let rule: String = row.try_get("rule")?;
-        Ok(Deadline {
-            id: Some(row.try_get("id")?),
-            rule: DeadlineRule::from_str(&rule).map_err(|e| sqlx::Error::ColumnDecode {
-                index: "rule".into(),
-                source: Box::new(e),
-            })?,
-            started_at: row.try_get("started_at")?,
-            due_at: row.try_get("due_at")?,
-            done_at: row.try_get("done_at")?,
-            outcome: row.try_get("outcome")?,
-            late_by_secs: row.try_get("late_by_seconds")?,
-            responsible_at_start: responsible(
-                row.try_get("responsible_start")?,
-                row.try_get("responsible_start_id")?,
-            ),
-            responsible_at_end: responsible(
-                row.try_get("responsible_end")?,
-                row.try_get("responsible_end_id")?,
-            ),
-        })
-    }
+fn rule_of(rule: &str) -> Result<DeadlineRule, sqlx::Error> {
+    DeadlineRule::from_str(rule).map_err(|e| sqlx::Error::ColumnDecode {
+        index: "rule".into(),
+        source: Box::new(e),
+    })
 }
 
+from_row!(Deadline, |row| {
+    let rule: String = row.try_get("rule")?;
+    Ok(Deadline {
+        id: Some(row.try_get("id")?),
+        rule: rule_of(&rule)?,
+        started_at: row.try_get("started_at")?,
+        due_at: row.try_get("due_at")?,
+        done_at: row.try_get("done_at")?,
+        outcome: row.try_get("outcome")?,
+        late_by_secs: row.try_get("late_by_seconds")?,
+        responsible_at_start: responsible(
+            row.try_get("responsible_start")?,
+            row.try_get("responsible_start_id")?,
+        ),
+        responsible_at_end: responsible(
+            row.try_get("responsible_end")?,
+            row.try_get("responsible_end_id")?,
+        ),
+    })
+});
+
+/// A deadline with the message it belongs to.
+pub(crate) struct OfMessage {
+    pub message: MessageId,
+    pub deadline: Deadline,
+}
+
+from_row!(OfMessage, |row| {
+    Ok(OfMessage {
+        message: row.try_get("message_id")?,
+        deadline: sqlx::FromRow::from_row(row)?,
+    })
+});
+
 /// Every deadline of message `id`, in the order they were started.
-pub(crate) async fn load(
-    conn: &mut SqliteConnection,
-    id: MessageId,
-) -> Result<Vec<Deadline>, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {DEADLINE_COLUMNS} FROM deadlines d WHERE d.message_id = ? ORDER BY d.id"
-    ))
-    .bind(id)
-    .fetch_all(conn)
-    .await?)
+pub(crate) async fn load(tx: &mut Tx, id: MessageId) -> Result<Vec<Deadline>, AppError> {
+    let sql =
+        format!("SELECT {DEADLINE_COLUMNS} FROM deadlines d WHERE d.message_id = $1 ORDER BY d.id");
+    Ok(on_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_all(c).await)?)
 }
 
 /// The deadlines of the messages `ids`, each list in the order they were started.
 pub(crate) async fn of_messages(
-    pool: &SqlitePool,
+    db: &Db,
     ids: &[MessageId],
 ) -> Result<HashMap<MessageId, Vec<Deadline>>, AppError> {
-    let json = serde_json::to_string(&ids).map_err(|e| {
-        tracing::error!(error = %e, "cannot serialise ids");
-        AppError::Internal
-    })?;
-    let rows = sqlx::query(&format!(
-        "SELECT {DEADLINE_COLUMNS} FROM deadlines d \
-         WHERE d.message_id IN (SELECT value FROM json_each(?)) ORDER BY d.id"
-    ))
-    .bind(json)
-    .fetch_all(pool)
-    .await?;
     let mut by_message: HashMap<MessageId, Vec<Deadline>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(by_message);
+    }
+    let rows: Vec<OfMessage> = on_db!(db, p, DB => {
+        let mut q = sqlx::QueryBuilder::<DB>::new(format!(
+            "SELECT {DEADLINE_COLUMNS} FROM deadlines d WHERE d.message_id IN ("
+        ));
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        q.push(") ORDER BY d.id");
+        q.build_query_as().fetch_all(p).await
+    })?;
     for row in rows {
-        let message: MessageId = row.try_get("message_id")?;
-        let deadline = <Deadline as sqlx::FromRow<SqliteRow>>::from_row(&row)?;
-        by_message.entry(message).or_default().push(deadline);
+        by_message
+            .entry(row.message)
+            .or_default()
+            .push(row.deadline);
     }
     Ok(by_message)
 }
@@ -101,7 +114,7 @@ pub(crate) async fn of_messages(
 /// are new are inserted, rows that closed are updated. A stored deadline never changes its
 /// rule, start or due (a deadline is never moved in place).
 pub(crate) async fn store(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     id: MessageId,
     before: &[Deadline],
     after: &mut [Deadline],
@@ -112,9 +125,9 @@ pub(crate) async fn store(
             Some(old) => {
                 debug_assert!(old.id.is_some() && old.id == d.id && old.due_at == d.due_at);
                 let (end, end_id) = columns(d.responsible_at_end);
-                sqlx::query(
-                    "UPDATE deadlines SET done_at = ?, outcome = ?, late_by_seconds = ?, \
-                     responsible_end = ?, responsible_end_id = ? WHERE id = ? AND done_at IS NULL",
+                on_tx!(tx, c => sqlx::query(
+                    "UPDATE deadlines SET done_at = $1, outcome = $2, late_by_seconds = $3, \
+                     responsible_end = $4, responsible_end_id = $5 WHERE id = $6 AND done_at IS NULL",
                 )
                 .bind(d.done_at)
                 .bind(d.outcome)
@@ -122,16 +135,17 @@ pub(crate) async fn store(
                 .bind(end)
                 .bind(end_id)
                 .bind(d.id)
-                .execute(&mut *conn)
-                .await?;
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
             }
             None => {
                 let (start, start_id) = columns(d.responsible_at_start);
                 let (end, end_id) = columns(d.responsible_at_end);
-                let new_id: DeadlineId = sqlx::query_scalar(
+                let new_id: DeadlineId = on_tx!(tx, c => sqlx::query_scalar(
                     "INSERT INTO deadlines (message_id, rule, started_at, due_at, done_at, outcome, \
                      late_by_seconds, responsible_start, responsible_start_id, responsible_end, \
-                     responsible_end_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                     responsible_end_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
                 )
                 .bind(id)
                 .bind(d.rule.as_str())
@@ -144,8 +158,8 @@ pub(crate) async fn store(
                 .bind(start_id)
                 .bind(end)
                 .bind(end_id)
-                .fetch_one(&mut *conn)
-                .await?;
+                .fetch_one(c)
+                .await)?;
                 d.id = Some(new_id);
             }
         }
@@ -155,24 +169,24 @@ pub(crate) async fn store(
 
 /// Gives deadlines breached before outcomes were stored (migration 0005) their lateness,
 /// computed once with the calendar of now; later calendar corrections do not touch it.
-pub async fn backfill_lateness(pool: &SqlitePool, cal: &WorkingCalendar) -> Result<u64, AppError> {
-    let rows: Vec<(DeadlineId, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+pub async fn backfill_lateness(db: &Db, cal: &WorkingCalendar) -> Result<u64, AppError> {
+    let rows: Vec<(DeadlineId, DateTime<Utc>, DateTime<Utc>)> = on_db!(db, p => sqlx::query_as(
         "SELECT id, due_at, done_at FROM deadlines \
          WHERE outcome = 'breached' AND late_by_seconds IS NULL AND done_at IS NOT NULL",
     )
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     let mut done = 0;
     for (id, due, at) in rows {
         let (_, late) = judge(due, at, cal);
-        done += sqlx::query(
-            "UPDATE deadlines SET late_by_seconds = ? WHERE id = ? AND late_by_seconds IS NULL",
+        done += on_db!(db, p => sqlx::query(
+            "UPDATE deadlines SET late_by_seconds = $1 WHERE id = $2 AND late_by_seconds IS NULL",
         )
         .bind(late)
         .bind(id)
-        .execute(pool)
-        .await?
-        .rows_affected();
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
     }
     Ok(done)
 }

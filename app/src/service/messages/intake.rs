@@ -6,6 +6,7 @@ use crate::domain::ids::MessageId;
 use crate::domain::network::Network;
 use crate::domain::workflow::{decide_intake, Actor, MessageState};
 use crate::error::AppError;
+use crate::on_tx;
 use crate::service::ctx::Ctx;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
@@ -165,12 +166,12 @@ pub async fn intake(ctx: &Ctx, msg: NewMessage, caller: &Caller) -> Result<Intak
         AppError::Internal
     })?;
     let mut tx = begin_write(&ctx.pool).await?;
-    let existing: Option<Stored> = sqlx::query_as(
-        "SELECT id, network, url, author, author_url, text, topic, detected_at FROM messages WHERE external_id = ?",
+    let existing: Option<Stored> = on_tx!(&mut tx, c => sqlx::query_as(
+        "SELECT id, network, url, author, author_url, text, topic, detected_at FROM messages WHERE external_id = $1",
     )
     .bind(&msg.external_id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    .fetch_optional(c)
+    .await)?;
     if let Some(s) = existing {
         let same = (
             s.network,
@@ -198,9 +199,9 @@ pub async fn intake(ctx: &Ctx, msg: NewMessage, caller: &Caller) -> Result<Intak
             )))
         };
     }
-    let id: i64 = sqlx::query_scalar(
+    let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO messages (external_id, network, url, author, author_url, text, topic, detected_at, received_at, state, flags, flagged) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(&msg.external_id)
     .bind(msg.network)
@@ -214,8 +215,8 @@ pub async fn intake(ctx: &Ctx, msg: NewMessage, caller: &Caller) -> Result<Intak
     .bind(MessageState::New)
     .bind(flags)
     .bind(flagged)
-    .fetch_one(&mut *tx)
-    .await?;
+    .fetch_one(c)
+    .await)?;
     let mut ledger = Vec::new();
     let notes = super::transition::settle_deadlines(
         &mut tx,

@@ -8,19 +8,15 @@ use crate::domain::ids::MessageId;
 use crate::domain::listing::{list_keys, ListKeys, SORT_ACTIVE_WITHOUT_DEADLINE, SORT_CLOSED};
 use crate::domain::workflow::MessageState;
 use crate::error::AppError;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use crate::service::db::Tx;
+use crate::{from_row, on_tx};
 use std::collections::BTreeMap;
 
 /// Writes the keys of message `id`.
-pub(crate) async fn write(
-    conn: &mut SqliteConnection,
-    id: MessageId,
-    keys: &ListKeys,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE messages SET next_due_at = ?, stage_rule = ?, due_soon_at = ?, overdue_after = ?, \
-         sort_key = ? WHERE id = ?",
+pub(crate) async fn write(tx: &mut Tx, id: MessageId, keys: &ListKeys) -> Result<(), AppError> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE messages SET next_due_at = $1, stage_rule = $2, due_soon_at = $3, \
+         overdue_after = $4, sort_key = $5 WHERE id = $6",
     )
     .bind(keys.next_due_at)
     .bind(keys.stage_rule.map(|r| r.as_str()))
@@ -28,14 +24,15 @@ pub(crate) async fn write(
     .bind(keys.overdue_after)
     .bind(keys.sort_key)
     .bind(id)
-    .execute(conn)
-    .await?;
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 /// Computes and writes the keys of message `id` in `state` with `ledger`.
 pub(crate) async fn store(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     id: MessageId,
     state: MessageState,
     ledger: &[Deadline],
@@ -43,76 +40,90 @@ pub(crate) async fn store(
     cal: &WorkingCalendar,
 ) -> Result<ListKeys, AppError> {
     let keys = list_keys(state, ledger, due_soon_percent, cal);
-    write(conn, id, &keys).await?;
+    write(tx, id, &keys).await?;
     Ok(keys)
 }
+
+/// A running deadline with its message's state.
+struct Running {
+    state: MessageState,
+    deadline: super::deadlines::OfMessage,
+}
+
+from_row!(Running, |row| {
+    Ok(Running {
+        state: row.try_get("message_state")?,
+        deadline: sqlx::FromRow::from_row(row)?,
+    })
+});
 
 /// Recomputes the keys of every message (after a change of the calendar or of the
 /// due-soon threshold, or for rows written before the keys existed). Messages without a
 /// running deadline get theirs in one statement; the others from their running
 /// deadlines. Returns how many messages with running deadlines were recomputed.
 pub async fn refresh_all(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     due_soon_percent: u8,
     cal: &WorkingCalendar,
 ) -> Result<usize, AppError> {
-    let active: Vec<&str> = MessageState::ALL
-        .iter()
-        .filter(|s| s.is_active())
-        .map(|s| s.as_str())
-        .collect();
-    let active = serde_json::to_string(&active).map_err(|_| AppError::Internal)?;
-    sqlx::query(
-        "UPDATE messages SET next_due_at = NULL, stage_rule = NULL, due_soon_at = NULL, \
-         overdue_after = NULL, \
-         sort_key = CASE WHEN state IN (SELECT value FROM json_each(?)) THEN ? ELSE ? END \
-         WHERE NOT EXISTS (SELECT 1 FROM deadlines d WHERE d.message_id = messages.id AND d.done_at IS NULL)",
-    )
-    .bind(active)
-    .bind(SORT_ACTIVE_WITHOUT_DEADLINE)
-    .bind(SORT_CLOSED)
-    .execute(&mut *conn)
-    .await?;
-    let rows: Vec<SqliteRow> = sqlx::query(&format!(
+    on_tx!(tx, c, DB => {
+        let mut q = sqlx::QueryBuilder::<DB>::new(
+            "UPDATE messages SET next_due_at = NULL, stage_rule = NULL, due_soon_at = NULL, \
+             overdue_after = NULL, sort_key = CASE WHEN state IN (",
+        );
+        let mut list = q.separated(", ");
+        for s in MessageState::ALL.into_iter().filter(|s| s.is_active()) {
+            list.push_bind(s);
+        }
+        q.push(") THEN ")
+            .push_bind(SORT_ACTIVE_WITHOUT_DEADLINE)
+            .push(" ELSE ")
+            .push_bind(SORT_CLOSED)
+            .push(
+                " END WHERE NOT EXISTS (SELECT 1 FROM deadlines d \
+                 WHERE d.message_id = messages.id AND d.done_at IS NULL)",
+            );
+        q.build().execute(&mut *c).await.map(|r| r.rows_affected())
+    })?;
+    let sql = format!(
         "SELECT m.state AS message_state, {} FROM deadlines d JOIN messages m ON m.id = d.message_id \
          WHERE d.done_at IS NULL ORDER BY d.message_id, d.id",
         super::deadlines::DEADLINE_COLUMNS
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    );
+    let rows: Vec<Running> = on_tx!(tx, c => sqlx::query_as(&sql).fetch_all(c).await)?;
     let mut running: BTreeMap<MessageId, (MessageState, Vec<Deadline>)> = BTreeMap::new();
-    for row in &rows {
-        let id: MessageId = row.try_get("message_id")?;
-        let state: MessageState = row.try_get("message_state")?;
-        let deadline = <Deadline as sqlx::FromRow<SqliteRow>>::from_row(row)?;
+    for row in rows {
         running
-            .entry(id)
-            .or_insert_with(|| (state, Vec::new()))
+            .entry(row.deadline.message)
+            .or_insert_with(|| (row.state, Vec::new()))
             .1
-            .push(deadline);
+            .push(row.deadline.deadline);
     }
     for (id, (state, ledger)) in &running {
-        store(conn, *id, *state, ledger, due_soon_percent, cal).await?;
+        store(tx, *id, *state, ledger, due_soon_percent, cal).await?;
     }
     Ok(running.len())
 }
 
 /// Whether some message has no keys yet (written before they existed).
-pub(crate) async fn missing(conn: &mut SqliteConnection) -> Result<bool, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM messages WHERE sort_key IS NULL)")
-            .fetch_one(conn)
-            .await?,
+pub(crate) async fn missing(tx: &mut Tx) -> Result<bool, AppError> {
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM messages WHERE sort_key IS NULL)"
     )
+    .fetch_one(c)
+    .await)?)
 }
 
 /// After the schedule or the calendar corrections changed inside this transaction: every
 /// message's threshold instants move with the calendar (recorded due instants do not).
-pub(crate) async fn after_calendar_change(conn: &mut SqliteConnection) -> Result<(), AppError> {
-    let cal = crate::service::calendar::load_in(&mut *conn, &Default::default()).await?;
-    let percent = crate::service::alerts::settings(&mut *conn)
-        .await?
-        .due_soon_percent;
-    refresh_all(conn, percent, &cal).await?;
+pub(crate) async fn after_calendar_change(tx: &mut Tx) -> Result<(), AppError> {
+    let cal = crate::service::calendar::load_in(tx, &Default::default()).await?;
+    let percent = crate::service::settings::get_in::<crate::service::alerts::AlertSettings>(
+        tx,
+        crate::service::alerts::ALERTS_KEY,
+    )
+    .await?
+    .due_soon_percent;
+    refresh_all(tx, percent, &cal).await?;
     Ok(())
 }

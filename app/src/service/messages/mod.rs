@@ -79,10 +79,10 @@ impl From<CalendarError> for AppError {
     }
 }
 
-/// Starts a write transaction that takes SQLite's write lock at once, so that two
-/// concurrent actions serialise instead of failing on an upgraded read snapshot.
+/// Starts a write transaction that serialises with every other writer
+/// (`service::db::begin_write`).
 pub(crate) async fn begin_write(
-    pool: &sqlx::SqlitePool,
-) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, AppError> {
-    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+    db: &crate::service::db::Db,
+) -> Result<crate::service::db::Tx, AppError> {
+    Ok(crate::service::db::begin_write(db).await?)
 }

@@ -13,10 +13,12 @@ use crate::dto::message::{
     MessageDetailDto, MessageDto, MessageFilter, PublicationDto, Time, UserRef,
 };
 use crate::error::AppError;
+use crate::on_db;
 use crate::service::ctx::Ctx;
+use crate::service::db::dialect::Search;
+use crate::service::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::SqlitePool;
 use std::collections::{BTreeMap, HashMap};
 
 /// Most messages one list returns.
@@ -103,12 +105,12 @@ impl MessageRow {
     }
 }
 
-async fn load_row(pool: &SqlitePool, id: MessageId) -> Result<MessageRow, AppError> {
-    sqlx::query_as(&format!("{MESSAGE_COLUMNS} WHERE m.id = ?"))
+async fn load_row(pool: &Db, id: MessageId) -> Result<MessageRow, AppError> {
+    on_db!(pool, p => sqlx::query_as(&format!("{MESSAGE_COLUMNS} WHERE m.id = $1"))
         .bind(id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("Сообщение №{id} не найдено")))
+        .fetch_optional(p)
+        .await)?
+    .ok_or_else(|| AppError::NotFound(format!("Сообщение №{id} не найдено")))
 }
 
 fn forbidden_to_read() -> AppError {
@@ -116,11 +118,7 @@ fn forbidden_to_read() -> AppError {
 }
 
 /// Whether the caller may read message `id`: `NotFound` or `Forbidden` otherwise.
-pub async fn ensure_readable(
-    pool: &SqlitePool,
-    caller: &Caller,
-    id: MessageId,
-) -> Result<(), AppError> {
+pub async fn ensure_readable(pool: &Db, caller: &Caller, id: MessageId) -> Result<(), AppError> {
     let row = load_row(pool, id).await?;
     if can_read(caller, row.assignee_id, row.department_id) {
         Ok(())
@@ -177,31 +175,31 @@ pub async fn detail(
     if !can_read(caller, row.assignee_id, row.department_id) {
         return Err(forbidden_to_read());
     }
-    let drafts: Vec<DraftRow> = sqlx::query_as(
+    let drafts: Vec<DraftRow> = on_db!(pool, p => sqlx::query_as(
         "SELECT d.id, d.number, d.kind, d.text, d.submitted_at, s.full_name AS submitted_by, d.decision, \
                 d.remarks, a.full_name AS decided_by, d.decided_at \
          FROM drafts d LEFT JOIN users s ON s.id = d.submitted_by LEFT JOIN users a ON a.id = d.decided_by \
-         WHERE d.message_id = ? ORDER BY d.number",
+         WHERE d.message_id = $1 ORDER BY d.number",
     )
     .bind(id)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     let number_of: HashMap<i64, i64> = drafts.iter().map(|d| (d.id, d.number)).collect();
-    let publications: Vec<(i64, String, DateTime<Utc>, Option<String>)> = sqlx::query_as(
+    let publications: Vec<(i64, String, DateTime<Utc>, Option<String>)> = on_db!(pool, p => sqlx::query_as(
         "SELECT p.draft_id, p.link, p.published_at, u.full_name FROM publications p \
-         LEFT JOIN users u ON u.id = p.published_by WHERE p.message_id = ? ORDER BY p.id",
+         LEFT JOIN users u ON u.id = p.published_by WHERE p.message_id = $1 ORDER BY p.id",
     )
     .bind(id)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     let files = crate::service::attachments::for_message(pool, id).await?;
-    let journal: Vec<JournalRow> = sqlx::query_as(
+    let journal: Vec<JournalRow> = on_db!(pool, p => sqlx::query_as(
         "SELECT id, at, actor_label, action, from_state, to_state, details FROM journal \
-         WHERE message_id = ? ORDER BY id",
+         WHERE message_id = $1 ORDER BY id",
     )
     .bind(id)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(p)
+    .await)?;
     let deadlines = deadlines_of(pool, id).await?;
     let view = MessageView {
         state: row.state,
@@ -311,7 +309,7 @@ fn states(filter: &MessageFilter) -> Result<Option<Vec<MessageState>>, AppError>
 }
 
 /// Every deadline of one message, in the order they were started.
-async fn deadlines_of(pool: &SqlitePool, id: MessageId) -> Result<Vec<Deadline>, AppError> {
+async fn deadlines_of(pool: &Db, id: MessageId) -> Result<Vec<Deadline>, AppError> {
     Ok(super::deadlines::of_messages(pool, &[id])
         .await?
         .remove(&id)
@@ -325,18 +323,6 @@ pub struct Page {
     pub items: Vec<MessageDto>,
     /// The cursor of the next page (`None`: this is the last).
     pub next: Option<Cursor>,
-}
-
-/// The `MATCH` expression of a search: every word as a prefix (`"дорог"* "лесн"*`).
-fn match_expression(q: &str) -> Option<String> {
-    let words = search_words(q);
-    (!words.is_empty()).then(|| {
-        words
-            .iter()
-            .map(|w| format!("\"{w}\"*"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    })
 }
 
 /// The messages the caller may see that match `filter`, the most pressing first: by the
@@ -355,7 +341,9 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
         .map_err(|e| AppError::validation("cursor", e))?;
     let limit = i64::from(filter.limit.unwrap_or(MAX_LIST).clamp(1, MAX_LIST));
     let now_s = now.timestamp();
-    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(MESSAGE_COLUMNS);
+    let words = filter.q.as_deref().map(search_words).unwrap_or_default();
+    let mut rows: Vec<MessageRow> = on_db!(pool, p, DB => {
+    let mut q = sqlx::QueryBuilder::<DB>::new(MESSAGE_COLUMNS);
     q.push(" WHERE 1 = 1");
     if let Some(states) = &states {
         q.push(" AND m.state IN (");
@@ -382,7 +370,7 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
         q.push(" AND m.urgent = ").push_bind(u);
     }
     if filter.flagged.unwrap_or(false) {
-        q.push(" AND m.flagged = 1");
+        q.push(" AND m.flagged = TRUE");
     }
     if filter.overdue.unwrap_or(false) {
         q.push(" AND m.overdue_after < ").push_bind(now_s);
@@ -390,16 +378,14 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
     if filter.pressing.unwrap_or(false) {
         q.push(" AND m.due_soon_at <= ").push_bind(now_s);
     }
-    if let Some(expr) = filter.q.as_deref().and_then(match_expression) {
-        q.push(" AND m.id IN (SELECT rowid FROM messages_search WHERE messages_search MATCH ")
-            .push_bind(expr)
-            .push(")");
+    if !words.is_empty() {
+        <DB as Search>::push_search(&mut q, &words);
     }
     if let Visibility::Executor { user, department } = caller.visibility() {
         q.push(" AND (");
         match user {
             Some(u) => q.push("m.assignee_id = ").push_bind(u),
-            None => q.push("0"),
+            None => q.push("FALSE"),
         };
         if let Some(d) = department {
             q.push(" OR m.department_id = ").push_bind(d);
@@ -419,7 +405,8 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
         .push_bind(limit + 1)
         .push(" OFFSET ")
         .push_bind(i64::from(filter.offset.unwrap_or(0)));
-    let mut rows: Vec<MessageRow> = q.build_query_as().fetch_all(pool).await?;
+    q.build_query_as().fetch_all(p).await
+    })?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next = if more {

@@ -11,11 +11,10 @@ use crate::domain::workflow::{
     decide, Actor, AnswerKind, Change, Command, Decision, MessageState, MessageView,
 };
 use crate::error::AppError;
+use crate::on_tx;
 use crate::service::ctx::Ctx;
+use crate::service::db::Tx;
 use chrono::{DateTime, Utc};
-use sqlx::{Sqlite, Transaction};
-
-type Tx = Transaction<'static, Sqlite>;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -31,17 +30,17 @@ struct Row {
 }
 
 async fn load(tx: &mut Tx, id: MessageId) -> Result<Row, AppError> {
-    sqlx::query_as(
+    on_tx!(tx, c => sqlx::query_as(
         "SELECT m.state, m.network, m.assignee_id, m.department_id, m.urgent, m.version, \
                 d.id AS draft_id, d.kind AS draft_kind, \
                 CASE WHEN d.decision = 'approved' THEN d.decided_at END AS approved_at \
          FROM messages m \
          LEFT JOIN drafts d ON d.id = (SELECT MAX(id) FROM drafts WHERE message_id = m.id) \
-         WHERE m.id = ?",
+         WHERE m.id = $1",
     )
     .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?
+    .fetch_optional(c)
+    .await)?
     .ok_or_else(|| AppError::NotFound(format!("Сообщение №{id} не найдено")))
 }
 
@@ -54,9 +53,9 @@ pub(crate) async fn journal(
     decision: &Decision,
     details: serde_json::Value,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    on_tx!(tx, c => sqlx::query(
         "INSERT INTO journal (message_id, at, actor_id, actor_label, action, from_state, to_state, details) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(id)
     .bind(at)
@@ -66,8 +65,9 @@ pub(crate) async fn journal(
     .bind(decision.from)
     .bind(decision.to)
     .bind(details.to_string())
-    .execute(&mut **tx)
-    .await?;
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -155,14 +155,15 @@ pub async fn act(
             AppError::Internal
         })?;
     }
-    let done = sqlx::query("UPDATE messages SET state = ?, urgent = ?, version = version + 1 WHERE id = ? AND version = ?")
+    let done = on_tx!(&mut tx, c => sqlx::query("UPDATE messages SET state = $1, urgent = $2, version = version + 1 WHERE id = $3 AND version = $4")
         .bind(decision.to)
         .bind(urgent)
         .bind(id)
         .bind(row.version)
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() != 1 {
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if done != 1 {
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
     }
     journal(&mut tx, id, now, caller, &decision, details).await?;
@@ -188,12 +189,12 @@ async fn persist(
             executor,
             department,
         } => {
-            let target: Option<(Role, Option<DepartmentId>, String)> = sqlx::query_as(
-                "SELECT role, department_id, full_name FROM users WHERE id = ? AND active = 1",
+            let target: Option<(Role, Option<DepartmentId>, String)> = on_tx!(tx, c => sqlx::query_as(
+                "SELECT role, department_id, full_name FROM users WHERE id = $1 AND active = TRUE",
             )
             .bind(executor)
-            .fetch_optional(&mut **tx)
-            .await?;
+            .fetch_optional(c)
+            .await)?;
             let Some((Role::Executor, user_department, name)) = target else {
                 return Err(AppError::validation(
                     "executor_id",
@@ -201,12 +202,13 @@ async fn persist(
                 ));
             };
             let department = department.or(user_department);
-            sqlx::query("UPDATE messages SET assignee_id = ?, department_id = ? WHERE id = ?")
+            on_tx!(tx, c => sqlx::query("UPDATE messages SET assignee_id = $1, department_id = $2 WHERE id = $3")
                 .bind(executor)
                 .bind(department)
                 .bind(id)
-                .execute(&mut **tx)
-                .await?;
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
             details["before"] =
                 serde_json::json!({ "assignee": row.assignee_id, "department": row.department_id });
             details["after"]["department"] = serde_json::json!(department);
@@ -218,15 +220,15 @@ async fn persist(
             text,
             attachments,
         } => {
-            let number: i64 = sqlx::query_scalar(
-                "SELECT COALESCE(MAX(number), 0) + 1 FROM drafts WHERE message_id = ?",
+            let number: i64 = on_tx!(tx, c => sqlx::query_scalar(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM drafts WHERE message_id = $1",
             )
             .bind(id)
-            .fetch_one(&mut **tx)
-            .await?;
-            let draft_id: i64 = sqlx::query_scalar(
+            .fetch_one(c)
+            .await)?;
+            let draft_id: i64 = on_tx!(tx, c => sqlx::query_scalar(
                 "INSERT INTO drafts (message_id, number, kind, text, submitted_at, submitted_by) \
-                 VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(id)
             .bind(number)
@@ -234,8 +236,8 @@ async fn persist(
             .bind(text)
             .bind(now)
             .bind(caller.user)
-            .fetch_one(&mut **tx)
-            .await?;
+            .fetch_one(c)
+            .await)?;
             attach(tx, id, draft_id, attachments).await?;
             details["draft"] = serde_json::json!(number);
         }
@@ -244,21 +246,22 @@ async fn persist(
                 Change::RevisionRequested { remarks } => ("returned", Some(remarks.as_str())),
                 _ => ("approved", None),
             };
-            sqlx::query("UPDATE drafts SET decision = ?, remarks = ?, decided_by = ?, decided_at = ? WHERE id = ?")
+            on_tx!(tx, c => sqlx::query("UPDATE drafts SET decision = $1, remarks = $2, decided_by = $3, decided_at = $4 WHERE id = $5")
                 .bind(decision)
                 .bind(remarks)
                 .bind(caller.user)
                 .bind(now)
                 .bind(row.draft_id)
-                .execute(&mut **tx)
-                .await?;
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
         }
         Change::Published { link, published_at } => {
             let draft_id = row
                 .draft_id
                 .ok_or_else(|| AppError::Conflict("Нет согласованного проекта ответа".into()))?;
-            sqlx::query(
-                "INSERT INTO publications (message_id, draft_id, link, published_at, published_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+            on_tx!(tx, c => sqlx::query(
+                "INSERT INTO publications (message_id, draft_id, link, published_at, published_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(id)
             .bind(draft_id)
@@ -266,8 +269,9 @@ async fn persist(
             .bind(published_at)
             .bind(caller.user)
             .bind(now)
-            .execute(&mut **tx)
-            .await?;
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         }
         Change::UrgencySet { urgent: u } => {
             urgent = *u;
@@ -327,15 +331,16 @@ async fn attach(
     files: &[FileId],
 ) -> Result<(), AppError> {
     for file in files {
-        let done = sqlx::query(
-            "UPDATE attachments SET draft_id = ? WHERE id = ? AND message_id = ? AND draft_id IS NULL",
+        let done = on_tx!(tx, c => sqlx::query(
+            "UPDATE attachments SET draft_id = $1 WHERE id = $2 AND message_id = $3 AND draft_id IS NULL",
         )
         .bind(draft_id)
         .bind(file)
         .bind(id)
-        .execute(&mut **tx)
-        .await?;
-        if done.rows_affected() != 1 {
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if done != 1 {
             return Err(AppError::validation(
                 "attachments",
                 format!(
