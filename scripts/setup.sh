@@ -45,6 +45,14 @@ if ! command -v wrk >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
 
+# 4c. PostgreSQL for the second backend's tests (scripts/pg.sh starts a throwaway cluster)
+#     and pg_dump for its backups; Debian's package, only when missing.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  log "installing postgresql"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+
 # 5. npm packages of end2end/: Playwright and binaryen (wasm-opt 132; never Debian's 108,
 #    whose output silently breaks hydration).
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -x end2end/node_modules/.bin/playwright ] \

@@ -14,8 +14,16 @@ step() { printf '\n\033[1;34m==> %s\033[0m (disk free: %s)\n' "$*" "$(df -h --ou
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo test (domain, service, server, API)"
+step "cargo test (domain, service, server, API) on SQLite"
 cargo test -p app -p server --features app/ssr
+
+step "the service, API and role tests again on PostgreSQL (a throwaway cluster, same build)"
+source scripts/pg.sh
+pg_start
+trap pg_stop EXIT
+cargo test -p app -p server --features app/ssr --test '*'
+pg_stop
+trap - EXIT
 
 step "clippy (server side and browser side, separately)"
 CARGO_TARGET_DIR=target/clippy cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings

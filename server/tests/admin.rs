@@ -98,9 +98,9 @@ fn new_user_form(login: &str, password: &str) -> Form {
 async fn every_call(app: &TestApp) -> Vec<(&'static str, Form)> {
     let executor2 = app.user_id("executor2").await.to_string();
     app.token(Role::Authority).await;
-    let token_id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM api_tokens")
-        .fetch_one(&app.state.pool)
-        .await
+    let token_id: i64 =
+        app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT MAX(id) FROM api_tokens")
+        .fetch_one(p).await)
         .unwrap();
     let token_id = token_id.to_string();
     vec![
@@ -251,7 +251,7 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
     let mut out = Vec::new();
     for sql in [
         "SELECT COUNT(*) FROM users",
-        "SELECT COUNT(*) FROM users WHERE active = 1",
+        "SELECT COUNT(*) FROM users WHERE active = TRUE",
         "SELECT COUNT(*) FROM departments",
         "SELECT COUNT(*) FROM calendar_overrides",
         "SELECT COUNT(*) FROM settings",
@@ -259,10 +259,9 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NOT NULL",
     ] {
         out.push(
-            sqlx::query_scalar(sql)
-                .fetch_one(&app.state.pool)
-                .await
-                .unwrap(),
+            app::on_db!(&app.state.pool, p => sqlx::query_scalar(sql)
+                .fetch_one(p).await)
+            .unwrap(),
         );
     }
     out
@@ -377,9 +376,8 @@ async fn a_taken_login_is_a_clear_conflict_whatever_the_letter_case() {
             AppError::Conflict(format!("Логин «{login}» уже занят. Выберите другой логин"))
         );
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = 'executor'")
-        .fetch_one(&app.state.pool)
-        .await
+    let count: i64 = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE login = 'executor'")
+        .fetch_one(p).await)
         .unwrap();
     assert_eq!(count, 1);
 }
@@ -408,9 +406,8 @@ async fn a_password_shorter_than_8_characters_is_refused_naming_the_field() {
         app_error(res).await,
         AppError::validation("role", "Выберите роль")
     );
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = 'korotkov'")
-        .fetch_optional(&app.state.pool)
-        .await
+    let exists: Option<i64> = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT id FROM users WHERE login = 'korotkov'")
+        .fetch_optional(p).await)
         .unwrap();
     assert_eq!(exists, None);
 }
@@ -537,9 +534,8 @@ async fn a_calendar_correction_changes_the_api_calendar_and_the_year_totals() {
     assert_eq!(day["kind"], "non_working");
     assert_eq!(day["intervals"], serde_json::json!([]));
     let (by, note): (Option<i64>, String) =
-        sqlx::query_as("SELECT updated_by, note FROM calendar_overrides WHERE date = '2026-03-18'")
-            .fetch_one(&app.state.pool)
-            .await
+        app::on_db!(&app.state.pool, p => sqlx::query_as("SELECT updated_by, note FROM calendar_overrides WHERE date = '2026-03-18'")
+            .fetch_one(p).await)
             .unwrap();
     assert_eq!(by, Some(app.user_id("admin").await));
     assert_eq!(note, "Распоряжение № 12");
@@ -718,9 +714,8 @@ async fn settings_round_trip_and_a_telegram_limit_of_100_refuses_a_longer_draft(
         )
     );
     let by: Option<i64> =
-        sqlx::query_scalar("SELECT updated_by FROM settings WHERE key = 'networks'")
-            .fetch_one(&app.state.pool)
-            .await
+        app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT updated_by FROM settings WHERE key = 'networks'")
+            .fetch_one(p).await)
             .unwrap();
     assert_eq!(by, Some(app.user_id("admin").await));
 

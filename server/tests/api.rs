@@ -237,9 +237,8 @@ async fn bad_request_bodies_get_json_errors() {
     assert_eq!(e["error"]["code"], "payload_too_large");
     // Nothing of that was stored.
     let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE external_id IN ('vk-1', 'vk-big')")
-            .fetch_one(&app.state.pool)
-            .await
+        app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE external_id IN ('vk-1', 'vk-big')")
+            .fetch_one(p).await)
             .unwrap();
     assert_eq!(n, 0);
     // Unknown route and unknown action.
@@ -453,10 +452,9 @@ async fn stale_version_is_a_conflict_and_changes_nothing() {
         .await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert_eq!(e["error"]["message"], app::service::messages::STALE_VERSION);
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM journal WHERE message_id = ?")
+    let n: i64 = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM journal WHERE message_id = $1")
         .bind(id)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(p).await)
         .unwrap();
     assert_eq!(n, 2);
 }
@@ -477,11 +475,10 @@ async fn an_executor_reads_only_the_messages_of_their_department() {
         "{list:?}"
     );
     // A message of the other department: refused, no text leaks.
-    let other: i64 = sqlx::query_scalar(
+    let other: i64 = app::on_db!(&app.state.pool, p => sqlx::query_scalar(
         "SELECT m.id FROM messages m JOIN departments d ON d.id = m.department_id WHERE d.name = 'Отдел ЖКХ' LIMIT 1",
     )
-    .fetch_one(&app.state.pool)
-    .await
+    .fetch_one(p).await)
     .unwrap();
     let (s, e) = app
         .api(

@@ -124,9 +124,8 @@ async fn sign_out_ends_the_session() {
 async fn passwords_are_stored_as_argon2id_hashes() {
     let app = TestApp::new().await;
     let hash: String =
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE login = 'executor'")
-            .fetch_one(&app.state.pool)
-            .await
+        app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT password_hash FROM users WHERE login = 'executor'")
+            .fetch_one(p).await)
             .unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     assert!(!hash.contains("demo"));
@@ -139,9 +138,8 @@ async fn demo_seed_only_fills_an_empty_database() {
         .await
         .unwrap();
     assert!(!again);
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&app.state.pool)
-        .await
-        .unwrap();
+    let n: i64 = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(p).await)
+    .unwrap();
     assert_eq!(n, 6);
 }

@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 
 /// A deployment with two attachments (one of them uploaded twice: one file, two rows).
 async fn deployment_with_files() -> (TestApp, Vec<Vec<u8>>) {
-    let app = TestApp::new().await;
+    // The file-copy backup is SQLite's; PostgreSQL's (pg_dump) is tested in postgres.rs.
+    let app = TestApp::sqlite_at(monday_10()).await;
     let coordinator = app.token(Role::Coordinator).await;
     let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
     jpeg.extend_from_slice(b"JFIF\0");
@@ -24,9 +25,9 @@ async fn deployment_with_files() -> (TestApp, Vec<Vec<u8>>) {
     (app, vec![PNG.to_vec(), jpeg])
 }
 
-async fn count(pool: &sqlx::SqlitePool, table: &str) -> i64 {
+async fn count(pool: &app::service::db::Db, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(pool)
+        .fetch_one(pool.as_sqlite().unwrap())
         .await
         .unwrap()
 }
@@ -65,7 +66,7 @@ async fn a_deployment_with_attachments_round_trips_through_backup_and_restore() 
         );
     }
     let shas: Vec<String> = sqlx::query_scalar("SELECT sha256 FROM attachments ORDER BY id")
-        .fetch_all(&pool)
+        .fetch_all(pool.as_sqlite().unwrap())
         .await
         .unwrap();
     for sha in shas {
@@ -73,7 +74,7 @@ async fn a_deployment_with_attachments_round_trips_through_backup_and_restore() 
         assert_eq!(hex(&Sha256::digest(std::fs::read(path).unwrap())), sha);
     }
     let ok: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(&pool)
+        .fetch_one(pool.as_sqlite().unwrap())
         .await
         .unwrap();
     assert_eq!(ok, "ok");

@@ -74,13 +74,12 @@ async fn listed(app: &TestApp, token: &str, query: &str) -> Vec<i64> {
 
 /// The alerts raised for message `id`: (rule, kind).
 async fn alerts_of(app: &TestApp, id: i64) -> Vec<(String, String)> {
-    sqlx::query_as(
+    app::on_db!(&app.state.pool, p => sqlx::query_as(
         "SELECT DISTINCT d.rule, a.kind FROM alerts a JOIN deadlines d ON d.id = a.deadline_id \
-         WHERE a.message_id = ? ORDER BY d.rule, a.kind",
+         WHERE a.message_id = $1 ORDER BY d.rule, a.kind",
     )
     .bind(id)
-    .fetch_all(&app.state.pool)
-    .await
+    .fetch_all(p).await)
     .unwrap()
 }
 
@@ -128,13 +127,12 @@ async fn work_taken_in_and_left_past_return_by_raises_nothing_until_draft_by_is_
         alerts_of(&app, id).await,
         [("draft_by".to_owned(), "breached".to_owned())]
     );
-    let recipients: Vec<String> = sqlx::query_scalar(
+    let recipients: Vec<String> = app::on_db!(&app.state.pool, p => sqlx::query_scalar(
         "SELECT u.login FROM alerts a JOIN users u ON u.id = a.user_id \
-         WHERE a.message_id = ? ORDER BY u.login",
+         WHERE a.message_id = $1 ORDER BY u.login",
     )
     .bind(id)
-    .fetch_all(&app.state.pool)
-    .await
+    .fetch_all(p).await)
     .unwrap();
     assert_eq!(recipients, ["coordinator", "executor"]);
     assert!(listed(&app, &coordinator, "overdue=true")
@@ -462,12 +460,11 @@ async fn a_late_draft_is_breached_by_its_working_lateness_stored_once() {
         json!({ "kind": "coordinators" })
     );
     // A later calendar correction (Monday made a day off) does not rewrite history.
-    sqlx::query(
-        "INSERT INTO calendar_overrides (date, mark, note, updated_at) VALUES ('2026-03-16', 'non_working', '', ?)",
+    app::on_db!(&app.state.pool, p => sqlx::query(
+        "INSERT INTO calendar_overrides (date, mark, note, updated_at) VALUES ('2026-03-16', 'non_working', '', $1)",
     )
     .bind(at(0))
-    .execute(&app.state.pool)
-    .await
+    .execute(p).await.map(|r| r.rows_affected()))
     .unwrap();
     let (_, d) = app
         .api(

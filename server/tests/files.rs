@@ -11,12 +11,11 @@ use serde_json::json;
 
 /// A message of the demo data assigned to `executor` and in work.
 async fn executors_message(app: &TestApp) -> i64 {
-    sqlx::query_scalar(
+    app::on_db!(&app.state.pool, p => sqlx::query_scalar(
         "SELECT m.id FROM messages m JOIN users u ON u.id = m.assignee_id \
          WHERE u.login = 'executor' AND m.state = 'in_work' ORDER BY m.id LIMIT 1",
     )
-    .fetch_one(&app.state.pool)
-    .await
+    .fetch_one(p).await)
     .unwrap()
 }
 
@@ -37,10 +36,9 @@ async fn uploads_are_checked_by_content_and_attach_to_the_draft() {
         "the path part of the name is dropped"
     );
     // The file lives only at its content hash under the data dir.
-    let sha: String = sqlx::query_scalar("SELECT sha256 FROM attachments WHERE id = ?")
+    let sha: String = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT sha256 FROM attachments WHERE id = $1")
         .bind(file["id"].as_i64().unwrap())
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(p).await)
         .unwrap();
     let on_disk = app.state.data_dir.join("files").join(&sha[..2]).join(&sha);
     assert_eq!(std::fs::read(on_disk).unwrap(), PNG);
@@ -131,10 +129,9 @@ async fn a_draft_longer_than_the_network_allows_is_refused() {
     let app = TestApp::new().await;
     let executor = app.sign_in("executor", "demo").await;
     let id = executors_message(&app).await;
-    let network: String = sqlx::query_scalar("SELECT network FROM messages WHERE id = ?")
+    let network: String = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT network FROM messages WHERE id = $1")
         .bind(id)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(p).await)
         .unwrap();
     let limit = app::domain::network::Network::from_name(&network)
         .unwrap()

@@ -166,9 +166,9 @@ async fn random_workflows(app: &TestApp, rng: &mut Rng, n: usize) -> DateTime<Ut
 async fn everything(app: &TestApp) -> Vec<MessageDetailDto> {
     let ctx = app.ctx().await;
     let admin = caller(app, "admin").await;
-    let ids: Vec<MessageId> = sqlx::query_scalar("SELECT id FROM messages ORDER BY id")
-        .fetch_all(&ctx.pool)
-        .await
+    let ids: Vec<MessageId> =
+        app::on_db!(&ctx.pool, p => sqlx::query_scalar("SELECT id FROM messages ORDER BY id")
+        .fetch_all(p).await)
         .unwrap();
     let mut out = Vec::new();
     for id in ids {

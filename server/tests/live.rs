@@ -287,14 +287,13 @@ struct AlertRow {
 }
 
 async fn alerts_of(app: &TestApp, message: i64) -> Vec<AlertRow> {
-    sqlx::query_as(
+    app::on_db!(&app.state.pool, p => sqlx::query_as(
         "SELECT u.login AS user_login, d.rule, a.kind, a.created_at \
          FROM alerts a JOIN users u ON u.id = a.user_id JOIN deadlines d ON d.id = a.deadline_id \
-         WHERE a.message_id = ? ORDER BY a.id",
+         WHERE a.message_id = $1 ORDER BY a.id",
     )
     .bind(message)
-    .fetch_all(&app.state.pool)
-    .await
+    .fetch_all(p).await)
     .unwrap()
 }
 
@@ -323,13 +322,13 @@ async fn alerts_are_raised_once_per_threshold_and_only_in_working_time() {
     app.state.clock.set(taken_in);
     let authority = app.token(Role::Authority).await;
     let id = intake(&app, &authority, "vk-alert-1", "Не вывозят мусор").await;
-    let deadlines: Vec<(String, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
-        "SELECT rule, started_at, due_at FROM deadlines WHERE message_id = ? AND done_at IS NULL",
+    let deadlines: Vec<(String, DateTime<Utc>, DateTime<Utc>)> =
+        app::on_db!(&app.state.pool, p => sqlx::query_as(
+        "SELECT rule, started_at, due_at FROM deadlines WHERE message_id = $1 AND done_at IS NULL",
     )
     .bind(id)
-    .fetch_all(&app.state.pool)
-    .await
-    .unwrap();
+    .fetch_all(p).await)
+        .unwrap();
     assert!(deadlines.iter().any(|(r, _, _)| r == "return_by"));
 
     let monday_9 = Utc.with_ymd_and_hms(2026, 3, 16, 6, 0, 0).unwrap();
@@ -407,12 +406,11 @@ async fn a_breach_goes_to_the_assignee_and_the_coordinator_and_is_pushed_live() 
     let cal = app::service::calendar::load(&app.state.pool, &app.state.calendars)
         .await
         .unwrap();
-    let due: DateTime<Utc> = sqlx::query_scalar(
-        "SELECT due_at FROM deadlines WHERE message_id = ? AND rule = 'draft_by'",
+    let due: DateTime<Utc> = app::on_db!(&app.state.pool, p => sqlx::query_scalar(
+        "SELECT due_at FROM deadlines WHERE message_id = $1 AND rule = 'draft_by'",
     )
     .bind(id)
-    .fetch_one(&app.state.pool)
-    .await
+    .fetch_one(p).await)
     .unwrap();
     let late = due + Duration::minutes(1);
     assert!(cal.is_working(late));
@@ -454,11 +452,10 @@ async fn a_breach_goes_to_the_assignee_and_the_coordinator_and_is_pushed_live() 
             body_json(res).await
         }
     };
-    let expected_unread: i64 = sqlx::query_scalar(
+    let expected_unread: i64 = app::on_db!(&app.state.pool, p => sqlx::query_scalar(
         "SELECT COUNT(*) FROM alerts a JOIN users u ON u.id = a.user_id WHERE u.login = 'executor'",
     )
-    .fetch_one(&app.state.pool)
-    .await
+    .fetch_one(p).await)
     .unwrap();
     assert!(expected_unread >= 1);
     assert_eq!(unread(ivanov.clone()).await, json!(expected_unread));
@@ -467,11 +464,10 @@ async fn a_breach_goes_to_the_assignee_and_the_coordinator_and_is_pushed_live() 
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(unread(ivanov.clone()).await, json!(0));
-    let coordinator_alert: i64 = sqlx::query_scalar(
+    let coordinator_alert: i64 = app::on_db!(&app.state.pool, p => sqlx::query_scalar(
         "SELECT a.id FROM alerts a JOIN users u ON u.id = a.user_id WHERE u.login = 'coordinator' LIMIT 1",
     )
-    .fetch_one(&app.state.pool)
-    .await
+    .fetch_one(p).await)
     .unwrap();
     let res = app
         .server_fn(
@@ -628,13 +624,13 @@ async fn an_alert_is_emailed_through_smtp_with_subject_and_link() {
     let cal = app::service::calendar::load(&app.state.pool, &app.state.calendars)
         .await
         .unwrap();
-    let (started, due): (DateTime<Utc>, DateTime<Utc>) = sqlx::query_as(
-        "SELECT started_at, due_at FROM deadlines WHERE message_id = ? AND rule = 'draft_by'",
+    let (started, due): (DateTime<Utc>, DateTime<Utc>) =
+        app::on_db!(&app.state.pool, p => sqlx::query_as(
+        "SELECT started_at, due_at FROM deadlines WHERE message_id = $1 AND rule = 'draft_by'",
     )
     .bind(id)
-    .fetch_one(&app.state.pool)
-    .await
-    .unwrap();
+    .fetch_one(p).await)
+        .unwrap();
     // Into the last quarter of draft_by: 5 working hours, the last 75 minutes.
     let budget = cal.between(started, due);
     let t = cal
@@ -675,11 +671,10 @@ async fn an_alert_is_emailed_through_smtp_with_subject_and_link() {
     );
     assert!(text.contains("Срок истекает"), "{text}");
     // Recorded as sent, with no second attempt.
-    let sent: Vec<(String, i64)> = sqlx::query_as(
+    let sent: Vec<(String, i64)> = app::on_db!(&app.state.pool, p => sqlx::query_as(
         "SELECT status, attempts FROM email_outbox WHERE recipient = 'ivanov@admin.test'",
     )
-    .fetch_all(&app.state.pool)
-    .await
+    .fetch_all(p).await)
     .unwrap();
     assert!(!sent.is_empty());
     assert!(
@@ -715,15 +710,18 @@ async fn an_unreachable_smtp_server_is_retried_then_given_up() {
     )
     .await
     .unwrap();
-    let mut tx = app.state.pool.begin().await.unwrap();
-    sqlx::query(
-        "INSERT INTO email_outbox (recipient, subject, body, next_attempt_at, created_at) VALUES ('a@b.test', 's', 'b', ?, ?)",
+    let mut tx = app::service::db::begin_write(&app.state.pool)
+        .await
+        .unwrap();
+    app::on_tx!(&mut tx, c => sqlx::query(
+        "INSERT INTO email_outbox (recipient, subject, body, next_attempt_at, created_at) VALUES ('a@b.test', 's', 'b', $1, $2)",
     )
     .bind(now)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(c)
     .await
-    .unwrap();
+    .map(|r| r.rows_affected())
+    .unwrap());
     tx.commit().await.unwrap();
     let mut t = now;
     for attempt in 1..=app::service::mail::MAX_ATTEMPTS {
@@ -739,9 +737,8 @@ async fn an_unreachable_smtp_server_is_retried_then_given_up() {
         t += app::service::mail::retry_after(attempt);
     }
     let (status, attempts, error): (String, i64, Option<String>) =
-        sqlx::query_as("SELECT status, attempts, last_error FROM email_outbox")
-            .fetch_one(&app.state.pool)
-            .await
+        app::on_db!(&app.state.pool, p => sqlx::query_as("SELECT status, attempts, last_error FROM email_outbox")
+            .fetch_one(p).await)
             .unwrap();
     assert_eq!((status.as_str(), attempts), ("failed", 5));
     assert!(error.is_some());

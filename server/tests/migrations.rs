@@ -69,7 +69,8 @@ async fn deadlines_of_an_earlier_version_get_their_outcomes() {
     pool.close().await;
 
     // The new version opens it: migrations, then the lateness of old breaches.
-    let pool = app::service::db::open(dir.path()).await.unwrap();
+    let db = app::service::db::open(dir.path()).await.unwrap();
+    let pool = db.as_sqlite().unwrap().clone();
     let rows: Vec<Row> =
         sqlx::query_as("SELECT id, done_at, outcome, late_by_seconds FROM deadlines ORDER BY id")
             .fetch_all(&pool)
@@ -94,7 +95,8 @@ async fn deadlines_of_an_earlier_version_get_their_outcomes() {
     );
     // Opening again changes nothing.
     pool.close().await;
-    let pool = app::service::db::open(dir.path()).await.unwrap();
+    let db = app::service::db::open(dir.path()).await.unwrap();
+    let pool = db.as_sqlite().unwrap().clone();
     let again: Vec<Row> =
         sqlx::query_as("SELECT id, done_at, outcome, late_by_seconds FROM deadlines ORDER BY id")
             .fetch_all(&pool)

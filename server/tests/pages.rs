@@ -56,16 +56,14 @@ async fn the_approval_queue_and_message_page_need_the_right_reader() {
     assert!(html.contains("Согласовать"));
     // An executor of another department gets the Russian refusal, not the text.
     let stranger = app.sign_in("executor2", "demo").await;
-    let other: i64 = sqlx::query_scalar(
+    let other: i64 = app::on_db!(&app.state.pool, p => sqlx::query_scalar(
         "SELECT m.id FROM messages m JOIN users u ON u.id = m.assignee_id WHERE u.login = 'executor' LIMIT 1",
     )
-    .fetch_one(&app.state.pool)
-    .await
+    .fetch_one(p).await)
     .unwrap();
-    let text: String = sqlx::query_scalar("SELECT text FROM messages WHERE id = ?")
+    let text: String = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT text FROM messages WHERE id = $1")
         .bind(other)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(p).await)
         .unwrap();
     let res = app
         .send(get(&format!("/messages/{other}"), Some(&stranger)))

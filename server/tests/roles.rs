@@ -145,15 +145,13 @@ async fn prepare(app: &TestApp, action: ActionKind, n: usize) -> MessageId {
 
 async fn snapshot(app: &TestApp, id: MessageId) -> (String, i64, i64) {
     let (state, version): (String, i64) =
-        sqlx::query_as("SELECT state, version FROM messages WHERE id = ?")
+        app::on_db!(&app.state.pool, p => sqlx::query_as("SELECT state, version FROM messages WHERE id = $1")
             .bind(id)
-            .fetch_one(&app.state.pool)
-            .await
+            .fetch_one(p).await)
             .unwrap();
-    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM journal WHERE message_id = ?")
+    let events: i64 = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM journal WHERE message_id = $1")
         .bind(id)
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(p).await)
         .unwrap();
     (state, version, events)
 }

@@ -142,9 +142,8 @@ async fn cookie_writes_from_another_origin_or_without_one_are_refused() {
             "{headers:?}"
         );
     }
-    let unchanged: bool = sqlx::query_scalar("SELECT urgent FROM messages WHERE id = 1")
-        .fetch_one(&app.state.pool)
-        .await
+    let unchanged: bool = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT urgent FROM messages WHERE id = 1")
+        .fetch_one(p).await)
         .unwrap();
     assert!(!unchanged, "no forged write went through");
     // The app's own page: by Origin, or by Fetch Metadata.
@@ -152,9 +151,8 @@ async fn cookie_writes_from_another_origin_or_without_one_are_refused() {
         act_with(&app, &cookie, &[("origin", ORIGIN)]).await,
         StatusCode::OK
     );
-    let urgent: bool = sqlx::query_scalar("SELECT urgent FROM messages WHERE id = 1")
-        .fetch_one(&app.state.pool)
-        .await
+    let urgent: bool = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT urgent FROM messages WHERE id = 1")
+        .fetch_one(p).await)
         .unwrap();
     assert!(urgent);
     // (Already urgent: the action itself may refuse, but not as a forgery.)
@@ -265,9 +263,8 @@ async fn rest_writes_need_a_json_body_and_cookie_writes_the_origin() {
         .await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     let stored: Vec<String> =
-        sqlx::query_scalar("SELECT external_id FROM messages WHERE external_id LIKE 'csrf-%' OR external_id LIKE 'tok-%' ORDER BY external_id")
-            .fetch_all(&app.state.pool)
-            .await
+        app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT external_id FROM messages WHERE external_id LIKE 'csrf-%' OR external_id LIKE 'tok-%' ORDER BY external_id")
+            .fetch_all(p).await)
             .unwrap();
     assert_eq!(stored, ["csrf-3", "tok-1", "tok-2"]);
 }

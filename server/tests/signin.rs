@@ -187,9 +187,8 @@ async fn a_full_hashing_gate_answers_503_and_the_refused_attempt_does_not_count(
     );
     assert_eq!(stats.refused, busy);
     // A refused attempt was withdrawn: nothing is left counted for its pair.
-    let counted: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(failures), 0) FROM signin_pairs")
-        .fetch_one(&app.state.pool)
-        .await
+    let counted: i64 = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT CAST(COALESCE(SUM(failures), 0) AS BIGINT) FROM signin_pairs")
+        .fetch_one(p).await)
         .unwrap();
     assert_eq!(counted as u64, stats.done);
 }

@@ -131,10 +131,9 @@ async fn an_upload_is_written_to_disk_as_it_arrives_not_held_in_memory() {
     assert_eq!(res.status(), StatusCode::CREATED);
     let file = body_json(res).await;
     assert_eq!(file["size"], content.len());
-    let sha: String = sqlx::query_scalar("SELECT sha256 FROM attachments WHERE id = ?")
+    let sha: String = app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT sha256 FROM attachments WHERE id = $1")
         .bind(file["id"].as_i64().unwrap())
-        .fetch_one(&app.state.pool)
-        .await
+        .fetch_one(p).await)
         .unwrap();
     let stored =
         std::fs::read(app.state.data_dir.join("files").join(&sha[..2]).join(&sha)).unwrap();

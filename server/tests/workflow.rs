@@ -8,18 +8,18 @@ use app::domain::ids::{MessageId, UserId};
 use app::domain::network::Network;
 use app::domain::workflow::{AnswerKind, Command};
 use app::error::AppError;
+use app::service::db::Db;
 use app::service::messages::intake::{intake, Intake, NewMessage};
 use app::service::messages::transition::act;
 use app::service::messages::{Caller, STALE_VERSION};
 use chrono::{DateTime, Duration, Utc};
 use common::*;
-use sqlx::SqlitePool;
 
-async fn caller(pool: &SqlitePool, login: &str) -> Caller {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = ?")
+async fn caller(pool: &Db, login: &str) -> Caller {
+    let id: i64 =
+        app::on_db!(pool, p => sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
         .bind(login)
-        .fetch_one(pool)
-        .await
+        .fetch_one(p).await)
         .unwrap();
     let user = app::service::users::by_id(pool, UserId(id))
         .await
@@ -52,7 +52,7 @@ impl World {
         let ctx = app.ctx().await;
         Self { app, ctx }
     }
-    fn pool(&self) -> &SqlitePool {
+    fn pool(&self) -> &Db {
         &self.app.state.pool
     }
     async fn intake(&self, m: NewMessage, now: DateTime<Utc>) -> Result<Intake, AppError> {
@@ -70,11 +70,10 @@ impl World {
         act(&self.ctx.at(now), id, None, cmd, &c).await
     }
     async fn state(&self, id: MessageId) -> String {
-        sqlx::query_scalar("SELECT state FROM messages WHERE id = ?")
+        app::on_db!(self.pool(), p => sqlx::query_scalar("SELECT state FROM messages WHERE id = $1")
             .bind(id)
-            .fetch_one(self.pool())
-            .await
-            .unwrap()
+            .fetch_one(p).await)
+        .unwrap()
     }
     /// (rule, due, done, met) of every deadline, in order of start; `met` from the
     /// stored outcome (`None` while running or for cancelled and superseded ones).
@@ -82,21 +81,19 @@ impl World {
         &self,
         id: MessageId,
     ) -> Vec<(String, DateTime<Utc>, Option<DateTime<Utc>>, Option<bool>)> {
-        sqlx::query_as(
+        app::on_db!(self.pool(), p => sqlx::query_as(
             "SELECT rule, due_at, done_at, \
-                    CASE outcome WHEN 'met' THEN 1 WHEN 'breached' THEN 0 END AS met \
-             FROM deadlines WHERE message_id = ? ORDER BY id",
+                    CASE outcome WHEN 'met' THEN TRUE WHEN 'breached' THEN FALSE END AS met \
+             FROM deadlines WHERE message_id = $1 ORDER BY id",
         )
         .bind(id)
-        .fetch_all(self.pool())
-        .await
+        .fetch_all(p).await)
         .unwrap()
     }
     async fn journal_len(&self, id: MessageId) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM journal WHERE message_id = ?")
+        app::on_db!(self.pool(), p => sqlx::query_scalar("SELECT COUNT(*) FROM journal WHERE message_id = $1")
             .bind(id)
-            .fetch_one(self.pool())
-            .await
+            .fetch_one(p).await)
             .unwrap()
     }
 }
@@ -114,9 +111,8 @@ async fn full_flow_records_every_deadline_as_met() {
     let t0 = monday_10(); // Monday 16.03.2026 10:00 MSK
     let id = created(w.intake(message("vk-1", t0), t0).await.unwrap());
     assert_eq!(w.state(id).await, "new");
-    let executor: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'executor'")
-        .fetch_one(w.pool())
-        .await
+    let executor: i64 = app::on_db!(w.pool(), p => sqlx::query_scalar("SELECT id FROM users WHERE login = 'executor'")
+        .fetch_one(p).await)
         .unwrap();
     let m = |mins: i64| t0 + Duration::minutes(mins);
     w.act(
@@ -205,13 +201,13 @@ async fn full_flow_records_every_deadline_as_met() {
     assert_eq!(d[2].2, Some(m(140)), "answer_by is done at publication");
     assert_eq!(w.journal_len(id).await, 7);
     // Two draft versions, the first with the authority's remarks.
-    let drafts: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT number, decision, remarks FROM drafts WHERE message_id = ? ORDER BY number",
+    let drafts: Vec<(i64, Option<String>, Option<String>)> =
+        app::on_db!(w.pool(), p => sqlx::query_as(
+        "SELECT number, decision, remarks FROM drafts WHERE message_id = $1 ORDER BY number",
     )
     .bind(id)
-    .fetch_all(w.pool())
-    .await
-    .unwrap();
+    .fetch_all(p).await)
+        .unwrap();
     assert_eq!(
         drafts,
         vec![
@@ -224,10 +220,10 @@ async fn full_flow_records_every_deadline_as_met() {
         ]
     );
     // Text is stored as given (escaping is the renderer's job).
-    let text: String = sqlx::query_scalar("SELECT text FROM messages WHERE id = ?")
+    let text: String =
+        app::on_db!(w.pool(), p => sqlx::query_scalar("SELECT text FROM messages WHERE id = $1")
         .bind(id)
-        .fetch_one(w.pool())
-        .await
+        .fetch_one(p).await)
         .unwrap();
     assert!(text.contains("<script>"));
 }
@@ -237,9 +233,8 @@ async fn a_late_draft_is_recorded_as_breached() {
     let w = World::new().await;
     let t0 = monday_10();
     let id = created(w.intake(message("vk-late", t0), t0).await.unwrap());
-    let executor: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'executor'")
-        .fetch_one(w.pool())
-        .await
+    let executor: i64 = app::on_db!(w.pool(), p => sqlx::query_scalar("SELECT id FROM users WHERE login = 'executor'")
+        .fetch_one(p).await)
         .unwrap();
     w.act(
         id,
@@ -368,23 +363,24 @@ async fn the_journal_is_append_only() {
     let w = World::new().await;
     let t0 = monday_10();
     created(w.intake(message("vk-8", t0), t0).await.unwrap());
-    assert!(sqlx::query("UPDATE journal SET action = 'x'")
-        .execute(w.pool())
-        .await
-        .is_err());
-    assert!(sqlx::query("DELETE FROM journal")
-        .execute(w.pool())
-        .await
-        .is_err());
+    assert!(
+        app::on_db!(w.pool(), p => sqlx::query("UPDATE journal SET action = 'x'")
+        .execute(p).await.map(|r| r.rows_affected()))
+        .is_err()
+    );
+    assert!(
+        app::on_db!(w.pool(), p => sqlx::query("DELETE FROM journal")
+        .execute(p).await.map(|r| r.rows_affected()))
+        .is_err()
+    );
 }
 
 #[tokio::test]
 async fn demo_seeds_a_dozen_messages_covering_every_state() {
     let app = TestApp::new().await; // TestApp seeds the demo data
     let states: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT state FROM messages ORDER BY state")
-            .fetch_all(&app.state.pool)
-            .await
+        app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT DISTINCT state FROM messages ORDER BY state")
+            .fetch_all(p).await)
             .unwrap();
     let mut expected: Vec<&str> = app::domain::workflow::MessageState::ALL
         .iter()
@@ -392,15 +388,14 @@ async fn demo_seeds_a_dozen_messages_covering_every_state() {
         .collect();
     expected.sort();
     assert_eq!(states, expected);
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
-        .fetch_one(&app.state.pool)
-        .await
+    let n: i64 =
+        app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(p).await)
         .unwrap();
     assert!(n >= 12, "{n}");
     let open_deadlines: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM deadlines WHERE done_at IS NULL")
-            .fetch_one(&app.state.pool)
-            .await
+        app::on_db!(&app.state.pool, p => sqlx::query_scalar("SELECT COUNT(*) FROM deadlines WHERE done_at IS NULL")
+            .fetch_one(p).await)
             .unwrap();
     assert!(open_deadlines > 0);
 }
@@ -413,19 +408,19 @@ async fn incoming_obscene_or_threatening_text_is_flagged_not_rejected() {
     m.text = "Вы там все б.л.я.д.и, я вас взорву".into();
     let id = created(w.intake(m, t0).await.unwrap());
     assert_eq!(w.state(id).await, "new", "never rejected automatically");
-    let flags: String = sqlx::query_scalar("SELECT flags FROM messages WHERE id = ?")
+    let flags: String =
+        app::on_db!(w.pool(), p => sqlx::query_scalar("SELECT flags FROM messages WHERE id = $1")
         .bind(id)
-        .fetch_one(w.pool())
-        .await
+        .fetch_one(p).await)
         .unwrap();
     let flags: serde_json::Value = serde_json::from_str(&flags).unwrap();
     assert!(!flags["obscene"].as_array().unwrap().is_empty(), "{flags}");
     assert!(!flags["threat"].as_array().unwrap().is_empty(), "{flags}");
     let clean = created(w.intake(message("vk-clean", t0), t0).await.unwrap());
-    let flags: String = sqlx::query_scalar("SELECT flags FROM messages WHERE id = ?")
+    let flags: String =
+        app::on_db!(w.pool(), p => sqlx::query_scalar("SELECT flags FROM messages WHERE id = $1")
         .bind(clean)
-        .fetch_one(w.pool())
-        .await
+        .fetch_one(p).await)
         .unwrap();
     assert_eq!(flags, r#"{"obscene":[],"insult":[],"threat":[]}"#);
 }

@@ -1,4 +1,6 @@
-//! Test harness: a real SQLite file in a temp dir, the real router, a fixed clock.
+//! Test harness: a real database (a SQLite file in a temp dir, or, when
+//! `OTKLIK_TEST_DATABASE_URL` names a PostgreSQL server, a new database on it), the real
+//! router, a fixed clock.
 #![allow(dead_code)]
 
 use app::service::clock::Clock;
@@ -34,6 +36,44 @@ pub fn monday_10() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 16, 7, 0, 0).unwrap()
 }
 
+/// The database of a test: the SQLite file in `dir`, or a new PostgreSQL database when
+/// `OTKLIK_TEST_DATABASE_URL` is set (the test script runs the tests on both).
+pub async fn test_target(dir: &std::path::Path) -> app::service::db::Target {
+    let mut target = app::service::db::Target::data_dir(dir);
+    if let Some(url) = pg_database().await {
+        target.url = Some(url);
+    }
+    target
+}
+
+/// A new, empty PostgreSQL database on the test server, if there is one.
+pub async fn pg_database() -> Option<String> {
+    use sqlx::Connection;
+    let base = std::env::var("OTKLIK_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "t{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+        Utc::now().timestamp_micros()
+    );
+    let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let (server, _) = base.rsplit_once('/').unwrap();
+    Some(format!("{server}/{name}"))
+}
+
+/// Whether the tests run on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("OTKLIK_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
+}
+
 impl TestApp {
     /// A fresh database with the demo users.
     pub async fn new() -> Self {
@@ -43,11 +83,27 @@ impl TestApp {
     /// A fresh database with the demo users and the clock fixed at `now`.
     pub async fn at(now: DateTime<Utc>) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let target = test_target(dir.path()).await;
+        Self::on(dir, target, now).await
+    }
+
+    /// [`TestApp::at`] on SQLite whatever the environment (what only SQLite has).
+    pub async fn sqlite_at(now: DateTime<Utc>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let target = app::service::db::Target::data_dir(dir.path());
+        Self::on(dir, target, now).await
+    }
+
+    async fn on(
+        dir: tempfile::TempDir,
+        target: app::service::db::Target,
+        now: DateTime<Utc>,
+    ) -> Self {
         let options = LeptosOptions::builder()
             .output_name("otklik")
             .site_root("target/site")
             .build();
-        let state = server::open_state(dir.path(), options, Clock::fixed(now))
+        let state = server::open_state_at(&target, options, Clock::fixed(now))
             .await
             .unwrap();
         app::service::demo::seed(&state.pool, now).await.unwrap();
@@ -245,11 +301,11 @@ impl TestApp {
 
     /// The id of the user with `login`.
     pub async fn user_id(&self, login: &str) -> i64 {
-        sqlx::query_scalar("SELECT id FROM users WHERE login = ?")
+        app::on_db!(&self.state.pool, p => sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
             .bind(login)
-            .fetch_one(&self.state.pool)
+            .fetch_one(p)
             .await
-            .unwrap()
+            .unwrap())
     }
 }
 
