@@ -12,7 +12,13 @@
 #   scripts/bench-lists.sh                 N=100000, RUNS=3
 #   N=10000 RUNS=5 scripts/bench-lists.sh
 #   BENCH_SKIP_BUILD=1 ...                 use the release build in target/site-release
-#   BENCH_DATABASE_URL=postgres://...      run against PostgreSQL (see README)
+#   BENCH_DATABASE_URL=postgres://...      run against PostgreSQL (see README);
+#   BENCH_PG=1                             ... on a throwaway cluster (scripts/pg.sh; set
+#                                          PG_FSYNC=on for durable commits as in production)
+#   BENCH_SECOND_INSTANCE=1                with PostgreSQL: a second `otklik serve` on the
+#                                          same database; wrk and the open dashboards are
+#                                          split over both, actions go through the first
+#   DURATION=20s                           each wrk run's length
 #
 # Not part of the test command: it needs a quiet machine and several minutes.
 set -euo pipefail
@@ -22,6 +28,13 @@ source scripts/env.sh
 
 N="${N:-100000}"
 RUNS="${RUNS:-3}"
+DURATION="${DURATION:-20s}"
+if [ -n "${BENCH_PG:-}" ]; then
+  source scripts/pg.sh
+  pg_start
+  BENCH_DATABASE_URL="${OTKLIK_TEST_DATABASE_URL%/*}/otklik_bench"
+  psql "$OTKLIK_TEST_DATABASE_URL" -qc "CREATE DATABASE otklik_bench"
+fi
 PORT="${BENCH_PORT:-3960}"
 SITE=target/site-release
 OUT=target/bench-lists
@@ -37,9 +50,13 @@ fi
 DATA="$(mktemp -d)"
 SERVER_PID=""
 PIDS=()
+SECOND_PID=""
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "$SECOND_PID" ]; then kill "$SECOND_PID" 2>/dev/null || true; fi
+  sleep 1
+  if [ -n "${BENCH_PG:-}" ]; then pg_stop; fi
   rm -rf "$DATA"
 }
 trap cleanup EXIT
@@ -57,6 +74,19 @@ until curl -fs "$BASE/login" >/dev/null 2>&1; do
   sleep 1
 done
 grep -a "more demo messages seeded" "$OUT/server.log" || true
+BASES=("$BASE")
+if [ -n "${BENCH_SECOND_INSTANCE:-}" ]; then
+  BASE2="http://127.0.0.1:$((PORT + 1))"
+  LEPTOS_SITE_ROOT="$SITE" target/release/otklik serve --clock-start 2026-03-16T10:00:00+03:00 \
+    --addr "127.0.0.1:$((PORT + 1))" --data-dir "$DATA" "${DB_ARGS[@]}" >"$OUT/server2.log" 2>&1 &
+  SECOND_PID=$!
+  until curl -fs "$BASE2/login" >/dev/null 2>&1; do
+    kill -0 "$SECOND_PID" 2>/dev/null || { cat "$OUT/server2.log"; exit 1; }
+    sleep 1
+  done
+  BASES+=("$BASE2")
+  log "second instance on $BASE2"
+fi
 if [ -z "${BENCH_DATABASE_URL:-}" ]; then
   log "database size: $(du -b "$DATA/otklik.db" | cut -f1) bytes ($(du -h "$DATA/otklik.db" | cut -f1)), WAL $(du -h "$DATA/otklik.db-wal" 2>/dev/null | cut -f1)"
 fi
@@ -68,41 +98,56 @@ curl -fs -c "$JAR" -X POST -H 'Accept: application/json' -H "Origin: $BASE" \
 SID="$(awk '$6 == "otklik_session" {print $7}' "$JAR")"
 
 # wrk's latency report: requests/s and the 99th percentile.
+# With two instances, two wrk processes (4 connections each), one per instance; the
+# figures are their sum and the worse p99.
 measure() {
-  local name="$1"; shift
+  local name="$1" path="$2"; shift 2
+  local conns=$((8 / ${#BASES[@]})) threads
+  threads=$((conns > 4 ? 4 : conns))
   for run in $(seq 1 "$RUNS"); do
-    local out
-    out="$(wrk -t4 -c8 -d20s --latency "$@")"
+    local outs=() wrks=() i=0
+    for b in "${BASES[@]}"; do
+      wrk -t"$threads" -c"$conns" -d"$DURATION" --latency "$@" "$b$path" >"$OUT/wrk.$i" &
+      wrks+=($!); outs+=("$OUT/wrk.$i"); i=$((i + 1))
+    done
+    wait "${wrks[@]}"
     local rps p99
-    rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
-    p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
+    rps="$(awk '/Requests\/sec/ {s += $2} END {printf "%.1f", s}' "${outs[@]}")"
+    p99="$(awk '$1 == "99%" {print $2}' "${outs[@]}" | sort -h | tail -1)"
     printf '%-28s run %s: %10s req/s  p99 %s\n' "$name" "$run" "$rps" "$p99" | tee -a "$OUT/results.txt"
   done
 }
 
 : >"$OUT/results.txt"
 AUTH=(-H "Authorization: Bearer $TOKEN")
-measure "api list, first page" "${AUTH[@]}" "$BASE/api/v1/messages?active=true&limit=25"
-measure "api search q=дорог" "${AUTH[@]}" "$BASE/api/v1/messages?q=%D0%B4%D0%BE%D1%80%D0%BE%D0%B3&limit=25"
-measure "api overdue filter" "${AUTH[@]}" "$BASE/api/v1/messages?overdue=true&limit=25"
-measure "dashboard page (GET /)" -H "Cookie: otklik_session=$SID" "$BASE/"
+measure "api list, first page" "/api/v1/messages?active=true&limit=25" "${AUTH[@]}"
+measure "api search q=дорог" "/api/v1/messages?q=%D0%B4%D0%BE%D1%80%D0%BE%D0%B3&limit=25" "${AUTH[@]}"
+measure "api overdue filter" "/api/v1/messages?overdue=true&limit=25" "${AUTH[@]}"
+measure "dashboard page (GET /)" "/" -H "Cookie: otklik_session=$SID"
 
-log "50 open dashboards, one action per second, 60 s"
+log "50 open dashboards (split over ${#BASES[@]} instance(s)), one action per second, 60 s"
+: >"$OUT/arrivals"
 for i in $(seq 1 50); do
+  b="${BASES[$((i % ${#BASES[@]}))]}"
   (
-    curl -sN -H "Cookie: otklik_session=$SID" "$BASE/api/v1/events" | while read -r line; do
+    curl -sN -H "Cookie: otklik_session=$SID" "$b/api/v1/events" | while read -r line; do
       case "$line" in
         "event: journal"*)
-          curl -s -o /dev/null -X POST -H 'Accept: application/json' -H "Origin: $BASE" \
+          echo "$b $(date +%s.%N)" >>"$OUT/arrivals"
+          curl -s -o /dev/null -X POST -H 'Accept: application/json' -H "Origin: $b" \
             -H "Cookie: otklik_session=$SID" \
-            -d 'filter[active]=true&filter[limit]=25' "$BASE/serverfn/message_rows" ;;
+            -d 'filter[active]=true&filter[limit]=25' "$b/serverfn/message_rows" ;;
       esac
     done
   ) &
   PIDS+=($!)
 done
 sleep 3
-ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+ticks() {
+  local t=0 p
+  for p in "$SERVER_PID" $SECOND_PID; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+  echo "$t"
+}
 hz="$(getconf CLK_TCK)"
 before="$(ticks)"
 for i in $(seq 1 60); do
@@ -113,5 +158,10 @@ for i in $(seq 1 60); do
 done
 after="$(ticks)"
 cpu="$(awk -v a="$before" -v b="$after" -v hz="$hz" 'BEGIN {printf "%.2f", (b - a) / hz / 60}')"
-printf '%-28s %s cores (mean over 60 s)\n' "50 dashboards, 1 action/s" "$cpu" | tee -a "$OUT/results.txt"
+printf '%-28s %s cores (mean over 60 s, all instances)\n' "50 dashboards, 1 action/s" "$cpu" | tee -a "$OUT/results.txt"
+if [ "${#BASES[@]}" -gt 1 ]; then
+  for b in "${BASES[@]}"; do
+    printf '%-28s %s journal events received on %s\n' "fan-out" "$(grep -c "^$b " "$OUT/arrivals")" "$b" | tee -a "$OUT/results.txt"
+  done
+fi
 log "results in $OUT/results.txt"
