@@ -150,19 +150,7 @@ async fn journal_events_of_concurrent_writers_are_never_skipped() {
 /// A second app instance on the same database: its own hub, its own router.
 async fn second_instance(first: &TestApp) -> (app::service::state::AppState, axum::Router) {
     let mut target = Target::data_dir(&first.state.data_dir);
-    target.url = match &first.state.pool {
-        Db::Postgres(p) => {
-            let o = p.connect_options();
-            Some(format!(
-                "postgres://{}@{}:{}/{}",
-                o.get_username(),
-                o.get_host(),
-                o.get_port(),
-                o.get_database().unwrap()
-            ))
-        }
-        Db::Sqlite(_) => unreachable!("PostgreSQL only"),
-    };
+    target.url = Some(pg_url(&first.state.pool));
     let options = first.state.leptos_options.clone();
     let state = server::open_state_at(&target, options, first.state.clock.clone())
         .await
@@ -334,17 +322,7 @@ async fn backup_on_postgres_is_a_pg_dump_archive_that_restores() {
         return;
     }
     let app = TestApp::new().await;
-    let Db::Postgres(pool) = &app.state.pool else {
-        unreachable!()
-    };
-    let o = pool.connect_options();
-    let url = format!(
-        "postgres://{}@{}:{}/{}",
-        o.get_username(),
-        o.get_host(),
-        o.get_port(),
-        o.get_database().unwrap()
-    );
+    let url = pg_url(&app.state.pool);
     let work = tempfile::tempdir().unwrap();
     let file = work.path().join("otklik.dump");
     let line = app::service::backup::pg_dump(&url, &app.state.data_dir, &file).unwrap();

@@ -36,17 +36,3 @@ pub struct CurrentUser {
     /// Department name, if any.
     pub department_name: Option<String>,
 }
-
-#[cfg(feature = "ssr")]
-impl From<crate::service::users::UserRow> for CurrentUser {
-    fn from(u: crate::service::users::UserRow) -> Self {
-        Self {
-            id: u.id,
-            login: u.login,
-            full_name: u.full_name,
-            role: u.role,
-            department_id: u.department_id,
-            department_name: u.department_name,
-        }
-    }
-}

@@ -161,3 +161,16 @@ pub async fn create(pool: &Db, user: NewUser<'_>, now: DateTime<Utc>) -> Result<
         Err(e) => Err(e.into()),
     }
 }
+
+impl From<UserRow> for crate::dto::CurrentUser {
+    fn from(u: UserRow) -> Self {
+        Self {
+            id: u.id,
+            login: u.login,
+            full_name: u.full_name,
+            role: u.role,
+            department_id: u.department_id,
+            department_name: u.department_name,
+        }
+    }
+}

@@ -69,6 +69,22 @@ pub async fn pg_database() -> Option<String> {
     Some(format!("{server}/{name}"))
 }
 
+/// The URL of the PostgreSQL database `db` is connected to (the test server trusts
+/// local connections: no password).
+pub fn pg_url(db: &app::service::db::Db) -> String {
+    let app::service::db::Db::Postgres(p) = db else {
+        panic!("not PostgreSQL")
+    };
+    let o = p.connect_options();
+    format!(
+        "postgres://{}@{}:{}/{}",
+        o.get_username(),
+        o.get_host(),
+        o.get_port(),
+        o.get_database().unwrap()
+    )
+}
+
 /// Whether the tests run on PostgreSQL.
 pub fn on_postgres() -> bool {
     std::env::var("OTKLIK_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
