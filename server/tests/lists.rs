@@ -593,3 +593,74 @@ async fn closed_messages_sort_last() {
         "{states:?}"
     );
 }
+
+/// A search matching more messages than the id lookup takes walks the list's index
+/// instead (SQLite); both plans give the reference's rows in the reference's order.
+#[tokio::test]
+async fn broad_and_narrow_searches_list_the_same_rows_as_the_reference() {
+    use app::service::db::dialect::{search_plan, SearchPlan};
+    let app = TestApp::new().await;
+    let ctx = app.ctx().await;
+    let authority = caller(&app, "authority").await;
+    let coordinator = caller(&app, "coordinator").await;
+    let mut t = monday_10();
+    for i in 0..600 {
+        t += Duration::seconds(37);
+        let text = if i % 12 == 0 {
+            "Яма во дворе"
+        } else {
+            "Дорога разбита"
+        };
+        let msg = NewMessage {
+            external_id: format!("broad-{i}"),
+            network: Network::Vk,
+            url: format!("https://vk.com/wall-1_{i}"),
+            author: "Житель".into(),
+            author_url: None,
+            text: text.into(),
+            topic: None,
+            detected_at: t - Duration::minutes((i % 300) as i64),
+        };
+        intake(&ctx.at(t), msg, &authority).await.unwrap();
+    }
+    let pool = &app.state.pool;
+    let broad = search_plan(pool, &search_words("дорог")).await.unwrap();
+    let narrow = search_plan(pool, &search_words("яма")).await.unwrap();
+    if matches!(pool, app::service::db::Db::Sqlite(_)) {
+        assert_eq!((broad, narrow), (SearchPlan::Many, SearchPlan::Few));
+    }
+    let all = everything(&app).await;
+    let now = t + Duration::hours(3);
+    for q in ["дорог", "Яма", "дорога разб", "двор"] {
+        for active in [None, Some(true)] {
+            let filter = MessageFilter {
+                q: Some(q.into()),
+                active,
+                limit: Some(100),
+                ..Default::default()
+            };
+            let expected = reference(&all, &filter, &coordinator, now, &ctx.cal, 25);
+            let mut got = Vec::new();
+            let mut cursor: Option<Cursor> = None;
+            loop {
+                let page = query::list(
+                    &ctx.at(now),
+                    &coordinator,
+                    &MessageFilter {
+                        cursor: cursor.map(|c| c.to_string()),
+                        ..filter.clone()
+                    },
+                )
+                .await
+                .unwrap();
+                got.extend(page.items.iter().map(|m| m.id));
+                match page.next {
+                    Some(c) => cursor = Some(c),
+                    None => break,
+                }
+            }
+            assert!(!expected.is_empty(), "{q}");
+            assert_eq!(got, expected, "{q}, active {active:?}");
+        }
+    }
+}
