@@ -8,9 +8,9 @@ use crate::domain::role::Role;
 use crate::domain::workflow::{AnswerKind, Command, RejectCategory};
 use crate::error::AppError;
 use crate::service::ctx::Ctx;
-use crate::service::db::Db;
-use crate::service::messages::intake::{intake, Intake, NewMessage};
-use crate::service::messages::transition::act;
+use crate::service::db::{begin_write, Db};
+use crate::service::messages::intake::{intake, intake_in, Intake, NewMessage};
+use crate::service::messages::transition::{act, act_in};
 use crate::service::messages::Caller;
 use crate::service::users::{self, NewUser};
 use chrono::{DateTime, Duration, Utc};
@@ -277,8 +277,14 @@ async fn seed_messages(
     Ok(())
 }
 
+/// How many bulk messages one transaction takes in: one flush per batch instead of one
+/// per message, the same intake and assignment rules.
+const BULK_BATCH: usize = 500;
+
 /// Adds `n` more active messages (texts of the demo set, numbered), every third one
-/// assigned: for load tests and benchmarks of the dashboard. Returns how many were added.
+/// assigned: for load tests and benchmarks of the dashboard. Each message goes through
+/// the same intake and assignment as a real one, [`BULK_BATCH`] to a transaction.
+/// Returns how many were added.
 pub async fn seed_bulk(pool: &Db, n: usize, now: DateTime<Utc>) -> Result<usize, AppError> {
     let authority = users::list(pool, Some(Role::Authority)).await?;
     let coordinator = users::list(pool, Some(Role::Coordinator)).await?;
@@ -288,32 +294,37 @@ pub async fn seed_bulk(pool: &Db, n: usize, now: DateTime<Utc>) -> Result<usize,
     };
     let (authority, coordinator) = (Caller::person(authority), Caller::person(coordinator));
     let ctx = Ctx::load(pool, &Default::default(), now).await?;
-    for i in 0..n {
-        if i > 0 && i % 10_000 == 0 {
-            tracing::info!(done = i, of = n, "seeding demo messages");
+    for start in (0..n).step_by(BULK_BATCH) {
+        if start > 0 && start % 10_000 == 0 {
+            tracing::info!(done = start, of = n, "seeding demo messages");
         }
-        let demo = &MESSAGES[i % MESSAGES.len()];
-        let msg = NewMessage {
-            external_id: format!("bulk-{}-{i}", now.timestamp()),
-            network: demo.network,
-            url: format!("https://vk.com/wall-1_{}", 10_000 + i),
-            author: demo.author.to_owned(),
-            author_url: None,
-            text: format!("{} (№{i})", demo.text),
-            topic: None,
-            detected_at: now - Duration::minutes((i % 300) as i64),
-        };
-        let Intake::Created(id) = intake(&ctx, msg, &authority).await? else {
-            continue;
-        };
-        let executor = executors.get((i / 3) % executors.len().max(1));
-        if let (0, Some(executor)) = (i % 3, executor) {
-            let assign = Command::Assign {
-                executor: executor.id,
-                department: None,
+        let mut tx = begin_write(pool).await?;
+        for i in start..(start + BULK_BATCH).min(n) {
+            let demo = &MESSAGES[i % MESSAGES.len()];
+            let msg = NewMessage {
+                external_id: format!("bulk-{}-{i}", now.timestamp()),
+                network: demo.network,
+                url: format!("https://vk.com/wall-1_{}", 10_000 + i),
+                author: demo.author.to_owned(),
+                author_url: None,
+                text: format!("{} (№{i})", demo.text),
+                topic: None,
+                detected_at: now - Duration::minutes((i % 300) as i64),
             };
-            act(&ctx, id, None, assign, &coordinator).await?;
+            let Intake::Created(id) = intake_in(&mut tx, &ctx, msg, &authority).await? else {
+                continue;
+            };
+            let executor = executors.get((i / 3) % executors.len().max(1));
+            if let (0, Some(executor)) = (i % 3, executor) {
+                let assign = Command::Assign {
+                    executor: executor.id,
+                    department: None,
+                };
+                act_in(&mut tx, &ctx, id, None, assign, &coordinator).await?;
+            }
         }
+        tx.commit().await?;
+        crate::service::events::committed();
     }
     Ok(n)
 }

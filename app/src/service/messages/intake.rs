@@ -8,6 +8,7 @@ use crate::domain::workflow::{decide_intake, Actor, MessageState};
 use crate::error::AppError;
 use crate::on_tx;
 use crate::service::ctx::Ctx;
+use crate::service::db::Tx;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -140,6 +141,23 @@ struct Stored {
 /// Takes a message in: `Created`, or `Existing` for a repeat with the same content; a
 /// repeat with different content is a conflict.
 pub async fn intake(ctx: &Ctx, msg: NewMessage, caller: &Caller) -> Result<Intake, AppError> {
+    let mut tx = begin_write(&ctx.pool).await?;
+    let intake = intake_in(&mut tx, ctx, msg, caller).await?;
+    tx.commit().await?;
+    if let Intake::Created(_) = intake {
+        crate::service::events::committed();
+    }
+    Ok(intake)
+}
+
+/// [`intake`] inside the open writing transaction `tx` (committed by the caller, who then
+/// calls `events::committed`): the bulk seeder takes many messages in one transaction.
+pub async fn intake_in(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    msg: NewMessage,
+    caller: &Caller,
+) -> Result<Intake, AppError> {
     let now = ctx.now;
     let msg = msg.normalized();
     let decision = decide_intake(
@@ -165,8 +183,7 @@ pub async fn intake(ctx: &Ctx, msg: NewMessage, caller: &Caller) -> Result<Intak
         tracing::error!(error = %e, "cannot serialise §12 flags");
         AppError::Internal
     })?;
-    let mut tx = begin_write(&ctx.pool).await?;
-    let existing: Option<Stored> = on_tx!(&mut tx, c => sqlx::query_as(
+    let existing: Option<Stored> = on_tx!(tx, c => sqlx::query_as(
         "SELECT id, network, url, author, author_url, text, topic, detected_at FROM messages WHERE external_id = $1",
     )
     .bind(&msg.external_id)
@@ -199,7 +216,7 @@ pub async fn intake(ctx: &Ctx, msg: NewMessage, caller: &Caller) -> Result<Intak
             )))
         };
     }
-    let id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(
+    let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO messages (external_id, network, url, author, author_url, text, topic, detected_at, received_at, state, flags, flagged) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
@@ -218,17 +235,11 @@ pub async fn intake(ctx: &Ctx, msg: NewMessage, caller: &Caller) -> Result<Intak
     .fetch_one(c)
     .await)?;
     let mut ledger = Vec::new();
-    let notes = super::transition::settle_deadlines(
-        &mut tx,
-        ctx,
-        MessageId(id),
-        &mut ledger,
-        &decision,
-        false,
-    )
-    .await?;
+    let notes =
+        super::transition::settle_deadlines(tx, ctx, MessageId(id), &mut ledger, &decision, false)
+            .await?;
     super::transition::journal(
-        &mut tx,
+        tx,
         MessageId(id),
         now,
         caller,
@@ -237,7 +248,5 @@ pub async fn intake(ctx: &Ctx, msg: NewMessage, caller: &Caller) -> Result<Intak
                             "deadlines": notes }),
     )
     .await?;
-    tx.commit().await?;
-    crate::service::events::committed();
     Ok(Intake::Created(MessageId(id)))
 }

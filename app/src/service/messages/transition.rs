@@ -117,13 +117,29 @@ pub async fn act(
     cmd: Command,
     caller: &Caller,
 ) -> Result<i64, AppError> {
-    let now = ctx.now;
     let mut tx = begin_write(&ctx.pool).await?;
-    let row = load(&mut tx, id).await?;
+    let version = act_in(&mut tx, ctx, id, expected_version, cmd, caller).await?;
+    tx.commit().await?;
+    crate::service::events::committed();
+    Ok(version)
+}
+
+/// [`act`] inside the open writing transaction `tx` (committed by the caller, who then
+/// calls `events::committed`).
+pub async fn act_in(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: MessageId,
+    expected_version: Option<i64>,
+    cmd: Command,
+    caller: &Caller,
+) -> Result<i64, AppError> {
+    let now = ctx.now;
+    let row = load(tx, id).await?;
     if expected_version.is_some_and(|v| v != row.version) {
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
     }
-    let mut ledger = super::deadlines::load(&mut tx, id).await?;
+    let mut ledger = super::deadlines::load(tx, id).await?;
     let view = MessageView {
         state: row.state,
         network: row.network,
@@ -147,15 +163,15 @@ pub async fn act(
     {
         check_answer_format(row.network, text, attachments.len(), &ctx.settings.limits)?;
     }
-    let (mut details, urgent) = persist(&mut tx, id, &row, &decision.change, caller, now).await?;
-    let notes = settle_deadlines(&mut tx, ctx, id, &mut ledger, &decision, urgent).await?;
+    let (mut details, urgent) = persist(tx, id, &row, &decision.change, caller, now).await?;
+    let notes = settle_deadlines(tx, ctx, id, &mut ledger, &decision, urgent).await?;
     if !notes.is_empty() {
         details["deadlines"] = serde_json::to_value(&notes).map_err(|e| {
             tracing::error!(error = %e, "cannot serialise deadline notes");
             AppError::Internal
         })?;
     }
-    let done = on_tx!(&mut tx, c => sqlx::query("UPDATE messages SET state = $1, urgent = $2, version = version + 1 WHERE id = $3 AND version = $4")
+    let done = on_tx!(tx, c => sqlx::query("UPDATE messages SET state = $1, urgent = $2, version = version + 1 WHERE id = $3 AND version = $4")
         .bind(decision.to)
         .bind(urgent)
         .bind(id)
@@ -166,9 +182,7 @@ pub async fn act(
     if done != 1 {
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
     }
-    journal(&mut tx, id, now, caller, &decision, details).await?;
-    tx.commit().await?;
-    crate::service::events::committed();
+    journal(tx, id, now, caller, &decision, details).await?;
     Ok(row.version + 1)
 }
 
