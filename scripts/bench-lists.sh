@@ -6,6 +6,7 @@
 #   - the search                                      GET /api/v1/messages?q=дорог&limit=25
 #   - the overdue filter                              GET /api/v1/messages?overdue=true&limit=25
 #   - the coordinator's dashboard page                GET /
+#   - intake (new messages, as the authority)         POST /api/v1/messages
 # then 50 open dashboards (SSE streams, each re-reading its page on every event) with one
 # action per second for 60 s, and the server's CPU over that minute.
 #
@@ -107,7 +108,7 @@ measure() {
   for run in $(seq 1 "$RUNS"); do
     local outs=() wrks=() i=0
     for b in "${BASES[@]}"; do
-      wrk -t"$threads" -c"$conns" -d"$DURATION" --latency "$@" "$b$path" >"$OUT/wrk.$i" &
+      RUN_ID="$run-$i-$RANDOM" wrk -t"$threads" -c"$conns" -d"$DURATION" --latency "$@" "$b$path" >"$OUT/wrk.$i" &
       wrks+=($!); outs+=("$OUT/wrk.$i"); i=$((i + 1))
     done
     wait "${wrks[@]}"
@@ -124,6 +125,10 @@ measure "api list, first page" "/api/v1/messages?active=true&limit=25" "${AUTH[@
 measure "api search q=дорог" "/api/v1/messages?q=%D0%B4%D0%BE%D1%80%D0%BE%D0%B3&limit=25" "${AUTH[@]}"
 measure "api overdue filter" "/api/v1/messages?overdue=true&limit=25" "${AUTH[@]}"
 measure "dashboard page (GET /)" "/" -H "Cookie: otklik_session=$SID"
+# Intake: wrk POSTs new messages as the authority (scripts/bench/intake.lua), each a write
+# transaction on top of the N seeded messages.
+TOKEN="$(target/release/otklik --data-dir "$DATA" "${DB_ARGS[@]}" token add --name bench-intake --role authority | tail -1)" \
+  measure "api intake (POST)" "/api/v1/messages" -s scripts/bench/intake.lua
 
 log "50 open dashboards (split over ${#BASES[@]} instance(s)), one action per second, 60 s"
 : >"$OUT/arrivals"
