@@ -54,13 +54,16 @@ async fn path_parameters_are_in_the_path_and_the_rest_in_the_query() {
         "get /api/v1/calendar to",
         "get /api/v1/users role",
         "get /api/v1/events after",
+        "get /api/v1/reports from",
+        "get /api/v1/reports to",
+        "get /api/v1/reports by",
     ] {
         assert!(
             query.contains(&expected.to_owned()),
             "{expected}: {query:?}"
         );
     }
-    assert_eq!(query.len(), 17, "{query:?}");
+    assert_eq!(query.len(), 20, "{query:?}");
 }
 
 /// Asserts the response is the API's JSON error with `status`.

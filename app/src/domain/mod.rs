@@ -59,6 +59,7 @@ pub mod moderation;
 pub mod moment;
 /// Social networks.
 pub mod network;
+pub mod report;
 /// Roles of SPEC "Roles".
 pub mod role;
 /// The message workflow: states, commands, permissions, deadline effects.

@@ -15,6 +15,7 @@ pub mod live;
 pub mod mail;
 /// Messages as the API and the pages show them.
 pub mod message;
+pub mod report;
 
 use crate::domain::ids::{DepartmentId, UserId};
 use crate::domain::role::Role;

@@ -31,6 +31,8 @@ pub mod leader;
 pub mod mail;
 /// Messages: intake and workflow actions.
 pub mod messages;
+/// Reports: figures per period and group from the recorded outcomes.
+pub mod reports;
 /// Deployment settings stored as JSON (limits, schedule, deadline lengths).
 pub mod settings;
 /// Shared application state (pool, clock, options).

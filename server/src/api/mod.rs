@@ -19,6 +19,8 @@ pub mod import;
 pub mod messages;
 /// `GET /openapi.json`.
 pub mod openapi;
+/// `GET /api/v1/reports`.
+pub mod reports;
 /// `GET /users`.
 pub mod users;
 
@@ -46,6 +48,7 @@ pub fn router() -> Router<AppState> {
             "/import",
             post(import::csv).layer(DefaultBodyLimit::max(import::MAX_CSV_BYTES)),
         )
+        .route("/reports", get(reports::report))
         .route("/users", get(users::list))
         .route("/events", get(events::stream))
         .route("/openapi.json", get(openapi::document))

@@ -1,7 +1,7 @@
 //! The OpenAPI 3 document of `/api/v1`, generated from the handlers' annotations so that it
 //! cannot drift from the routes (a test compares both).
 
-use super::{attachments, calendar, events, import, messages, users};
+use super::{attachments, calendar, events, import, messages, reports, users};
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -25,6 +25,7 @@ errors are `{\"error\": {\"code\", \"message\"}}`."
         attachments::download,
         calendar::days,
         import::csv,
+        reports::report,
         users::list,
         events::stream,
         document,

@@ -3,6 +3,8 @@
 //! router, a fixed clock.
 #![allow(dead_code)]
 
+pub mod random;
+
 use app::service::clock::Clock;
 use app::service::state::AppState;
 use axum::body::Body;

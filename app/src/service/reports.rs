@@ -1,0 +1,253 @@
+//! Reports (issue 18): the facts of every message detected in a period, read in four
+//! queries (messages, deadlines, journal, publications) and grouped by
+//! `domain::report`. Figures come from what was recorded (deadline outcomes, journal
+//! actions, publication instants), never from a recomputation of the rules; only the
+//! working time to the first publication is measured, on the deployment's calendar.
+
+use crate::domain::deadline::{DeadlineRule, Outcome};
+use crate::domain::network::Network;
+use crate::domain::report::{aggregate, Grouping, MessageFacts};
+use crate::domain::role::Role;
+use crate::domain::workflow::{ActionKind, AnswerKind, MessageState};
+use crate::dto::report::{ReportDto, ReportQuery};
+use crate::error::AppError;
+use crate::on_db;
+use crate::service::ctx::Ctx;
+use crate::service::messages::Caller;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use std::collections::HashMap;
+
+/// The longest period a report covers: five years.
+const MAX_DAYS: i64 = 5 * 366;
+
+/// Who may read reports: the head of the administration, coordinators, admins and the
+/// regional authority (read-only everywhere).
+pub fn may_read(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Observer | Role::Coordinator | Role::Admin | Role::Authority
+    )
+}
+
+/// A checked report query: inclusive days and the grouping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    /// The first day.
+    pub from: NaiveDate,
+    /// The last day.
+    pub to: NaiveDate,
+    /// The grouping.
+    pub by: Grouping,
+}
+
+fn parse_day(field: &str, s: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::validation(
+            field,
+            format!("Дата «{}» не в формате ГГГГ-ММ-ДД", s.trim()),
+        )
+    })
+}
+
+impl Period {
+    /// Reads `q`; `today` (in the deployment's zone) fills the defaults: from the first
+    /// of this month to today, no grouping.
+    pub fn parse(q: &ReportQuery, today: NaiveDate) -> Result<Self, AppError> {
+        let first = today.with_day(1).unwrap_or(today);
+        let from = match q.from.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(s) => parse_day("from", s)?,
+            None => first,
+        };
+        let to = match q.to.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(s) => parse_day("to", s)?,
+            None => today.max(from),
+        };
+        if to < from {
+            return Err(AppError::validation(
+                "to",
+                "Конец периода раньше его начала",
+            ));
+        }
+        if (to - from).num_days() >= MAX_DAYS {
+            return Err(AppError::validation(
+                "to",
+                "Период отчёта — не больше пяти лет",
+            ));
+        }
+        let by = match q.by.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Grouping::None,
+            Some(s) => Grouping::from_name(s).ok_or_else(|| {
+                AppError::validation(
+                    "by",
+                    format!(
+                        "Неизвестная группировка «{s}»: department, executor, topic, network или none"
+                    ),
+                )
+            })?,
+        };
+        Ok(Self { from, to, by })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageFactsRow {
+    id: i64,
+    department_id: Option<i64>,
+    department_name: Option<String>,
+    assignee_id: Option<i64>,
+    assignee_name: Option<String>,
+    topic: Option<String>,
+    network: Network,
+    detected_at: DateTime<Utc>,
+    state: MessageState,
+    overdue_after: Option<i64>,
+}
+
+/// The start of local day `d` as a UTC instant.
+fn day_start(ctx: &Ctx, d: NaiveDate) -> DateTime<Utc> {
+    let tz = ctx.tz();
+    let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
+}
+
+/// The facts of every message detected in `[start, end)`, in id order.
+pub async fn facts(
+    ctx: &Ctx,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<MessageFacts>, AppError> {
+    let pool = &ctx.pool;
+    let now = ctx.now.timestamp();
+    let rows: Vec<MessageFactsRow> = on_db!(pool, p => sqlx::query_as(
+        "SELECT m.id, m.department_id, d.name AS department_name, m.assignee_id, \
+                u.full_name AS assignee_name, m.topic, m.network, m.detected_at, m.state, \
+                m.overdue_after \
+         FROM messages m LEFT JOIN departments d ON d.id = m.department_id \
+         LEFT JOIN users u ON u.id = m.assignee_id \
+         WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY m.id",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(p)
+    .await)?;
+    let deadlines: Vec<(i64, String, Option<String>)> = on_db!(pool, p => sqlx::query_as(
+        "SELECT dl.message_id, dl.rule, dl.outcome FROM deadlines dl \
+         JOIN messages m ON m.id = dl.message_id \
+         WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY dl.id",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(p)
+    .await)?;
+    let journal: Vec<(i64, String, String)> = on_db!(pool, p => sqlx::query_as(
+        "SELECT j.message_id, j.action, j.to_state FROM journal j \
+         JOIN messages m ON m.id = j.message_id \
+         WHERE m.detected_at >= $1 AND m.detected_at < $2 \
+           AND (j.action IN ($3, $4, $5) OR j.to_state = $6)",
+    )
+    .bind(start)
+    .bind(end)
+    .bind(ActionKind::Return.as_str())
+    .bind(ActionKind::RequestRevision.as_str())
+    .bind(ActionKind::Reject.as_str())
+    .bind(MessageState::Answered.as_str())
+    .fetch_all(p)
+    .await)?;
+    let publications: Vec<(i64, String, DateTime<Utc>)> = on_db!(pool, p => sqlx::query_as(
+        "SELECT p.message_id, dr.kind, p.published_at FROM publications p \
+         JOIN drafts dr ON dr.id = p.draft_id JOIN messages m ON m.id = p.message_id \
+         WHERE m.detected_at >= $1 AND m.detected_at < $2",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(p)
+    .await)?;
+
+    let mut index: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
+    let mut detected: Vec<DateTime<Utc>> = Vec::with_capacity(rows.len());
+    let mut first_pub: Vec<Option<DateTime<Utc>>> = vec![None; rows.len()];
+    let mut out: Vec<MessageFacts> = Vec::with_capacity(rows.len());
+    for (i, r) in rows.into_iter().enumerate() {
+        index.insert(r.id, i);
+        detected.push(r.detected_at);
+        out.push(MessageFacts {
+            department: r.department_id.zip(r.department_name),
+            executor: r.assignee_id.zip(r.assignee_name),
+            topic: r.topic,
+            network: Some(r.network),
+            overdue_now: r.state.is_active() && r.overdue_after.is_some_and(|t| t < now),
+            ..MessageFacts::default()
+        });
+    }
+    for (id, rule, outcome) in deadlines {
+        let (Some(&i), Ok(rule)) = (index.get(&id), rule.parse::<DeadlineRule>()) else {
+            continue;
+        };
+        let outcome = outcome.as_deref().and_then(Outcome::from_name);
+        let f = &mut out[i];
+        if rule == DeadlineRule::AnswerBy {
+            // Rows come in id order: the last answer_by is the one that counts.
+            f.answer_by = outcome;
+        }
+        if outcome == Some(Outcome::Breached) {
+            *f.breaches.entry(rule).or_default() += 1;
+        }
+    }
+    for (id, action, to_state) in journal {
+        let Some(&i) = index.get(&id) else { continue };
+        let f = &mut out[i];
+        match ActionKind::from_name(&action) {
+            Some(ActionKind::Return) => f.returns += 1,
+            Some(ActionKind::RequestRevision) => f.revisions += 1,
+            Some(ActionKind::Reject) => f.rejections += 1,
+            _ => {}
+        }
+        if to_state == MessageState::Answered.as_str() {
+            f.answered = true;
+        }
+    }
+    for (id, kind, at) in publications {
+        let Some(&i) = index.get(&id) else { continue };
+        let kind = AnswerKind::from_name(&kind);
+        match kind {
+            Some(AnswerKind::Intermediate) => out[i].intermediate += 1,
+            Some(AnswerKind::Clarification) => out[i].clarifications += 1,
+            _ => {}
+        }
+        if kind != Some(AnswerKind::Clarification) && first_pub[i].is_none_or(|t| at < t) {
+            first_pub[i] = Some(at);
+        }
+    }
+    for (i, f) in out.iter_mut().enumerate() {
+        f.answer_secs = first_pub[i].map(|t| ctx.cal.between(detected[i], t));
+    }
+    Ok(out)
+}
+
+/// The report for `q` as `caller` may read it.
+pub async fn report(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportDto, AppError> {
+    if !may_read(caller.role) {
+        return Err(AppError::Forbidden(format!(
+            "Роль «{}» не может читать отчёты",
+            caller.role.label()
+        )));
+    }
+    let tz = ctx.tz();
+    let today = ctx.now.with_timezone(&tz).date_naive();
+    let period = Period::parse(q, today)?;
+    let start = day_start(ctx, period.from);
+    let end = day_start(ctx, period.to + Duration::days(1));
+    let facts = facts(ctx, start, end).await?;
+    let (rows, total) = aggregate(&facts, period.by);
+    Ok(ReportDto {
+        from: period.from,
+        to: period.to,
+        by: period.by.as_str().to_owned(),
+        generated_at: ctx.now.with_timezone(&tz).fixed_offset(),
+        rows,
+        total,
+    })
+}

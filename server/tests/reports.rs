@@ -1,0 +1,289 @@
+//! Reports (issue 18): the figures equal a brute-force count from each message's
+//! journal, deadlines and publications on random workflows, for every grouping and two
+//! periods; the API answers the same rows, and only the roles that may read reports can.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
+
+mod common;
+
+use app::domain::deadline::{DeadlineRule, Outcome};
+use app::domain::report::{Grouping, ReportRow, NOT_SET};
+use app::domain::role::Role;
+use app::domain::workflow::{ActionKind, AnswerKind, MessageState};
+use app::dto::message::MessageDetailDto;
+use app::dto::report::ReportQuery;
+use app::service::reports;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use common::random::{caller, everything, ledger, random_workflows, Rng};
+use common::{monday_10, Auth, TestApp};
+use std::collections::BTreeMap;
+
+/// The group (key, label) of a message, written from the DTO.
+fn group(d: &MessageDetailDto, by: Grouping) -> (String, String) {
+    let m = &d.message;
+    match by {
+        Grouping::Department => m
+            .department
+            .as_ref()
+            .map_or(("department:-".into(), NOT_SET.into()), |x| {
+                (format!("department:{}", x.id), x.name.clone())
+            }),
+        Grouping::Executor => m
+            .assignee
+            .as_ref()
+            .map_or(("executor:-".into(), NOT_SET.into()), |x| {
+                (format!("executor:{}", x.id), x.name.clone())
+            }),
+        Grouping::Topic => m
+            .topic
+            .as_ref()
+            .map_or(("topic:-".into(), NOT_SET.into()), |t| {
+                (format!("topic:{}", t.to_lowercase()), t.clone())
+            }),
+        Grouping::Network => (
+            format!("network:{}", m.network.as_str()),
+            m.network.label().to_owned(),
+        ),
+        Grouping::None => ("total".into(), "Итого".into()),
+    }
+}
+
+/// One message's contribution, counted by brute force from its detail.
+fn count(d: &MessageDetailDto, now: DateTime<Utc>, ctx: &app::service::ctx::Ctx) -> ReportRow {
+    let deadlines = ledger(d);
+    let kind_of = |number: i64| d.drafts.iter().find(|x| x.number == number).map(|x| x.kind);
+    let answered = d.journal.iter().any(|j| j.to == MessageState::Answered);
+    let last_answer_by = deadlines
+        .iter()
+        .rev()
+        .find(|x| x.rule == DeadlineRule::AnswerBy)
+        .and_then(|x| x.outcome);
+    let detected = d.message.detected_at.with_timezone(&Utc);
+    let first_answer = d
+        .publications
+        .iter()
+        .filter(|p| kind_of(p.draft) != Some(AnswerKind::Clarification))
+        .map(|p| p.published_at.with_timezone(&Utc))
+        .min();
+    let secs = first_answer.map(|t| ctx.cal.between(detected, t));
+    let mut breaches: BTreeMap<String, u32> = DeadlineRule::ALL
+        .iter()
+        .map(|r| (r.as_str().to_owned(), 0))
+        .collect();
+    for x in &deadlines {
+        if x.outcome == Some(Outcome::Breached) {
+            *breaches.get_mut(x.rule.as_str()).unwrap() += 1;
+        }
+    }
+    let actions = |a: ActionKind| d.journal.iter().filter(|j| j.action == a).count() as u32;
+    let published = |k: AnswerKind| {
+        d.publications
+            .iter()
+            .filter(|p| kind_of(p.draft) == Some(k))
+            .count() as u32
+    };
+    ReportRow {
+        received: 1,
+        answered: u32::from(answered),
+        answered_on_time: u32::from(answered && last_answer_by == Some(Outcome::Met)),
+        overdue_now: u32::from(
+            d.message.status.is_active()
+                && deadlines
+                    .iter()
+                    .any(|x| x.done_at.is_none() && ctx.cal.between(x.due_at, now) > 0),
+        ),
+        mean_answer_secs: secs,
+        breaches,
+        returns: actions(ActionKind::Return),
+        revisions: actions(ActionKind::RequestRevision),
+        intermediate: published(AnswerKind::Intermediate),
+        clarifications: published(AnswerKind::Clarification),
+        rejections: actions(ActionKind::Reject),
+        ..ReportRow::default()
+    }
+}
+
+/// The expected rows: contributions summed per group, mean and median over the
+/// messages that have an answer time.
+fn expected(
+    all: &[&MessageDetailDto],
+    by: Grouping,
+    now: DateTime<Utc>,
+    ctx: &app::service::ctx::Ctx,
+) -> BTreeMap<String, ReportRow> {
+    let mut out: BTreeMap<String, (ReportRow, Vec<i64>)> = BTreeMap::new();
+    for d in all {
+        let (key, label) = group(d, by);
+        let c = count(d, now, ctx);
+        let (r, times) = out.entry(key.clone()).or_insert_with(|| {
+            (
+                ReportRow {
+                    key,
+                    label,
+                    breaches: c.breaches.keys().map(|k| (k.clone(), 0)).collect(),
+                    ..ReportRow::default()
+                },
+                Vec::new(),
+            )
+        });
+        r.received += c.received;
+        r.answered += c.answered;
+        r.answered_on_time += c.answered_on_time;
+        r.overdue_now += c.overdue_now;
+        for (k, n) in c.breaches {
+            *r.breaches.get_mut(&k).unwrap() += n;
+        }
+        r.returns += c.returns;
+        r.revisions += c.revisions;
+        r.intermediate += c.intermediate;
+        r.clarifications += c.clarifications;
+        r.rejections += c.rejections;
+        times.extend(c.mean_answer_secs);
+    }
+    out.into_iter()
+        .map(|(k, (mut r, mut times))| {
+            r.share_on_time =
+                (r.answered > 0).then(|| f64::from(r.answered_on_time) / f64::from(r.answered));
+            times.sort_unstable();
+            if !times.is_empty() {
+                let n = times.len();
+                r.mean_answer_secs = Some(times.iter().sum::<i64>() / n as i64);
+                r.median_answer_secs = Some(if n % 2 == 1 {
+                    times[n / 2]
+                } else {
+                    (times[n / 2 - 1] + times[n / 2]) / 2
+                });
+            }
+            (k, r)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn report_figures_equal_a_brute_force_count_for_every_grouping() {
+    for seed in [11u64, 4242] {
+        let app = TestApp::new().await;
+        let mut rng = Rng(seed);
+        let end = random_workflows(&app, &mut rng, 40).await;
+        let all = everything(&app).await;
+        let ctx = app.ctx().await;
+        let now = end + Duration::hours(3);
+        let observer = caller(&app, "observer").await;
+        let tz = ctx.tz();
+        let local_day =
+            |d: &MessageDetailDto| d.message.detected_at.with_timezone(&tz).date_naive();
+        let monday = monday_10().with_timezone(&tz).date_naive();
+        let periods: [(NaiveDate, NaiveDate); 2] = [
+            (monday - Duration::days(1), monday + Duration::days(10)),
+            (monday, monday),
+        ];
+        for (from, to) in periods {
+            let inside: Vec<&MessageDetailDto> = all
+                .iter()
+                .filter(|d| (from..=to).contains(&local_day(d)))
+                .collect();
+            assert!(!inside.is_empty(), "seed {seed}: the period has messages");
+            for by in Grouping::ALL {
+                let got = reports::report(
+                    &ctx.at(now),
+                    &observer,
+                    &ReportQuery {
+                        from: Some(from.to_string()),
+                        to: Some(to.to_string()),
+                        by: Some(by.as_str().to_owned()),
+                    },
+                )
+                .await
+                .unwrap();
+                let want = expected(&inside, by, now, &ctx);
+                let total = expected(&inside, Grouping::None, now, &ctx);
+                let mut want_total = total["total"].clone();
+                want_total.label = "Итого".into();
+                assert_eq!(got.total, want_total, "seed {seed}, {from}–{to}, total");
+                if by == Grouping::None {
+                    assert!(got.rows.is_empty());
+                    continue;
+                }
+                let got_rows: BTreeMap<String, ReportRow> = got
+                    .rows
+                    .iter()
+                    .map(|r| (r.key.clone(), r.clone()))
+                    .collect();
+                assert_eq!(got_rows, want, "seed {seed}, {from}–{to}, {by:?}");
+                // Ordered by label, the unset group last.
+                let labels: Vec<&str> = got.rows.iter().map(|r| r.label.as_str()).collect();
+                let mut sorted = labels.clone();
+                sorted.sort_by_key(|l| (*l == NOT_SET, l.to_string()));
+                assert_eq!(labels, sorted);
+            }
+        }
+        // Some figures are not all zero: the random workflows reached them.
+        let year = reports::report(
+            &ctx.at(now),
+            &observer,
+            &ReportQuery {
+                from: Some("2026-01-01".into()),
+                to: Some("2026-12-31".into()),
+                by: None,
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(year.total.received as usize, all.len());
+        assert!(
+            year.total.answered > 0 && year.total.returns > 0,
+            "{:?}",
+            year.total
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_api_answers_the_report_to_the_roles_that_may_read_it() {
+    let app = TestApp::new().await;
+    let observer = app.token(Role::Observer).await;
+    let (status, body) = app
+        .api(
+            "GET",
+            "/api/v1/reports?from=2026-03-01&to=2026-03-31&by=department",
+            Auth::Token(&observer),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["from"], "2026-03-01");
+    assert_eq!(body["by"], "department");
+    let rows = body["rows"].as_array().unwrap();
+    let received: u64 = rows.iter().map(|r| r["received"].as_u64().unwrap()).sum();
+    assert_eq!(received, body["total"]["received"].as_u64().unwrap());
+    assert!(received > 0, "the demo messages of March");
+    for role in [Role::Coordinator, Role::Admin, Role::Authority] {
+        let token = app.token(role).await;
+        let (status, _) = app
+            .api("GET", "/api/v1/reports", Auth::Token(&token), None)
+            .await;
+        assert_eq!(status, 200, "{role:?}");
+    }
+    let executor = app.token(Role::Executor).await;
+    let (status, body) = app
+        .api("GET", "/api/v1/reports", Auth::Token(&executor), None)
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(body["error"]["code"], "forbidden");
+    for (query, field) in [
+        ("from=2026-13-01", "from"),
+        ("from=2026-03-10&to=2026-03-01", "to"),
+        ("from=2020-01-01&to=2026-03-01", "to"),
+        ("by=weekday", "by"),
+    ] {
+        let (status, body) = app
+            .api(
+                "GET",
+                &format!("/api/v1/reports?{query}"),
+                Auth::Token(&observer),
+                None,
+            )
+            .await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert_eq!(body["error"]["field"], field, "{query}");
+    }
+}
