@@ -57,13 +57,15 @@ async fn path_parameters_are_in_the_path_and_the_rest_in_the_query() {
         "get /api/v1/reports from",
         "get /api/v1/reports to",
         "get /api/v1/reports by",
+        "get /api/v1/reports.xlsx by",
+        "get /api/v1/reports.csv from",
     ] {
         assert!(
             query.contains(&expected.to_owned()),
             "{expected}: {query:?}"
         );
     }
-    assert_eq!(query.len(), 20, "{query:?}");
+    assert_eq!(query.len(), 26, "{query:?}");
 }
 
 /// Asserts the response is the API's JSON error with `status`.

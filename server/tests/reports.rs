@@ -287,3 +287,139 @@ async fn the_api_answers_the_report_to_the_roles_that_may_read_it() {
         assert_eq!(body["error"]["field"], field, "{query}");
     }
 }
+
+/// The file's bytes from `path` as the observer's token reads it, with its content type.
+async fn download(app: &TestApp, token: &str, path: &str) -> (String, Vec<u8>) {
+    let req = axum::http::Request::builder()
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), 200, "{path}");
+    let ct = res.headers()["content-type"].to_str().unwrap().to_owned();
+    let disposition = res.headers()["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"otklik-report-"),
+        "{disposition}"
+    );
+    use http_body_util::BodyExt;
+    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (ct, bytes)
+}
+
+#[tokio::test]
+async fn the_xlsx_reads_back_with_numbers_formats_and_formula_like_text_as_text() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = TestApp::new().await;
+    let authority = app.token(Role::Authority).await;
+    for (ext, topic, author) in [
+        ("x-1", "=HYPERLINK(\"http://evil\")", "@SUM(A1)"),
+        ("x-2", "+79001234567", "-2+3"),
+        ("x-3", "Дороги", "Житель"),
+    ] {
+        app.register(
+            &authority,
+            &serde_json::json!({
+                "external_id": ext, "network": "vk", "url": "https://vk.com/wall-1_1",
+                "author": author, "text": "Яма на дороге", "topic": topic,
+                "detected_at": "2026-03-16T09:30:00+03:00",
+            }),
+        )
+        .await;
+    }
+    let observer = app.token(Role::Observer).await;
+    let query = "from=2026-03-01&to=2026-03-31&by=topic";
+    let (_, json) = app
+        .api(
+            "GET",
+            &format!("/api/v1/reports?{query}"),
+            Auth::Token(&observer),
+            None,
+        )
+        .await;
+    let (ct, bytes) = download(&app, &observer, &format!("/api/v1/reports.xlsx?{query}")).await;
+    assert_eq!(
+        ct,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), ["Отчёт", "Сообщения"]);
+    let sheet = book.worksheet_range("Отчёт").unwrap();
+    let title = sheet.get_value((0, 0)).unwrap().to_string();
+    assert!(
+        title.contains("01.03.2026 — 31.03.2026") && title.contains("по темам"),
+        "{title}"
+    );
+    assert_eq!(sheet.get_value((2, 0)), Some(&Data::String("Тема".into())));
+    assert_eq!(
+        sheet.get_value((2, 1)),
+        Some(&Data::String("Поступило".into()))
+    );
+    // One row per group in the JSON's order, then the total; counts are numbers.
+    let rows = json["rows"].as_array().unwrap();
+    for (i, r) in rows.iter().enumerate() {
+        let row = 3 + i as u32;
+        assert_eq!(
+            sheet.get_value((row, 0)),
+            Some(&Data::String(r["label"].as_str().unwrap().to_owned())),
+            "row {row}"
+        );
+        assert_eq!(
+            sheet.get_value((row, 1)),
+            Some(&Data::Float(r["received"].as_f64().unwrap()))
+        );
+    }
+    let total = 3 + rows.len() as u32;
+    assert_eq!(
+        sheet.get_value((total, 0)),
+        Some(&Data::String("Итого".into()))
+    );
+    assert_eq!(
+        sheet.get_value((total, 1)),
+        Some(&Data::Float(json["total"]["received"].as_f64().unwrap()))
+    );
+    // Formula-like text stays text: no cell of either sheet is a formula.
+    let labels: Vec<String> = (3..total)
+        .filter_map(|r| sheet.get_value((r, 0)).map(|v| v.to_string()))
+        .collect();
+    assert!(
+        labels.contains(&"=HYPERLINK(\"http://evil\")".to_owned()),
+        "{labels:?}"
+    );
+    assert!(labels.contains(&"+79001234567".to_owned()));
+    for name in ["Отчёт", "Сообщения"] {
+        let formulas = book.worksheet_formula(name).unwrap();
+        assert!(
+            formulas.cells().all(|(_, _, f)| f.is_empty()),
+            "{name} has a formula"
+        );
+    }
+    let messages = book.worksheet_range("Сообщения").unwrap();
+    let authors: Vec<String> = (1..messages.height() as u32)
+        .filter_map(|r| messages.get_value((r, 3)).map(|v| v.to_string()))
+        .collect();
+    assert!(authors.contains(&"@SUM(A1)".to_owned()) && authors.contains(&"-2+3".to_owned()));
+    // Detection times are dates, not text.
+    assert!(matches!(
+        messages.get_value((1, 7)),
+        Some(Data::DateTime(_))
+    ));
+
+    let (ct, csv) = download(&app, &observer, &format!("/api/v1/reports.csv?{query}")).await;
+    assert_eq!(ct, "text/csv; charset=utf-8");
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM");
+    let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[1].starts_with("Тема;Поступило;Отвечено;"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://evil\"\")\";"),
+        "{text}"
+    );
+    assert!(text.contains("\n'+79001234567;"), "{text}");
+    assert!(lines.last().unwrap().starts_with("Итого;"));
+}

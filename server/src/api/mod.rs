@@ -49,6 +49,8 @@ pub fn router() -> Router<AppState> {
             post(import::csv).layer(DefaultBodyLimit::max(import::MAX_CSV_BYTES)),
         )
         .route("/reports", get(reports::report))
+        .route("/reports.xlsx", get(reports::xlsx))
+        .route("/reports.csv", get(reports::csv))
         .route("/users", get(users::list))
         .route("/events", get(events::stream))
         .route("/openapi.json", get(openapi::document))

@@ -26,6 +26,8 @@ errors are `{\"error\": {\"code\", \"message\"}}`."
         calendar::days,
         import::csv,
         reports::report,
+        reports::xlsx,
+        reports::csv,
         users::list,
         events::stream,
         document,

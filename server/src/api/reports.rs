@@ -5,6 +5,8 @@ use super::error::ApiError;
 use super::extract::ApiQuery;
 use app::dto::report::{ReportDto, ReportQuery};
 use app::service::reports;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 /// The report of a period: one row per group and the total. Figures come from the
@@ -26,4 +28,71 @@ pub async fn report(
     ApiQuery(q): ApiQuery<ReportQuery>,
 ) -> Result<Json<ReportDto>, ApiError> {
     Ok(Json(reports::report(&ctx, &caller, &q).await?))
+}
+
+/// A file download: content type, `attachment` disposition with the file name.
+fn download(content_type: &'static str, (name, bytes): (String, Vec<u8>)) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The report as an Excel workbook: sheet «Отчёт» (the rows and the total, the period in
+/// the title) and sheet «Сообщения» (every message of the period with its deadlines).
+#[utoipa::path(
+    get, path = "/api/v1/reports.xlsx", tag = "reports",
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "The workbook",
+         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         body = Vec<u8>),
+        (status = 401, description = "No valid token"),
+        (status = 403, description = "The role may not read reports (executors)"),
+        (status = 422, description = "A date not in YYYY-MM-DD, `to` before `from`, a period over five years, or an unknown grouping"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn xlsx(
+    ApiCtx(ctx): ApiCtx,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, ApiError> {
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        reports::xlsx(&ctx, &caller, &q).await?,
+    ))
+}
+
+/// The report's table as CSV: UTF-8 with BOM, `;` between fields (Excel in Russian
+/// locales).
+#[utoipa::path(
+    get, path = "/api/v1/reports.csv", tag = "reports",
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "The table", content_type = "text/csv", body = String),
+        (status = 401, description = "No valid token"),
+        (status = 403, description = "The role may not read reports (executors)"),
+        (status = 422, description = "A date not in YYYY-MM-DD, `to` before `from`, a period over five years, or an unknown grouping"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn csv(
+    ApiCtx(ctx): ApiCtx,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, ApiError> {
+    Ok(download(
+        "text/csv; charset=utf-8",
+        reports::csv(&ctx, &caller, &q).await?,
+    ))
 }

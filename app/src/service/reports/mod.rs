@@ -14,8 +14,10 @@ use crate::error::AppError;
 use crate::on_db;
 use crate::service::ctx::Ctx;
 use crate::service::messages::Caller;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use std::collections::HashMap;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use std::collections::{BTreeMap, HashMap};
+
+pub mod export;
 
 /// The longest period a report covers: five years.
 const MAX_DAYS: i64 = 5 * 366;
@@ -227,27 +229,173 @@ pub async fn facts(
     Ok(out)
 }
 
-/// The report for `q` as `caller` may read it.
-pub async fn report(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportDto, AppError> {
+/// A message of the period as the export's second sheet lists it (local times, Russian
+/// labels).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeriodMessage {
+    /// Id.
+    pub id: i64,
+    /// The authority's id of the post.
+    pub external_id: String,
+    /// The network's name.
+    pub network: String,
+    /// The author.
+    pub author: String,
+    /// The topic (empty if none).
+    pub topic: String,
+    /// The department (empty if none).
+    pub department: String,
+    /// The executor (empty if none).
+    pub executor: String,
+    /// When the authority detected the post.
+    pub detected_at: NaiveDateTime,
+    /// The state's label.
+    pub state: String,
+    /// The last deadline of each rule: due (local) and its outcome (or «идёт»).
+    pub deadlines: BTreeMap<DeadlineRule, (NaiveDateTime, String)>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PeriodMessageRow {
+    id: i64,
+    external_id: String,
+    network: Network,
+    author: String,
+    topic: Option<String>,
+    department_name: Option<String>,
+    assignee_name: Option<String>,
+    detected_at: DateTime<Utc>,
+    state: MessageState,
+}
+
+/// Every message detected in `[start, end)` with its deadlines, in id order.
+pub async fn period_messages(
+    ctx: &Ctx,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<PeriodMessage>, AppError> {
+    let pool = &ctx.pool;
+    let tz = ctx.tz();
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).naive_local();
+    let rows: Vec<PeriodMessageRow> = on_db!(pool, p => sqlx::query_as(
+        "SELECT m.id, m.external_id, m.network, m.author, m.topic, d.name AS department_name, \
+                u.full_name AS assignee_name, m.detected_at, m.state \
+         FROM messages m LEFT JOIN departments d ON d.id = m.department_id \
+         LEFT JOIN users u ON u.id = m.assignee_id \
+         WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY m.id",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(p)
+    .await)?;
+    let deadlines: Vec<(i64, String, DateTime<Utc>, Option<String>)> = on_db!(pool, p => sqlx::query_as(
+        "SELECT dl.message_id, dl.rule, dl.due_at, dl.outcome FROM deadlines dl \
+         JOIN messages m ON m.id = dl.message_id \
+         WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY dl.id",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(p)
+    .await)?;
+    let mut out: Vec<PeriodMessage> = rows
+        .into_iter()
+        .map(|r| PeriodMessage {
+            id: r.id,
+            external_id: r.external_id,
+            network: r.network.label().to_owned(),
+            author: r.author,
+            topic: r.topic.unwrap_or_default(),
+            department: r.department_name.unwrap_or_default(),
+            executor: r.assignee_name.unwrap_or_default(),
+            detected_at: local(r.detected_at),
+            state: r.state.label().to_owned(),
+            deadlines: BTreeMap::new(),
+        })
+        .collect();
+    let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    for (id, rule, due, outcome) in deadlines {
+        let (Some(&i), Ok(rule)) = (index.get(&id), rule.parse::<DeadlineRule>()) else {
+            continue;
+        };
+        let outcome = outcome
+            .as_deref()
+            .and_then(Outcome::from_name)
+            .map_or("идёт", Outcome::label);
+        out[i]
+            .deadlines
+            .insert(rule, (local(due), outcome.to_owned()));
+    }
+    Ok(out)
+}
+
+/// The instants bounding the period's days in the deployment's zone: `[start, end)`.
+fn bounds(ctx: &Ctx, period: &Period) -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        day_start(ctx, period.from),
+        day_start(ctx, period.to + Duration::days(1)),
+    )
+}
+
+/// Checks the caller's role and reads the query.
+fn open(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<Period, AppError> {
     if !may_read(caller.role) {
         return Err(AppError::Forbidden(format!(
             "Роль «{}» не может читать отчёты",
             caller.role.label()
         )));
     }
-    let tz = ctx.tz();
-    let today = ctx.now.with_timezone(&tz).date_naive();
-    let period = Period::parse(q, today)?;
-    let start = day_start(ctx, period.from);
-    let end = day_start(ctx, period.to + Duration::days(1));
+    let today = ctx.now.with_timezone(&ctx.tz()).date_naive();
+    Period::parse(q, today)
+}
+
+async fn build(ctx: &Ctx, period: &Period) -> Result<ReportDto, AppError> {
+    let (start, end) = bounds(ctx, period);
     let facts = facts(ctx, start, end).await?;
     let (rows, total) = aggregate(&facts, period.by);
     Ok(ReportDto {
         from: period.from,
         to: period.to,
         by: period.by.as_str().to_owned(),
-        generated_at: ctx.now.with_timezone(&tz).fixed_offset(),
+        generated_at: ctx.now.with_timezone(&ctx.tz()).fixed_offset(),
         rows,
         total,
     })
+}
+
+/// The report for `q` as `caller` may read it.
+pub async fn report(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportDto, AppError> {
+    let period = open(ctx, caller, q)?;
+    build(ctx, &period).await
+}
+
+/// The report for `q` as an XLSX workbook, with its file name.
+pub async fn xlsx(
+    ctx: &Ctx,
+    caller: &Caller,
+    q: &ReportQuery,
+) -> Result<(String, Vec<u8>), AppError> {
+    let period = open(ctx, caller, q)?;
+    let report = build(ctx, &period).await?;
+    let (start, end) = bounds(ctx, &period);
+    let messages = period_messages(ctx, start, end).await?;
+    Ok((
+        file_name(&period, "xlsx"),
+        export::xlsx(&report, &messages)?,
+    ))
+}
+
+/// The report for `q` as CSV, with its file name.
+pub async fn csv(
+    ctx: &Ctx,
+    caller: &Caller,
+    q: &ReportQuery,
+) -> Result<(String, Vec<u8>), AppError> {
+    let period = open(ctx, caller, q)?;
+    let report = build(ctx, &period).await?;
+    Ok((file_name(&period, "csv"), export::csv(&report)?))
+}
+
+/// `otklik-report-2026-03-01-2026-03-31.xlsx`.
+fn file_name(period: &Period, ext: &str) -> String {
+    format!("otklik-report-{}-{}.{ext}", period.from, period.to)
 }

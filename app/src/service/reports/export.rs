@@ -1,0 +1,290 @@
+//! The report as a file: XLSX (`rust_xlsxwriter`: the table with a formatted, frozen
+//! header and the period in the title; a second sheet with every message of the period
+//! and its deadlines) and CSV (the same table, UTF-8 with BOM, `;`, as Excel in Russian
+//! locales opens it). Text a spreadsheet could take for a formula (`=`, `+`, `-`, `@`)
+//! is written as text.
+
+use super::PeriodMessage;
+use crate::domain::deadline::DeadlineRule;
+use crate::domain::report::{Grouping, ReportRow};
+use crate::dto::report::ReportDto;
+use crate::error::AppError;
+use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
+
+/// One cell of the report table.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// Text.
+    Text(String),
+    /// A count.
+    Count(u32),
+    /// A share, 0–1 (none: nothing to divide).
+    Share(Option<f64>),
+    /// Working seconds (none: nothing measured).
+    Duration(Option<i64>),
+}
+
+/// The table's column headers, in Russian.
+pub fn headers(by: Grouping) -> Vec<String> {
+    let group = match by {
+        Grouping::Department => "Отдел",
+        Grouping::Executor => "Исполнитель",
+        Grouping::Topic => "Тема",
+        Grouping::Network => "Соцсеть",
+        Grouping::None => "",
+    };
+    let mut h: Vec<String> = [
+        if group.is_empty() {
+            "Итого"
+        } else {
+            group
+        },
+        "Поступило",
+        "Отвечено",
+        "Отвечено в срок",
+        "Доля в срок",
+        "Просрочено сейчас",
+        "Среднее время до ответа (раб. ч)",
+        "Медиана времени до ответа (раб. ч)",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    h.extend(
+        DeadlineRule::ALL
+            .iter()
+            .map(|r| format!("Нарушено: {}", r.label())),
+    );
+    h.extend(
+        [
+            "Возвраты в ЦУР",
+            "Доработки",
+            "Промежуточные ответы",
+            "Запросы уточнения",
+            "Отклонены (§12)",
+        ]
+        .into_iter()
+        .map(str::to_owned),
+    );
+    h
+}
+
+/// One row of the table as cells, in the order of [`headers`].
+pub fn cells(r: &ReportRow) -> Vec<Cell> {
+    let mut c = vec![
+        Cell::Text(r.label.clone()),
+        Cell::Count(r.received),
+        Cell::Count(r.answered),
+        Cell::Count(r.answered_on_time),
+        Cell::Share(r.share_on_time),
+        Cell::Count(r.overdue_now),
+        Cell::Duration(r.mean_answer_secs),
+        Cell::Duration(r.median_answer_secs),
+    ];
+    c.extend(
+        DeadlineRule::ALL
+            .iter()
+            .map(|rule| Cell::Count(r.breaches.get(rule.as_str()).copied().unwrap_or(0))),
+    );
+    c.extend(
+        [
+            r.returns,
+            r.revisions,
+            r.intermediate,
+            r.clarifications,
+            r.rejections,
+        ]
+        .map(Cell::Count),
+    );
+    c
+}
+
+/// The report's rows and then the total.
+fn table(report: &ReportDto) -> impl Iterator<Item = &ReportRow> {
+    report.rows.iter().chain(std::iter::once(&report.total))
+}
+
+/// The title line: the period, the grouping and when the report was made.
+pub fn title(report: &ReportDto) -> String {
+    let by = Grouping::from_name(&report.by).unwrap_or_default();
+    format!(
+        "Отчёт по сообщениям за {} — {}, {}; сформирован {}",
+        report.from.format("%d.%m.%Y"),
+        report.to.format("%d.%m.%Y"),
+        by.label(),
+        report.generated_at.format("%d.%m.%Y %H:%M")
+    )
+}
+
+/// Whether a spreadsheet could read `s` as a formula (OWASP's list, with tab and CR).
+pub fn looks_like_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
+/// The report as CSV: UTF-8 with BOM, `;`, decimal commas; formula-like text is
+/// prefixed with `'`.
+pub fn csv(report: &ReportDto) -> Result<Vec<u8>, AppError> {
+    let by = Grouping::from_name(&report.by).unwrap_or_default();
+    let mut out = Vec::from("\u{feff}".as_bytes());
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(b';')
+            .flexible(true)
+            .from_writer(&mut out);
+        let fail = |e: csv::Error| {
+            tracing::error!(error = %e, "cannot write the report CSV");
+            AppError::Internal
+        };
+        w.write_record([title(report)]).map_err(fail)?;
+        w.write_record(headers(by)).map_err(fail)?;
+        for r in table(report) {
+            let row: Vec<String> = cells(r)
+                .into_iter()
+                .map(|c| match c {
+                    Cell::Text(s) if looks_like_formula(&s) => format!("'{s}"),
+                    Cell::Text(s) => s,
+                    Cell::Count(n) => n.to_string(),
+                    Cell::Share(v) => v
+                        .map(|v| format!("{:.1} %", v * 100.0).replace('.', ","))
+                        .unwrap_or_default(),
+                    Cell::Duration(v) => v
+                        .map(|s| format!("{:.2}", s as f64 / 3600.0).replace('.', ","))
+                        .unwrap_or_default(),
+                })
+                .collect();
+            w.write_record(row).map_err(fail)?;
+        }
+        w.flush().map_err(|e| {
+            tracing::error!(error = %e, "cannot write the report CSV");
+            AppError::Internal
+        })?;
+    }
+    Ok(out)
+}
+
+fn xlsx_error(e: XlsxError) -> AppError {
+    tracing::error!(error = %e, "cannot build the report workbook");
+    AppError::Internal
+}
+
+/// Writes `s` as text (never a formula, whatever it begins with).
+fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), AppError> {
+    ws.write_string_with_format(row, col, s, f)
+        .map(|_| ())
+        .map_err(xlsx_error)
+}
+
+/// The report as an XLSX workbook: sheet «Отчёт» with the table, sheet «Сообщения» with
+/// every message of the period and its deadlines.
+pub fn xlsx(report: &ReportDto, messages: &[PeriodMessage]) -> Result<Vec<u8>, AppError> {
+    let by = Grouping::from_name(&report.by).unwrap_or_default();
+    let mut book = Workbook::new();
+    let title_f = Format::new().set_bold().set_font_size(14);
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color(Color::RGB(0xDDE6F0))
+        .set_border(FormatBorder::Thin);
+    let plain = Format::new();
+    let bold = Format::new().set_bold();
+    let pct = Format::new().set_num_format("0.0%");
+    let pct_b = pct.clone().set_bold();
+    let dur = Format::new().set_num_format("[h]:mm");
+    let dur_b = dur.clone().set_bold();
+    let when = Format::new().set_num_format("dd.mm.yyyy hh:mm");
+
+    let ws = book.add_worksheet();
+    ws.set_name("Отчёт").map_err(xlsx_error)?;
+    text(ws, 0, 0, &title(report), &title_f)?;
+    let hs = headers(by);
+    for (i, h) in hs.iter().enumerate() {
+        text(ws, 2, i as u16, h, &head)?;
+        ws.set_column_width(i as u16, if i == 0 { 36 } else { 14 })
+            .map_err(xlsx_error)?;
+    }
+    ws.set_freeze_panes(3, 1).map_err(xlsx_error)?;
+    let total_at = 3 + report.rows.len() as u32;
+    for (n, r) in table(report).enumerate() {
+        let row = 3 + n as u32;
+        let is_total = row == total_at;
+        for (col, cell) in cells(r).into_iter().enumerate() {
+            let col = col as u16;
+            let result = match cell {
+                Cell::Text(s) => {
+                    text(ws, row, col, &s, if is_total { &bold } else { &plain })?;
+                    continue;
+                }
+                Cell::Count(v) => ws.write_number_with_format(
+                    row,
+                    col,
+                    f64::from(v),
+                    if is_total { &bold } else { &plain },
+                ),
+                Cell::Share(Some(v)) => {
+                    ws.write_number_with_format(row, col, v, if is_total { &pct_b } else { &pct })
+                }
+                Cell::Duration(Some(s)) => ws.write_number_with_format(
+                    row,
+                    col,
+                    s as f64 / 86_400.0,
+                    if is_total { &dur_b } else { &dur },
+                ),
+                Cell::Share(None) | Cell::Duration(None) => continue,
+            };
+            result.map_err(xlsx_error)?;
+        }
+    }
+
+    let ws = book.add_worksheet();
+    ws.set_name("Сообщения").map_err(xlsx_error)?;
+    let mut hs: Vec<String> = [
+        "№",
+        "Внешний id",
+        "Соцсеть",
+        "Автор",
+        "Тема",
+        "Отдел",
+        "Исполнитель",
+        "Выявлено",
+        "Состояние",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    for rule in DeadlineRule::ALL {
+        hs.push(format!("{}: срок", rule.label()));
+        hs.push(format!("{}: итог", rule.label()));
+    }
+    for (i, h) in hs.iter().enumerate() {
+        text(ws, 0, i as u16, h, &head)?;
+        ws.set_column_width(i as u16, 16).map_err(xlsx_error)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+    for (n, m) in messages.iter().enumerate() {
+        let row = 1 + n as u32;
+        ws.write_number(row, 0, m.id as f64).map_err(xlsx_error)?;
+        let texts = [
+            &m.external_id,
+            &m.network,
+            &m.author,
+            &m.topic,
+            &m.department,
+            &m.executor,
+        ];
+        for (i, s) in texts.into_iter().enumerate() {
+            text(ws, row, 1 + i as u16, s, &plain)?;
+        }
+        ws.write_datetime_with_format(row, 7, m.detected_at, &when)
+            .map_err(xlsx_error)?;
+        text(ws, row, 8, &m.state, &plain)?;
+        for (i, rule) in DeadlineRule::ALL.iter().enumerate() {
+            let col = 9 + 2 * i as u16;
+            if let Some((due, outcome)) = m.deadlines.get(rule) {
+                ws.write_datetime_with_format(row, col, *due, &when)
+                    .map_err(xlsx_error)?;
+                text(ws, row, col + 1, outcome, &plain)?;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(xlsx_error)
+}
