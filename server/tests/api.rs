@@ -580,6 +580,9 @@ async fn openapi_document_matches_the_routes() {
         ("GET", "/api/v1/messages"),
         ("GET", "/api/v1/messages/{id}"),
         ("GET", "/api/v1/openapi.json"),
+        ("GET", "/api/v1/reports"),
+        ("GET", "/api/v1/reports.csv"),
+        ("GET", "/api/v1/reports.xlsx"),
         ("GET", "/api/v1/users"),
         ("POST", "/api/v1/import"),
         ("POST", "/api/v1/messages"),
@@ -593,7 +596,20 @@ async fn openapi_document_matches_the_routes() {
     assert_eq!(documented, routes);
     let token = app.token(Role::Authority).await;
     // The event stream never ends; it has its own tests (tests/live.rs).
-    for (method, path) in documented.iter().filter(|(_, p)| p != "/api/v1/events") {
+    // The report files are not JSON: routed and answered to the authority's token.
+    for path in ["/api/v1/reports.csv", "/api/v1/reports.xlsx"] {
+        let req = axum::http::Request::builder()
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(app.send(req).await.status(), StatusCode::OK, "{path}");
+    }
+    let files = |p: &str| p.ends_with(".csv") || p.ends_with(".xlsx");
+    for (method, path) in documented
+        .iter()
+        .filter(|(_, p)| p != "/api/v1/events" && !files(p))
+    {
         let concrete = path.replace("{id}", "1").replace("{action}", "approve");
         let (s, body) = app
             .api(method, &concrete, Auth::Token(&token), Some("{}"))
