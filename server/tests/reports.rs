@@ -274,6 +274,8 @@ async fn the_api_answers_the_report_to_the_roles_that_may_read_it() {
         ("from=2026-03-10&to=2026-03-01", "to"),
         ("from=2020-01-01&to=2026-03-01", "to"),
         ("by=weekday", "by"),
+        ("from=2026-01-01&to=9999-12-31", "to"),
+        ("from=0001-01-01", "from"),
     ] {
         let (status, body) = app
             .api(

@@ -18,7 +18,7 @@ use axum::Json;
         (status = 200, body = ReportDto),
         (status = 401, description = "No valid token"),
         (status = 403, description = "The role may not read reports (executors)"),
-        (status = 422, description = "A date not in YYYY-MM-DD, `to` before `from`, a period over five years, or an unknown grouping"),
+        (status = 422, description = "A date not in YYYY-MM-DD or outside 2000–2100, `to` before `from`, a period over five years, or an unknown grouping"),
     ),
     security(("bearer" = []))
 )]
@@ -58,7 +58,7 @@ fn download(content_type: &'static str, (name, bytes): (String, Vec<u8>)) -> Res
          body = Vec<u8>),
         (status = 401, description = "No valid token"),
         (status = 403, description = "The role may not read reports (executors)"),
-        (status = 422, description = "A date not in YYYY-MM-DD, `to` before `from`, a period over five years, or an unknown grouping"),
+        (status = 422, description = "A date not in YYYY-MM-DD or outside 2000–2100, `to` before `from`, a period over five years, or an unknown grouping"),
     ),
     security(("bearer" = []))
 )]
@@ -82,7 +82,7 @@ pub async fn xlsx(
         (status = 200, description = "The table", content_type = "text/csv", body = String),
         (status = 401, description = "No valid token"),
         (status = 403, description = "The role may not read reports (executors)"),
-        (status = 422, description = "A date not in YYYY-MM-DD, `to` before `from`, a period over five years, or an unknown grouping"),
+        (status = 422, description = "A date not in YYYY-MM-DD or outside 2000–2100, `to` before `from`, a period over five years, or an unknown grouping"),
     ),
     security(("bearer" = []))
 )]

@@ -42,13 +42,28 @@ pub struct Period {
     pub by: Grouping,
 }
 
+/// The years a report may cover (the calendar's and the product's range, with margin).
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
 fn parse_day(field: &str, s: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+    let day = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
         AppError::validation(
             field,
             format!("Дата «{}» не в формате ГГГГ-ММ-ДД", s.trim()),
         )
-    })
+    })?;
+    if !YEARS.contains(&day.year()) {
+        return Err(AppError::validation(
+            field,
+            format!(
+                "Дата «{}» вне {}–{} годов",
+                s.trim(),
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ));
+    }
+    Ok(day)
 }
 
 impl Period {
