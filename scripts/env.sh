@@ -4,6 +4,3 @@ export RUSTUP_AUTO_INSTALL=0
 # The site assets the server serves (cargo-leptos writes them here).
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 export LEPTOS_SITE_PKG_DIR="${LEPTOS_SITE_PKG_DIR:-pkg}"
-# The name cargo-leptos gives the site's files; leptos reads it when compiling, so
-# `cargo test` builds with the same value and shares the build (scripts/test.sh).
-export LEPTOS_OUTPUT_NAME=otklik

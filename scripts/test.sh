@@ -14,20 +14,14 @@ step() { printf '\n\033[1;34m==> %s\033[0m (disk free: %s)\n' "$*" "$(df -h --ou
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-# The test build uses the flags cargo-leptos gives the server build (RUSTFLAGS with
-# `--cfg erase_components`; LEPTOS_OUTPUT_NAME, from scripts/env.sh), so that
-# `cargo leptos build` below reuses its dependencies instead of compiling them again, and
-# the tests exercise the same code shape as the shipped binary.
-export TEST_RUSTFLAGS="--cfg erase_components"
-
 step "cargo test (domain, service, server, API) on SQLite"
-RUSTFLAGS="$TEST_RUSTFLAGS" cargo test -p app -p server --features app/ssr
+cargo test -p app -p server --features app/ssr
 
 step "the service, API and role tests again on PostgreSQL (a throwaway cluster, same build)"
 source scripts/pg.sh
 pg_start
 trap pg_stop EXIT
-RUSTFLAGS="$TEST_RUSTFLAGS" cargo test -p app -p server --features app/ssr --test '*'
+cargo test -p app -p server --features app/ssr --test '*'
 pg_stop
 trap - EXIT
 
