@@ -71,11 +71,11 @@ impl Period {
     /// of this month to today, no grouping.
     pub fn parse(q: &ReportQuery, today: NaiveDate) -> Result<Self, AppError> {
         let first = today.with_day(1).unwrap_or(today);
-        let from = match q.from.as_deref().filter(|s| !s.trim().is_empty()) {
+        let from = match q.from.as_deref() {
             Some(s) => parse_day("from", s)?,
             None => first,
         };
-        let to = match q.to.as_deref().filter(|s| !s.trim().is_empty()) {
+        let to = match q.to.as_deref() {
             Some(s) => parse_day("to", s)?,
             None => today.max(from),
         };
