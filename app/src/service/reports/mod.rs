@@ -130,6 +130,31 @@ fn day_start(ctx: &Ctx, d: NaiveDate) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
 
+/// The messages detected in `[start, end)` (`$1`, `$2`) with their department `d` and
+/// executor `u`, in id order.
+const MESSAGES_IN_PERIOD: &str =
+    "FROM messages m LEFT JOIN departments d ON d.id = m.department_id \
+     LEFT JOIN users u ON u.id = m.assignee_id \
+     WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY m.id";
+
+/// Every deadline of the messages detected in `[start, end)`, in the order they were
+/// started: (message id, rule, due, recorded outcome).
+async fn deadlines_in_period(
+    ctx: &Ctx,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<(i64, String, DateTime<Utc>, Option<String>)>, AppError> {
+    Ok(on_db!(&ctx.pool, p => sqlx::query_as(
+        "SELECT dl.message_id, dl.rule, dl.due_at, dl.outcome FROM deadlines dl \
+         JOIN messages m ON m.id = dl.message_id \
+         WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY dl.id",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(p)
+    .await)?)
+}
+
 /// The facts of every message detected in `[start, end)`, in id order.
 pub async fn facts(
     ctx: &Ctx,
@@ -138,27 +163,17 @@ pub async fn facts(
 ) -> Result<Vec<MessageFacts>, AppError> {
     let pool = &ctx.pool;
     let now = ctx.now.timestamp();
-    let rows: Vec<MessageFactsRow> = on_db!(pool, p => sqlx::query_as(
+    let rows: Vec<MessageFactsRow> = on_db!(pool, p => sqlx::query_as(&format!(
         "SELECT m.id, m.department_id, d.name AS department_name, m.assignee_id, \
                 u.full_name AS assignee_name, m.topic, m.network, m.detected_at, m.state, \
                 m.overdue_after \
-         FROM messages m LEFT JOIN departments d ON d.id = m.department_id \
-         LEFT JOIN users u ON u.id = m.assignee_id \
-         WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY m.id",
+         {MESSAGES_IN_PERIOD}"),
     )
     .bind(start)
     .bind(end)
     .fetch_all(p)
     .await)?;
-    let deadlines: Vec<(i64, String, Option<String>)> = on_db!(pool, p => sqlx::query_as(
-        "SELECT dl.message_id, dl.rule, dl.outcome FROM deadlines dl \
-         JOIN messages m ON m.id = dl.message_id \
-         WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY dl.id",
-    )
-    .bind(start)
-    .bind(end)
-    .fetch_all(p)
-    .await)?;
+    let deadlines = deadlines_in_period(ctx, start, end).await?;
     let journal: Vec<(i64, String, String)> = on_db!(pool, p => sqlx::query_as(
         "SELECT j.message_id, j.action, j.to_state FROM journal j \
          JOIN messages m ON m.id = j.message_id \
@@ -199,7 +214,7 @@ pub async fn facts(
             ..MessageFacts::default()
         });
     }
-    for (id, rule, outcome) in deadlines {
+    for (id, rule, _due, outcome) in deadlines {
         let (Some(&i), Ok(rule)) = (index.get(&id), rule.parse::<DeadlineRule>()) else {
             continue;
         };
@@ -292,26 +307,16 @@ pub async fn period_messages(
     let pool = &ctx.pool;
     let tz = ctx.tz();
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).naive_local();
-    let rows: Vec<PeriodMessageRow> = on_db!(pool, p => sqlx::query_as(
+    let rows: Vec<PeriodMessageRow> = on_db!(pool, p => sqlx::query_as(&format!(
         "SELECT m.id, m.external_id, m.network, m.author, m.topic, d.name AS department_name, \
                 u.full_name AS assignee_name, m.detected_at, m.state \
-         FROM messages m LEFT JOIN departments d ON d.id = m.department_id \
-         LEFT JOIN users u ON u.id = m.assignee_id \
-         WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY m.id",
+         {MESSAGES_IN_PERIOD}"),
     )
     .bind(start)
     .bind(end)
     .fetch_all(p)
     .await)?;
-    let deadlines: Vec<(i64, String, DateTime<Utc>, Option<String>)> = on_db!(pool, p => sqlx::query_as(
-        "SELECT dl.message_id, dl.rule, dl.due_at, dl.outcome FROM deadlines dl \
-         JOIN messages m ON m.id = dl.message_id \
-         WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY dl.id",
-    )
-    .bind(start)
-    .bind(end)
-    .fetch_all(p)
-    .await)?;
+    let deadlines = deadlines_in_period(ctx, start, end).await?;
     let mut out: Vec<PeriodMessage> = rows
         .into_iter()
         .map(|r| PeriodMessage {
