@@ -90,9 +90,20 @@ pub fn router(state: AppState) -> Router {
     router_with(state, SecurityConfig::from_env())
 }
 
+/// The app's routes, generated once per process. Generating them runs the app with
+/// resource loading suppressed through a process-wide flag (leptos_server's
+/// `SuppressResourceLoad`): a page rendered at that moment by another router of the same
+/// process would wait forever for its data (leptos-rs/leptos#4773). A server builds one
+/// router before it serves, but the tests build one per test, concurrently.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// [`router`] with explicit security settings (tests).
 pub fn router_with(state: AppState, security: SecurityConfig) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let security = Arc::new(security);
     Router::new()
