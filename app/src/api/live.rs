@@ -13,8 +13,8 @@ pub async fn load_live_setup() -> Result<LiveSetup, AppError> {
             now,
             schedule: ctx.cal.schedule().clone(),
             production: ctx.cal.production().window(LiveSetup::years(now)),
-            limits: ctx.settings.limits,
-            templates: ctx.settings.templates,
+            limits: ctx.settings.limits.clone(),
+            templates: ctx.settings.templates.clone(),
             due_soon_percent: ctx.settings.alerts.due_soon_percent,
             last_event_id: crate::service::events::last_journal_id(&ctx.pool).await?,
         })

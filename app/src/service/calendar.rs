@@ -42,9 +42,13 @@ type Built = (
 /// The last working calendar built, kept in `AppState`: rebuilding precomputes 21 years
 /// of working intervals, so it is reused while the schedule and the corrections are
 /// unchanged (two small queries decide; no invalidation to forget, also when another
-/// process changed them).
+/// process changed them). With it, the calendar and settings of the last
+/// `config_version` a request read (`Ctx::load`: one row decides).
 #[derive(Default)]
-pub struct CalendarCache(Mutex<Option<Built>>);
+pub struct CalendarCache {
+    built: Mutex<Option<Built>>,
+    pub(crate) config: crate::service::ctx::ConfigCache,
+}
 
 impl std::fmt::Debug for CalendarCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -73,7 +77,8 @@ fn build(
     overrides: Vec<(NaiveDate, Option<DayMark>)>,
 ) -> Result<Arc<WorkingCalendar>, AppError> {
     let lock = |c: &CalendarCache| {
-        c.0.lock()
+        c.built
+            .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
     };
@@ -94,7 +99,7 @@ fn build(
         })?,
     );
     *cache
-        .0
+        .built
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner) =
         Some((schedule, overrides, cal.clone()));

@@ -15,7 +15,7 @@ use crate::service::settings::{LINK_HOSTS_KEY, NETWORKS_KEY, TEMPLATES_KEY};
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The settings the rules read, from one query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -78,7 +78,36 @@ pub struct Ctx {
     /// The working calendar.
     pub cal: Arc<WorkingCalendar>,
     /// The settings the rules read.
-    pub settings: RuleSettings,
+    pub settings: Arc<RuleSettings>,
+}
+
+/// The calendar and settings of the last `config_version` a request read: reused while no
+/// transaction (on any instance) has changed the settings or the calendar corrections
+/// since, so a request reads one row instead of three tables.
+#[derive(Default)]
+pub struct ConfigCache(Mutex<Option<Configured>>);
+
+/// A `config_version` with the calendar and settings read for it.
+type Configured = (i64, Arc<WorkingCalendar>, Arc<RuleSettings>);
+
+impl std::fmt::Debug for ConfigCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ConfigCache")
+    }
+}
+
+impl ConfigCache {
+    fn get(&self, version: i64) -> Option<(Arc<WorkingCalendar>, Arc<RuleSettings>)> {
+        let slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*slot {
+            Some((v, cal, settings)) if *v == version => Some((cal.clone(), settings.clone())),
+            _ => None,
+        }
+    }
+
+    fn put(&self, version: i64, cal: Arc<WorkingCalendar>, settings: Arc<RuleSettings>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((version, cal, settings));
+    }
 }
 
 impl Ctx {
@@ -88,8 +117,22 @@ impl Ctx {
         cache: &CalendarCache,
         now: DateTime<Utc>,
     ) -> Result<Self, AppError> {
-        let cal = crate::service::calendar::load(pool, cache).await?;
-        let settings = RuleSettings::load(pool).await?;
+        // Read first: what is loaded below is at least as new as this number, so a
+        // change committed in between is seen by the next request (the number moved on).
+        let version: i64 = on_db!(pool, p => {
+            sqlx::query_scalar("SELECT n FROM config_version WHERE id = 1")
+                .fetch_one(p)
+                .await
+        })?;
+        let (cal, settings) = match cache.config.get(version) {
+            Some(hit) => hit,
+            None => {
+                let cal = crate::service::calendar::load(pool, cache).await?;
+                let settings = Arc::new(RuleSettings::load(pool).await?);
+                cache.config.put(version, cal.clone(), settings.clone());
+                (cal, settings)
+            }
+        };
         Ok(Self {
             pool: pool.clone(),
             now: now.trunc_subsecs(0),
