@@ -9,9 +9,9 @@ mod common;
 
 use app::api::admin::{
     AdminCalendar, AdminCreateDepartment, AdminCreateUser, AdminIssueToken, AdminMail,
-    AdminRevokeToken, AdminSaveAlerts, AdminSaveDeadlines, AdminSaveNetworks, AdminSaveSchedule,
-    AdminSaveSmtp, AdminSaveTemplates, AdminSaveUploads, AdminSetDay, AdminSetUserActive,
-    AdminSettings, AdminTokens, AdminUsers, ADMIN_ONLY,
+    AdminRevokeToken, AdminSaveAlerts, AdminSaveDeadlines, AdminSaveNetworks, AdminSaveRating,
+    AdminSaveSchedule, AdminSaveSmtp, AdminSaveTemplates, AdminSaveUploads, AdminSetDay,
+    AdminSetUserActive, AdminSettings, AdminTokens, AdminUsers, ADMIN_ONLY,
 };
 use app::domain::calendar::WorkingDuration;
 use app::domain::ids::UserId;
@@ -135,6 +135,10 @@ async fn every_call(app: &TestApp) -> Vec<(&'static str, Form)> {
                 ("limits[vk][max_chars]", "3000"),
                 ("limits[vk][max_media]", "5"),
             ]),
+        ),
+        (
+            AdminSaveRating::PATH,
+            form(&[("full_marks_hours", "6"), ("min_messages", "3")]),
         ),
         (
             AdminSaveUploads::PATH,
@@ -271,7 +275,7 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
 async fn every_admin_function_refuses_coordinator_and_observer_and_serves_the_admin() {
     let app = TestApp::new().await;
     let calls = every_call(&app).await;
-    assert_eq!(calls.len(), 18, "one call per admin server function");
+    assert_eq!(calls.len(), 19, "one call per admin server function");
     let before = snapshot(&app).await;
     for login in ["coordinator", "observer"] {
         let cookie = app.sign_in(login, "demo").await;
@@ -987,4 +991,61 @@ async fn server_function_arguments_that_cannot_be_read_are_a_russian_422() {
         .await;
     assert_ne!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(res.status().is_client_error(), "{}", res.status());
+}
+
+/// What another instance writes (straight SQL here, as a second process would) is seen
+/// by the next request: settings and calendar corrections bump `config_version` in the
+/// writing transaction. While nothing changes, requests reuse one calendar and one
+/// settings value.
+#[tokio::test]
+async fn a_request_sees_any_writers_settings_and_calendar_and_reuses_them_otherwise() {
+    use std::sync::Arc;
+    let app = TestApp::new().await;
+    let a = app.ctx().await;
+    let b = app.ctx().await;
+    assert!(Arc::ptr_eq(&a.cal, &b.cal) && Arc::ptr_eq(&a.settings, &b.settings));
+
+    let mut deadlines = a.settings.deadlines;
+    deadlines.answer_by = WorkingDuration::from_minutes(600);
+    let json = serde_json::to_string(&deadlines).unwrap();
+    app::on_db!(&app.state.pool, p => sqlx::query(
+        "INSERT INTO settings (key, value, updated_at) VALUES ('deadlines', $1, '2026-03-16T10:00:00+03:00') \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(json)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
+    let c = app.ctx().await;
+    assert_eq!(
+        c.settings.deadlines.answer_by,
+        WorkingDuration::from_minutes(600)
+    );
+    assert!(
+        Arc::ptr_eq(&b.cal, &c.cal),
+        "the calendar's inputs did not change"
+    );
+
+    // Wednesday 18 March 2026, 12:00 Moscow: working, until a correction says otherwise.
+    let noon = chrono::DateTime::parse_from_rfc3339("2026-03-18T12:00:00+03:00")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    assert!(c.cal.is_working(noon));
+    app::on_db!(&app.state.pool, p => sqlx::query(
+        "INSERT INTO calendar_overrides (date, mark, note, updated_at) \
+         VALUES ('2026-03-18', 'non_working', 'другой экземпляр', '2026-03-16T10:00:00+03:00')",
+    )
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .unwrap();
+    let d = app.ctx().await;
+    assert!(!d.cal.is_working(noon));
+    assert_eq!(
+        d.settings.deadlines.answer_by,
+        WorkingDuration::from_minutes(600)
+    );
+    let e = app.ctx().await;
+    assert!(Arc::ptr_eq(&d.cal, &e.cal) && Arc::ptr_eq(&d.settings, &e.settings));
 }

@@ -137,3 +137,70 @@ async fn the_dashboard_rows_are_rendered_by_the_server() {
         5
     );
 }
+
+/// The report page renders the table, the SVG charts and the rating for the roles that
+/// read reports; an executor gets the refusal and their own figures instead; the rating's
+/// method is the admin's to change.
+#[tokio::test]
+async fn the_reports_page_renders_for_readers_and_the_rating_method_is_the_admins() {
+    let app = TestApp::new().await;
+    let observer = app.sign_in("observer", "demo").await;
+    let html = body_text(
+        app.send(get(
+            "/reports?from=2026-03-01&to=2026-03-31&by=department",
+            Some(&observer),
+        ))
+        .await,
+    )
+    .await;
+    for needle in [
+        "data-testid=\"report-table\"",
+        "data-testid=\"chart-answers\"",
+        "data-testid=\"chart-shares\"",
+        "data-testid=\"chart-times\"",
+        "<svg",
+        "Рейтинг отделов: март 2026",
+        "/api/v1/reports.xlsx?from=2026-03-01&amp;to=2026-03-31&amp;by=department",
+        "Итого",
+    ] {
+        assert!(html.contains(needle), "{needle}");
+    }
+    assert!(html.contains("<option value=\"department\" selected"));
+    let executor = app.sign_in("executor", "demo").await;
+    let html = body_text(app.send(get("/reports", Some(&executor))).await).await;
+    assert!(html.contains("не может читать отчёты"));
+    assert!(!html.contains("report-table"));
+    let html = body_text(app.send(get("/my-figures", Some(&executor))).await).await;
+    assert!(html.contains("data-testid=\"my-figures\""), "{html}");
+    assert!(html.contains("Поступило"));
+
+    let form = [("full_marks_hours", "6"), ("min_messages", "3")];
+    let res = app
+        .server_fn("/serverfn/admin/save_rating", &form, Some(&observer))
+        .await;
+    assert_eq!(res.status(), 403);
+    let admin = app.sign_in("admin", "demo").await;
+    let res = app
+        .server_fn(
+            "/serverfn/admin/save_rating",
+            &[("full_marks_hours", "0"), ("min_messages", "3")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(body_text(res).await.contains("Полный балл"));
+    let res = app
+        .server_fn("/serverfn/admin/save_rating", &form, Some(&admin))
+        .await;
+    assert_eq!(res.status(), 200);
+    let html = body_text(
+        app.send(get(
+            "/reports?from=2026-03-01&to=2026-03-31",
+            Some(&observer),
+        ))
+        .await,
+    )
+    .await;
+    assert!(html.contains("не позже 6 раб. ч"));
+    assert!(html.contains("не меньше чем с 3 оценёнными"));
+}

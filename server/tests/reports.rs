@@ -12,7 +12,7 @@ use app::domain::workflow::{ActionKind, AnswerKind, MessageState};
 use app::dto::message::MessageDetailDto;
 use app::dto::report::ReportQuery;
 use app::service::reports;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use common::random::{caller, everything, ledger, random_workflows, Rng};
 use common::{monday_10, Auth, TestApp};
 use std::collections::BTreeMap;
@@ -425,4 +425,221 @@ async fn the_xlsx_reads_back_with_numbers_formats_and_formula_like_text_as_text(
     );
     assert!(text.contains("\n'+79001234567;"), "{text}");
     assert!(lines.last().unwrap().starts_with("Итого;"));
+}
+
+/// The local day of `d`'s final answer, if it was published.
+fn final_answer_day(d: &MessageDetailDto, tz: chrono_tz::Tz) -> Option<NaiveDate> {
+    d.publications
+        .iter()
+        .filter(|p| {
+            d.drafts
+                .iter()
+                .any(|x| x.number == p.draft && x.kind == AnswerKind::Final)
+        })
+        .map(|p| p.published_at.with_timezone(&tz).date_naive())
+        .max()
+}
+
+#[tokio::test]
+async fn the_page_charts_rating_and_own_figures_equal_a_brute_force_count() {
+    use app::domain::report::charts::TIME_BUCKETS;
+    use app::domain::report::rating::RatingMethod;
+    let app = TestApp::new().await;
+    let mut rng = Rng(4242);
+    let end = random_workflows(&app, &mut rng, 40).await;
+    let all = everything(&app).await;
+    let ctx = app.ctx().await;
+    let now = end + Duration::hours(3);
+    let at = ctx.at(now);
+    let tz = ctx.tz();
+    let today = now.with_timezone(&tz).date_naive();
+    let local_day = |d: &MessageDetailDto| d.message.detected_at.with_timezone(&tz).date_naive();
+    let from = all.iter().map(local_day).min().unwrap();
+    let to = all.iter().map(local_day).max().unwrap();
+    let q = ReportQuery {
+        from: Some(from.to_string()),
+        to: Some(to.to_string()),
+        by: Some("department".into()),
+    };
+    let observer = caller(&app, "observer").await;
+    let page = reports::page(&at, &observer, &q).await.unwrap();
+    assert_eq!(
+        page.report,
+        reports::report(&at, &observer, &q).await.unwrap()
+    );
+    let inside: Vec<&MessageDetailDto> = all
+        .iter()
+        .filter(|d| (from..=to).contains(&local_day(d)))
+        .collect();
+
+    // Answers per day: every final answer on its local day, on time when answer_by was met.
+    let mut per_day: BTreeMap<NaiveDate, (u32, u32)> = BTreeMap::new();
+    for d in &inside {
+        if let Some(day) = final_answer_day(d, tz) {
+            let met = count(d, now, &ctx).answered_on_time == 1;
+            let day = day.max(from);
+            let key = if page.charts.weekly {
+                day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+            } else {
+                day
+            };
+            let e = per_day.entry(key).or_default();
+            if met {
+                e.0 += 1
+            } else {
+                e.1 += 1
+            }
+        }
+    }
+    assert_eq!(page.charts.weekly, (to - from).num_days() >= 62);
+    let charted: BTreeMap<NaiveDate, (u32, u32)> = page
+        .charts
+        .answers
+        .iter()
+        .filter(|b| b.on_time + b.late > 0)
+        .map(|b| (b.day, (b.on_time, b.late)))
+        .collect();
+    assert!(!per_day.is_empty(), "the random workflows answered some");
+    assert_eq!(charted, per_day);
+    // Answer times: one count per message with a first publication, in its range.
+    let mut buckets = vec![0u32; TIME_BUCKETS.len()];
+    for d in &inside {
+        if let Some(s) = count(d, now, &ctx).mean_answer_secs {
+            buckets[TIME_BUCKETS.iter().position(|(u, _)| s < *u).unwrap()] += 1;
+        }
+    }
+    let got: Vec<u32> = page.charts.times.iter().map(|t| t.count).collect();
+    assert_eq!(got, buckets);
+    // Share on time per department, as the report's department rows have it.
+    let want = expected(&inside, Grouping::Department, now, &ctx);
+    for s in &page.charts.shares {
+        let row = want.values().find(|r| r.label == s.label).unwrap();
+        assert_eq!((s.share, s.answered), (row.share_on_time, row.answered));
+    }
+
+    // The rating of the month the period ends in: marks by brute force.
+    let method = RatingMethod::default();
+    let month = to.with_day0(0).unwrap();
+    assert_eq!(page.rating.month, month);
+    let rated_month: Vec<&MessageDetailDto> = all
+        .iter()
+        .filter(|d| {
+            local_day(d) >= month && local_day(d) <= today && local_day(d).month() == month.month()
+        })
+        .collect();
+    let mut marks: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for d in &rated_month {
+        let c = count(d, now, &ctx);
+        let breached = ledger(d)
+            .iter()
+            .rev()
+            .find(|x| x.rule == DeadlineRule::AnswerBy)
+            .and_then(|x| x.outcome)
+            == Some(Outcome::Breached);
+        let m = match c.mean_answer_secs {
+            _ if breached => Some(0),
+            Some(s) if s <= i64::from(method.full_marks_hours) * 3600 => Some(100),
+            Some(_) => Some(50),
+            None if c.overdue_now == 1 => Some(0),
+            None => None,
+        };
+        let label = group(d, Grouping::Department).1;
+        let e = marks.entry(label).or_default();
+        e.extend(m);
+    }
+    assert!(!marks.is_empty());
+    assert_eq!(page.rating.rows.len(), marks.len());
+    for r in &page.rating.rows {
+        let m = &marks[&r.label];
+        assert_eq!(r.rated as usize, m.len(), "{}", r.label);
+        assert_eq!(
+            r.full_marks as usize,
+            m.iter().filter(|&&x| x == 100).count()
+        );
+        let want = (m.len() >= 2)
+            .then(|| (f64::from(m.iter().sum::<u32>()) / m.len() as f64 * 10.0).round() / 10.0);
+        assert_eq!(r.score, want, "{}", r.label);
+        assert_eq!(r.rank.is_some(), want.is_some());
+    }
+    let ranks: Vec<u32> = page.rating.rows.iter().filter_map(|r| r.rank).collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]) && ranks.first().is_none_or(|&r| r == 1));
+    assert!(page.rating.statement.contains("8 раб. ч"));
+
+    // The admin changes the method: stricter hours, every department ranked.
+    let bad = app::service::admin::parse_rating_method("0", "2").unwrap_err();
+    assert_eq!(bad.status(), 422);
+    assert!(bad.to_string().contains("Полный балл"), "{bad}");
+    assert_eq!(
+        app::service::admin::parse_rating_method("abc", "1")
+            .unwrap_err()
+            .status(),
+        422
+    );
+    let strict = app::service::admin::parse_rating_method(" 2 ", "1").unwrap();
+    let admin = app.user_id("admin").await;
+    app::service::admin::save(
+        &app.state.pool,
+        reports::RATING_KEY,
+        &strict,
+        app::domain::ids::UserId(admin),
+        now,
+    )
+    .await
+    .unwrap();
+    let page = reports::page(&at, &observer, &q).await.unwrap();
+    assert_eq!(page.rating.method, strict);
+    assert!(page
+        .rating
+        .rows
+        .iter()
+        .all(|r| r.rated == 0 || r.rank.is_some()));
+    assert!(page.rating.statement.contains("2 раб. ч"));
+
+    // Executors may not read the report; they read their own figures.
+    let executor = caller(&app, "executor").await;
+    assert_eq!(
+        reports::page(&at, &executor, &q)
+            .await
+            .unwrap_err()
+            .status(),
+        403
+    );
+    let first = today.with_day0(0).unwrap();
+    let this_month: Vec<&MessageDetailDto> = all
+        .iter()
+        .filter(|d| (first..=today).contains(&local_day(d)))
+        .collect();
+    let per_executor = expected(&this_month, Grouping::Executor, now, &ctx);
+    let users = app::service::admin::users_page(&at, app::domain::ids::UserId(admin))
+        .await
+        .unwrap();
+    let mut checked = 0;
+    for login in ["executor", "executor2"] {
+        let id = app.user_id(login).await;
+        let mine = reports::mine(&at, &caller(&app, login).await)
+            .await
+            .unwrap();
+        assert_eq!((mine.from, mine.to), (first, today));
+        let mut want = per_executor
+            .get(&format!("executor:{id}"))
+            .cloned()
+            .unwrap_or_else(|| ReportRow {
+                breaches: DeadlineRule::ALL
+                    .iter()
+                    .map(|r| (r.as_str().to_owned(), 0))
+                    .collect(),
+                ..ReportRow::default()
+            });
+        want.key = "mine".into();
+        want.label = "Мои показатели".into();
+        assert_eq!(mine.row, want, "{login}");
+        checked += mine.row.received;
+        let listed = users.users.iter().find(|u| u.id.0 == id).unwrap();
+        assert_eq!(
+            listed.on_time_percent,
+            want.share_on_time.map(|s| (s * 100.0).round() as u32),
+            "{login}"
+        );
+    }
+    assert!(checked > 0, "the executors have messages this month");
 }

@@ -15,9 +15,9 @@ use std::collections::BTreeMap;
 /// Every user and department.
 #[server(prefix = "/serverfn", endpoint = "admin/users")]
 pub async fn admin_users() -> Result<UsersPage, AppError> {
-    crate::api::ssr::as_admin(|ctx, me| async move {
-        crate::service::admin::users_page(&ctx.pool, me).await
-    })
+    crate::api::ssr::as_admin(
+        |ctx, me| async move { crate::service::admin::users_page(&ctx, me).await },
+    )
     .await
 }
 
@@ -127,6 +127,22 @@ pub async fn admin_save_uploads(image_mb: String, video_mb: String) -> Result<Up
         let (limits, mb) = parse_uploads(&image_mb, &video_mb)?;
         save(&ctx.pool, UPLOADS_KEY, &limits, me, ctx.now).await?;
         Ok(mb)
+    })
+    .await
+}
+
+/// Stores the method of the monthly rating of departments (issue 18).
+#[server(prefix = "/serverfn", endpoint = "admin/save_rating")]
+pub async fn admin_save_rating(
+    full_marks_hours: String,
+    min_messages: String,
+) -> Result<crate::domain::report::rating::RatingMethod, AppError> {
+    use crate::service::admin::{parse_rating_method, save};
+    use crate::service::reports::RATING_KEY;
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        let method = parse_rating_method(&full_marks_hours, &min_messages)?;
+        save(&ctx.pool, RATING_KEY, &method, me, ctx.now).await?;
+        Ok(method)
     })
     .await
 }

@@ -11,6 +11,8 @@ pub mod auth;
 pub mod live;
 /// Messages: list, detail, workflow actions.
 pub mod messages;
+/// Reports: the report page, a person's own figures.
+pub mod reports;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

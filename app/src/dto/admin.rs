@@ -29,6 +29,10 @@ pub struct AdminUser {
     pub department: Option<String>,
     /// Whether the user may sign in.
     pub active: bool,
+    /// This month's share of their final answers on time, whole percent (none without an
+    /// answer this month).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub on_time_percent: Option<u32>,
 }
 
 /// A department with the number of its active users.
@@ -277,6 +281,8 @@ pub struct SettingsPage {
     pub uploads: UploadsMb,
     /// Answer templates.
     pub templates: Vec<AnswerTemplate>,
+    /// The method of the monthly rating of departments.
+    pub rating: crate::domain::report::rating::RatingMethod,
 }
 
 /// One network's settings on the settings page.

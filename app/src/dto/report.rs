@@ -1,5 +1,7 @@
 //! The report on the wire (issue 18): `GET /api/v1/reports` and the report page.
 
+use crate::domain::report::charts::Charts;
+use crate::domain::report::rating::{RatingMethod, RatingRow};
 use crate::domain::report::ReportRow;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -40,4 +42,53 @@ pub struct ReportDto {
     pub rows: Vec<ReportRow>,
     /// The total over the period.
     pub total: ReportRow,
+}
+
+/// A ready-made period offered on the report page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodPreset {
+    /// «Этот месяц», «Прошлый месяц», «Квартал», «Год».
+    pub label: String,
+    /// The first day.
+    pub from: NaiveDate,
+    /// The last day.
+    pub to: NaiveDate,
+}
+
+/// The monthly rating of departments as the report page shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RatingDto {
+    /// The first day of the rated month.
+    pub month: NaiveDate,
+    /// The method's parameters.
+    pub method: RatingMethod,
+    /// The method in Russian.
+    pub statement: String,
+    /// Ranked departments first.
+    pub rows: Vec<RatingRow>,
+}
+
+/// Everything the report page shows: the report, its charts, the rating of the month the
+/// period ends in, and the period presets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportPage {
+    /// The report.
+    pub report: ReportDto,
+    /// Its charts.
+    pub charts: Charts,
+    /// The rating of departments for the month of the period's last day.
+    pub rating: RatingDto,
+    /// Ready-made periods relative to today.
+    pub presets: Vec<PeriodPreset>,
+}
+
+/// A person's own figures for this month («Мои показатели»).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MyFigures {
+    /// The first day of the month.
+    pub from: NaiveDate,
+    /// Today.
+    pub to: NaiveDate,
+    /// The figures of the messages assigned to the person, detected in the month.
+    pub row: ReportRow,
 }

@@ -13,6 +13,7 @@ use crate::domain::ids::{DepartmentId, UserId};
 use crate::domain::network::{
     AnswerTemplate, AnswerTemplates, LinkHosts, Network, NetworkLimit, NetworkLimits,
 };
+use crate::domain::report::rating::{RatingMethod, FULL_MARKS_HOURS, MIN_MESSAGES};
 use crate::domain::role::Role;
 use crate::dto::admin::{
     AdminUser, CalendarCell, CalendarYear, Correction, DayHoursForm, DeadlinesForm, DepartmentRow,
@@ -48,14 +49,19 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 const MIB: u64 = 1024 * 1024;
 
 /// The users page: every user (inactive too) and every department.
-pub async fn users_page(pool: &Db, me: UserId) -> Result<UsersPage, AppError> {
-    let users = on_db!(pool, p => sqlx::query_as::<_, AdminUser>(
+pub async fn users_page(ctx: &Ctx, me: UserId) -> Result<UsersPage, AppError> {
+    let pool = &ctx.pool;
+    let shares = crate::service::reports::shares_on_time(ctx).await?;
+    let mut users = on_db!(pool, p => sqlx::query_as::<_, AdminUser>(
         "SELECT u.id, u.login, u.full_name, u.role, d.name AS department, u.active = TRUE AS active \
          FROM users u LEFT JOIN departments d ON d.id = u.department_id \
          ORDER BY u.active DESC, u.full_name, u.login",
     )
     .fetch_all(p)
     .await)?;
+    for u in &mut users {
+        u.on_time_percent = shares.get(&u.id.0).map(|s| (s * 100.0).round() as u32);
+    }
     let departments = on_db!(pool, p => sqlx::query_as::<_, DepartmentRow>(
         "SELECT d.id, d.name, \
                 (SELECT COUNT(*) FROM users u WHERE u.department_id = d.id AND u.active = TRUE) AS users \
@@ -368,6 +374,7 @@ pub async fn settings_page(pool: &Db) -> Result<SettingsPage, AppError> {
             video_mb: mb(uploads.max_video_bytes),
         },
         templates: crate::service::settings::templates(pool).await?.0,
+        rating: crate::service::settings::get(pool, crate::service::reports::RATING_KEY).await?,
     })
 }
 
@@ -708,6 +715,27 @@ pub fn parse_uploads(
         max_video_bytes: u64::from(mb.video_mb) * MIB,
     };
     Ok((limits, mb))
+}
+
+/// The rating's method from the settings form (1–72 working hours, 1–1000 messages).
+pub fn parse_rating_method(hours: &str, min_messages: &str) -> Result<RatingMethod, AppError> {
+    let (h, m) = (FULL_MARKS_HOURS, MIN_MESSAGES);
+    Ok(RatingMethod {
+        full_marks_hours: number(
+            "full_marks_hours",
+            "Полный балл, раб. ч",
+            hours,
+            *h.start(),
+            *h.end(),
+        )?,
+        min_messages: number(
+            "min_messages",
+            "Наименьшее число сообщений",
+            min_messages,
+            *m.start(),
+            *m.end(),
+        )?,
+    })
 }
 
 /// The templates of the form: rows marked for removal and blank rows are dropped.

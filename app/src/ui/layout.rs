@@ -15,6 +15,7 @@ pub fn nav_items(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Admin => &[
             ("/", "Работа"),
             ("/escalation", "Эскалация"),
+            ("/reports", "Отчёты"),
             ("/admin", "Администрирование"),
         ],
         Role::Coordinator => &[
@@ -22,14 +23,16 @@ pub fn nav_items(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/escalation", "Эскалация"),
             ("/messages/new", "Новое сообщение"),
             ("/import", "Импорт CSV"),
+            ("/reports", "Отчёты"),
         ],
-        Role::Executor => &[("/", "Мои сообщения")],
+        Role::Executor => &[("/", "Мои сообщения"), ("/my-figures", "Мои показатели")],
         Role::Authority => &[
             ("/approval", "Согласование"),
             ("/", "Все сообщения"),
             ("/messages/new", "Новое сообщение"),
+            ("/reports", "Отчёты"),
         ],
-        Role::Observer => &[("/", "Все сообщения")],
+        Role::Observer => &[("/", "Все сообщения"), ("/reports", "Отчёты")],
     }
 }
 

@@ -44,6 +44,10 @@ lazy_page! {
     AlertsRoute => pages::alerts::AlertsPage;
     /// `/escalation`
     EscalationRoute => pages::escalation::EscalationPage;
+    /// `/reports`
+    ReportsRoute => pages::reports::ReportsPage;
+    /// `/my-figures`
+    MyFiguresRoute => pages::my_figures::MyFiguresPage;
     /// `/admin`
     AdminHomeRoute => pages::admin::AdminHome;
     /// `/admin/users`

@@ -6,98 +6,11 @@
 
 use super::PeriodMessage;
 use crate::domain::deadline::DeadlineRule;
+use crate::domain::report::table::{cells, headers, Cell};
 use crate::domain::report::{Grouping, ReportRow};
 use crate::dto::report::ReportDto;
 use crate::error::AppError;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
-
-/// One cell of the report table.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
-    /// Text.
-    Text(String),
-    /// A count.
-    Count(u32),
-    /// A share, 0–1 (none: nothing to divide).
-    Share(Option<f64>),
-    /// Working seconds (none: nothing measured).
-    Duration(Option<i64>),
-}
-
-/// The table's column headers, in Russian.
-pub fn headers(by: Grouping) -> Vec<String> {
-    let group = match by {
-        Grouping::Department => "Отдел",
-        Grouping::Executor => "Исполнитель",
-        Grouping::Topic => "Тема",
-        Grouping::Network => "Соцсеть",
-        Grouping::None => "",
-    };
-    let mut h: Vec<String> = [
-        if group.is_empty() {
-            "Итого"
-        } else {
-            group
-        },
-        "Поступило",
-        "Отвечено",
-        "Отвечено в срок",
-        "Доля в срок",
-        "Просрочено сейчас",
-        "Среднее время до ответа (раб. ч)",
-        "Медиана времени до ответа (раб. ч)",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    h.extend(
-        DeadlineRule::ALL
-            .iter()
-            .map(|r| format!("Нарушено: {}", r.label())),
-    );
-    h.extend(
-        [
-            "Возвраты в ЦУР",
-            "Доработки",
-            "Промежуточные ответы",
-            "Запросы уточнения",
-            "Отклонены (§12)",
-        ]
-        .into_iter()
-        .map(str::to_owned),
-    );
-    h
-}
-
-/// One row of the table as cells, in the order of [`headers`].
-pub fn cells(r: &ReportRow) -> Vec<Cell> {
-    let mut c = vec![
-        Cell::Text(r.label.clone()),
-        Cell::Count(r.received),
-        Cell::Count(r.answered),
-        Cell::Count(r.answered_on_time),
-        Cell::Share(r.share_on_time),
-        Cell::Count(r.overdue_now),
-        Cell::Duration(r.mean_answer_secs),
-        Cell::Duration(r.median_answer_secs),
-    ];
-    c.extend(
-        DeadlineRule::ALL
-            .iter()
-            .map(|rule| Cell::Count(r.breaches.get(rule.as_str()).copied().unwrap_or(0))),
-    );
-    c.extend(
-        [
-            r.returns,
-            r.revisions,
-            r.intermediate,
-            r.clarifications,
-            r.rejections,
-        ]
-        .map(Cell::Count),
-    );
-    c
-}
 
 /// The report's rows and then the total.
 fn table(report: &ReportDto) -> impl Iterator<Item = &ReportRow> {

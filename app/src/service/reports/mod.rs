@@ -6,15 +6,19 @@
 
 use crate::domain::deadline::{DeadlineRule, Outcome};
 use crate::domain::network::Network;
-use crate::domain::report::{aggregate, Grouping, MessageFacts};
+use crate::domain::report::charts::charts;
+use crate::domain::report::rating::{rating, RatingMethod};
+use crate::domain::report::{aggregate, row, Grouping, MessageFacts};
 use crate::domain::role::Role;
 use crate::domain::workflow::{ActionKind, AnswerKind, MessageState};
-use crate::dto::report::{ReportDto, ReportQuery};
+use crate::dto::report::{MyFigures, PeriodPreset, RatingDto, ReportDto, ReportPage, ReportQuery};
 use crate::error::AppError;
 use crate::on_db;
 use crate::service::ctx::Ctx;
+use crate::service::db::dialect::json_rows;
 use crate::service::messages::Caller;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashMap};
 
 pub mod export;
@@ -106,7 +110,8 @@ impl Period {
     }
 }
 
-#[derive(sqlx::FromRow)]
+/// One message's row, read from a JSON array in field order.
+#[derive(serde::Deserialize)]
 struct MessageFactsRow {
     id: i64,
     department_id: Option<i64>,
@@ -131,11 +136,38 @@ fn day_start(ctx: &Ctx, d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// The messages detected in `[start, end)` (`$1`, `$2`) with their department `d` and
-/// executor `u`, in id order.
+/// executor `u`.
 const MESSAGES_IN_PERIOD: &str =
     "FROM messages m LEFT JOIN departments d ON d.id = m.department_id \
      LEFT JOIN users u ON u.id = m.assignee_id \
-     WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY m.id";
+     WHERE m.detected_at >= $1 AND m.detected_at < $2";
+
+/// The rows `items` of `from` (whose `$1`, `$2` are the period's bounds) in `order` (any
+/// without one), read
+/// as one JSON value built by the database (`dialect::json_rows`): a year holds hundreds
+/// of thousands of deadlines and journal rows.
+async fn rows_in_period<T: DeserializeOwned>(
+    ctx: &Ctx,
+    items: &str,
+    order: Option<&str>,
+    from: &str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<T>, AppError> {
+    let sql = format!("SELECT {} {from}", json_rows(&ctx.pool, items, order));
+    let json: Option<String> = on_db!(&ctx.pool, p => sqlx::query_scalar(&sql)
+        .bind(start)
+        .bind(end)
+        .fetch_one(p)
+        .await)?;
+    match json {
+        None => Ok(Vec::new()),
+        Some(json) => serde_json::from_str(&json).map_err(|e| {
+            tracing::error!(error = %e, "report rows are not the expected JSON");
+            AppError::Internal
+        }),
+    }
+}
 
 /// Every deadline of the messages detected in `[start, end)`, in the order they were
 /// started: (message id, rule, due, recorded outcome).
@@ -144,60 +176,83 @@ async fn deadlines_in_period(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<(i64, String, DateTime<Utc>, Option<String>)>, AppError> {
-    Ok(on_db!(&ctx.pool, p => sqlx::query_as(
-        "SELECT dl.message_id, dl.rule, dl.due_at, dl.outcome FROM deadlines dl \
-         JOIN messages m ON m.id = dl.message_id \
-         WHERE m.detected_at >= $1 AND m.detected_at < $2 ORDER BY dl.id",
+    rows_in_period(
+        ctx,
+        "dl.message_id, dl.rule, dl.due_at, dl.outcome",
+        Some("dl.id"),
+        "FROM deadlines dl JOIN messages m ON m.id = dl.message_id \
+         WHERE m.detected_at >= $1 AND m.detected_at < $2",
+        start,
+        end,
     )
-    .bind(start)
-    .bind(end)
-    .fetch_all(p)
-    .await)?)
+    .await
 }
 
-/// The facts of every message detected in `[start, end)`, in id order.
+/// The facts of every message detected in `[start, end)` (in no particular order).
 pub async fn facts(
     ctx: &Ctx,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<MessageFacts>, AppError> {
-    let pool = &ctx.pool;
     let now = ctx.now.timestamp();
-    let rows: Vec<MessageFactsRow> = on_db!(pool, p => sqlx::query_as(&format!(
-        "SELECT m.id, m.department_id, d.name AS department_name, m.assignee_id, \
-                u.full_name AS assignee_name, m.topic, m.network, m.detected_at, m.state, \
-                m.overdue_after \
-         {MESSAGES_IN_PERIOD}"),
-    )
-    .bind(start)
-    .bind(end)
-    .fetch_all(p)
-    .await)?;
-    let deadlines = deadlines_in_period(ctx, start, end).await?;
-    let journal: Vec<(i64, String, String)> = on_db!(pool, p => sqlx::query_as(
-        "SELECT j.message_id, j.action, j.to_state FROM journal j \
-         JOIN messages m ON m.id = j.message_id \
-         WHERE m.detected_at >= $1 AND m.detected_at < $2 \
-           AND (j.action IN ($3, $4, $5) OR j.to_state = $6)",
-    )
-    .bind(start)
-    .bind(end)
-    .bind(ActionKind::Return.as_str())
-    .bind(ActionKind::RequestRevision.as_str())
-    .bind(ActionKind::Reject.as_str())
-    .bind(MessageState::Answered.as_str())
-    .fetch_all(p)
-    .await)?;
-    let publications: Vec<(i64, String, DateTime<Utc>)> = on_db!(pool, p => sqlx::query_as(
-        "SELECT p.message_id, dr.kind, p.published_at FROM publications p \
-         JOIN drafts dr ON dr.id = p.draft_id JOIN messages m ON m.id = p.message_id \
+    let rows = rows_in_period::<MessageFactsRow>(
+        ctx,
+        "m.id, m.department_id, d.name, m.assignee_id, u.full_name, m.topic, m.network, \
+         m.detected_at, m.state, m.overdue_after",
+        None,
+        MESSAGES_IN_PERIOD,
+        start,
+        end,
+    );
+    // Only what the figures read: every answer_by (the last one counts) and the breaches.
+    let deadlines_from = format!(
+        "FROM deadlines dl JOIN messages m ON m.id = dl.message_id \
+             WHERE m.detected_at >= $1 AND m.detected_at < $2 \
+               AND (dl.rule = '{}' OR dl.outcome = '{}')",
+        DeadlineRule::AnswerBy.as_str(),
+        Outcome::Breached.as_str()
+    );
+    let deadlines = rows_in_period::<(i64, i64, String, Option<String>)>(
+        ctx,
+        "dl.id, dl.message_id, dl.rule, dl.outcome",
+        None,
+        &deadlines_from,
+        start,
+        end,
+    );
+    let journal_from = format!(
+        "FROM journal j JOIN messages m ON m.id = j.message_id \
+             WHERE m.detected_at >= $1 AND m.detected_at < $2 \
+               AND (j.action IN ('{}', '{}', '{}') OR j.to_state = '{}')",
+        ActionKind::Return.as_str(),
+        ActionKind::RequestRevision.as_str(),
+        ActionKind::Reject.as_str(),
+        MessageState::Answered.as_str()
+    );
+    let journal = rows_in_period::<(i64, String, String)>(
+        ctx,
+        "j.message_id, j.action, j.to_state",
+        None,
+        &journal_from,
+        start,
+        end,
+    );
+    let publications = rows_in_period::<(i64, String, DateTime<Utc>)>(
+        ctx,
+        "p.message_id, dr.kind, p.published_at",
+        None,
+        "FROM publications p JOIN drafts dr ON dr.id = p.draft_id \
+         JOIN messages m ON m.id = p.message_id \
          WHERE m.detected_at >= $1 AND m.detected_at < $2",
-    )
-    .bind(start)
-    .bind(end)
-    .fetch_all(p)
-    .await)?;
+        start,
+        end,
+    );
+    // Four reads at once, on separate connections: the database works on them in
+    // parallel (a year's report is bound by the database's time).
+    let (rows, deadlines, journal, publications) =
+        tokio::try_join!(rows, deadlines, journal, publications)?;
 
+    let tz = ctx.tz();
     let mut index: HashMap<i64, usize> = HashMap::with_capacity(rows.len());
     let mut detected: Vec<DateTime<Utc>> = Vec::with_capacity(rows.len());
     let mut first_pub: Vec<Option<DateTime<Utc>>> = vec![None; rows.len()];
@@ -214,14 +269,16 @@ pub async fn facts(
             ..MessageFacts::default()
         });
     }
-    for (id, rule, _due, outcome) in deadlines {
+    let mut last_answer_by: Vec<i64> = vec![0; out.len()];
+    for (deadline, id, rule, outcome) in deadlines {
         let (Some(&i), Ok(rule)) = (index.get(&id), rule.parse::<DeadlineRule>()) else {
             continue;
         };
         let outcome = outcome.as_deref().and_then(Outcome::from_name);
         let f = &mut out[i];
-        if rule == DeadlineRule::AnswerBy {
-            // Rows come in id order: the last answer_by is the one that counts.
+        if rule == DeadlineRule::AnswerBy && deadline > last_answer_by[i] {
+            // The last answer_by (the highest id) is the one that counts.
+            last_answer_by[i] = deadline;
             f.answer_by = outcome;
         }
         if outcome == Some(Outcome::Breached) {
@@ -248,6 +305,9 @@ pub async fn facts(
             Some(AnswerKind::Intermediate) => out[i].intermediate += 1,
             Some(AnswerKind::Clarification) => out[i].clarifications += 1,
             _ => {}
+        }
+        if kind == Some(AnswerKind::Final) {
+            out[i].answered_on = Some(at.with_timezone(&tz).date_naive());
         }
         if kind != Some(AnswerKind::Clarification) && first_pub[i].is_none_or(|t| at < t) {
             first_pub[i] = Some(at);
@@ -285,7 +345,8 @@ pub struct PeriodMessage {
     pub deadlines: BTreeMap<DeadlineRule, (NaiveDateTime, String)>,
 }
 
-#[derive(sqlx::FromRow)]
+/// One message's row, read from a JSON array in field order.
+#[derive(serde::Deserialize)]
 struct PeriodMessageRow {
     id: i64,
     external_id: String,
@@ -304,18 +365,18 @@ pub async fn period_messages(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<PeriodMessage>, AppError> {
-    let pool = &ctx.pool;
     let tz = ctx.tz();
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).naive_local();
-    let rows: Vec<PeriodMessageRow> = on_db!(pool, p => sqlx::query_as(&format!(
-        "SELECT m.id, m.external_id, m.network, m.author, m.topic, d.name AS department_name, \
-                u.full_name AS assignee_name, m.detected_at, m.state \
-         {MESSAGES_IN_PERIOD}"),
+    let rows: Vec<PeriodMessageRow> = rows_in_period(
+        ctx,
+        "m.id, m.external_id, m.network, m.author, m.topic, d.name, u.full_name, \
+         m.detected_at, m.state",
+        Some("m.id"),
+        MESSAGES_IN_PERIOD,
+        start,
+        end,
     )
-    .bind(start)
-    .bind(end)
-    .fetch_all(p)
-    .await)?;
+    .await?;
     let deadlines = deadlines_in_period(ctx, start, end).await?;
     let mut out: Vec<PeriodMessage> = rows
         .into_iter()
@@ -368,24 +429,149 @@ fn open(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<Period, AppError>
     Period::parse(q, today)
 }
 
-async fn build(ctx: &Ctx, period: &Period) -> Result<ReportDto, AppError> {
-    let (start, end) = bounds(ctx, period);
-    let facts = facts(ctx, start, end).await?;
-    let (rows, total) = aggregate(&facts, period.by);
-    Ok(ReportDto {
+/// The report of `period` over its messages' `facts`.
+fn report_of(ctx: &Ctx, period: &Period, facts: &[MessageFacts]) -> ReportDto {
+    let (rows, total) = aggregate(facts, period.by);
+    ReportDto {
         from: period.from,
         to: period.to,
         by: period.by.as_str().to_owned(),
         generated_at: ctx.now.with_timezone(&ctx.tz()).fixed_offset(),
         rows,
         total,
-    })
+    }
+}
+
+async fn build(ctx: &Ctx, period: &Period) -> Result<ReportDto, AppError> {
+    let (start, end) = bounds(ctx, period);
+    Ok(report_of(ctx, period, &facts(ctx, start, end).await?))
 }
 
 /// The report for `q` as `caller` may read it.
 pub async fn report(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportDto, AppError> {
     let period = open(ctx, caller, q)?;
     build(ctx, &period).await
+}
+
+/// Settings key of the rating's method (JSON of [`RatingMethod`]).
+pub const RATING_KEY: &str = "rating";
+
+/// The rating's method as the admin set it (defaults: 8 working hours, 2 messages).
+pub async fn rating_method(ctx: &Ctx) -> Result<RatingMethod, AppError> {
+    crate::service::settings::get(&ctx.pool, RATING_KEY).await
+}
+
+/// The first and last day of the month of `day`.
+fn month_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let first = day.with_day(1).unwrap_or(day);
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(first);
+    (first, next.pred_opt().unwrap_or(first))
+}
+
+/// The period presets relative to `today`: this month, last month, this quarter, this
+/// year.
+fn presets(today: NaiveDate) -> Vec<PeriodPreset> {
+    let (month, _) = month_of(today);
+    let (last_month, last_month_end) = month_of(month.pred_opt().unwrap_or(month));
+    let quarter =
+        NaiveDate::from_ymd_opt(today.year(), (today.month0() / 3) * 3 + 1, 1).unwrap_or(month);
+    let year = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(month);
+    [
+        ("Этот месяц", month, today),
+        ("Прошлый месяц", last_month, last_month_end),
+        ("Квартал", quarter, today),
+        ("Год", year, today),
+    ]
+    .into_iter()
+    .map(|(label, from, to)| PeriodPreset {
+        label: label.to_owned(),
+        from,
+        to,
+    })
+    .collect()
+}
+
+/// The report page for `q`: the report, its charts, the rating of departments for the
+/// month of the period's last day (up to today), and the presets.
+pub async fn page(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportPage, AppError> {
+    let period = open(ctx, caller, q)?;
+    let (start, end) = bounds(ctx, &period);
+    let all = facts(ctx, start, end).await?;
+    let today = ctx.now.with_timezone(&ctx.tz()).date_naive();
+    let (month, month_end) = month_of(period.to);
+    let month_period = Period {
+        from: month,
+        to: month_end.min(today).max(month),
+        by: Grouping::Department,
+    };
+    let month_facts = if (month_period.from, month_period.to) == (period.from, period.to) {
+        all.clone()
+    } else {
+        let (s, e) = bounds(ctx, &month_period);
+        facts(ctx, s, e).await?
+    };
+    let method = rating_method(ctx).await?;
+    Ok(ReportPage {
+        charts: charts(&all, period.from, period.to),
+        rating: RatingDto {
+            month,
+            method,
+            statement: method.statement(),
+            rows: rating(&month_facts, &method),
+        },
+        report: report_of(ctx, &period, &all),
+        presets: presets(today),
+    })
+}
+
+/// This month's facts (from the first to today) of the messages assigned to each person.
+async fn this_month(ctx: &Ctx) -> Result<(NaiveDate, NaiveDate, Vec<MessageFacts>), AppError> {
+    let today = ctx.now.with_timezone(&ctx.tz()).date_naive();
+    let period = Period {
+        from: month_of(today).0,
+        to: today,
+        by: Grouping::Executor,
+    };
+    let (start, end) = bounds(ctx, &period);
+    Ok((period.from, period.to, facts(ctx, start, end).await?))
+}
+
+/// The caller's own figures for this month: the messages assigned to them that were
+/// detected in it («Мои показатели»). Any signed-in person may read their own.
+pub async fn mine(ctx: &Ctx, caller: &Caller) -> Result<MyFigures, AppError> {
+    let me = caller.user.ok_or(AppError::Unauthorized)?;
+    let (from, to, all) = this_month(ctx).await?;
+    let own: Vec<&MessageFacts> = all
+        .iter()
+        .filter(|f| f.executor.as_ref().is_some_and(|(id, _)| *id == me.0))
+        .collect();
+    Ok(MyFigures {
+        from,
+        to,
+        row: row("mine".to_owned(), "Мои показатели".to_owned(), &own),
+    })
+}
+
+/// Each executor's share on time this month (the figure of the report's executor row),
+/// by user id; none for those without a final answer.
+pub async fn shares_on_time(ctx: &Ctx) -> Result<HashMap<i64, f64>, AppError> {
+    let (_, _, all) = this_month(ctx).await?;
+    let mut per: HashMap<i64, Vec<&MessageFacts>> = HashMap::new();
+    for f in &all {
+        if let Some((id, _)) = &f.executor {
+            per.entry(*id).or_default().push(f);
+        }
+    }
+    Ok(per
+        .into_iter()
+        .filter_map(|(id, fs)| {
+            row(String::new(), String::new(), &fs)
+                .share_on_time
+                .map(|s| (id, s))
+        })
+        .collect())
 }
 
 /// The report for `q` as an XLSX workbook, with its file name.

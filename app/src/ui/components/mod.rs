@@ -1,5 +1,7 @@
 //! Small reusable components.
 
+/// The report's charts, drawn as SVG.
+pub mod charts;
 /// A deadline's live countdown.
 pub mod countdown;
 /// An error message box.

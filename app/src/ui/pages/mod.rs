@@ -18,5 +18,9 @@ pub mod intake;
 pub mod login;
 /// `/messages/:id` — one message.
 pub mod message;
+/// `/my-figures` — «Мои показатели»: the person's own figures this month.
+pub mod my_figures;
 /// Any unknown address.
 pub mod not_found;
+/// `/reports` — «Отчёты»: figures, charts, the rating of departments.
+pub mod reports;

@@ -5,12 +5,14 @@
 
 use super::{outcome_of, AdminOnly, Crumbs, Status};
 use crate::api::admin::{
-    admin_settings, AdminSaveDeadlines, AdminSaveNetworks, AdminSaveSchedule, AdminSaveTemplates,
-    AdminSaveUploads, DayHoursForm, NetworkSettings, SettingsPage as Settings, UploadsMb,
+    admin_settings, AdminSaveDeadlines, AdminSaveNetworks, AdminSaveRating, AdminSaveSchedule,
+    AdminSaveTemplates, AdminSaveUploads, DayHoursForm, NetworkSettings, SettingsPage as Settings,
+    UploadsMb,
 };
 use crate::domain::calendar::Schedule;
 use crate::domain::deadline::DeadlineSettings;
 use crate::domain::network::AnswerTemplate;
+use crate::domain::report::rating::{RatingMethod, FULL_MARKS_HOURS, MIN_MESSAGES};
 use crate::ui::components::error_box::ErrorBox;
 use chrono::Weekday;
 use leptos::prelude::*;
@@ -61,12 +63,14 @@ fn Groups(s: Settings) -> impl IntoView {
             <a href="#networks-h">"Соцсети"</a>
             <a href="#uploads-h">"Файлы"</a>
             <a href="#templates-h">"Шаблоны"</a>
+            <a href="#rating-h">"Рейтинг"</a>
         </nav>
         <ScheduleGroup schedule=s.schedule />
         <DeadlinesGroup d=s.deadlines />
         <NetworksGroup networks=s.networks />
         <UploadsGroup uploads=s.uploads />
         <TemplatesGroup initial=s.templates />
+        <RatingGroup method=s.rating />
     }
 }
 
@@ -351,6 +355,40 @@ fn UploadsGroup(uploads: UploadsMb) -> impl IntoView {
                 </div>
                 <Status outcome=outcome_of(save.value()) ok_text="Сохранено" />
                 <button type="submit" class="button primary" disabled=move || save.pending().get()>"Сохранить размеры"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn RatingGroup(method: RatingMethod) -> impl IntoView {
+    let save = ServerAction::<AdminSaveRating>::new();
+    let (hours, messages) = (FULL_MARKS_HOURS, MIN_MESSAGES);
+    view! {
+        <section class="card" aria-labelledby="rating-h">
+            <h2 id="rating-h">"Рейтинг отделов"</h2>
+            <p class="muted">"Ежемесячный рейтинг в разделе «Отчёты»: метод описан под таблицей рейтинга."</p>
+            <ActionForm action=save attr:class="form admin-form" attr:data-testid="rating-form">
+                <div class="fields">
+                    <NumberField
+                        id="rating-hours".to_owned()
+                        name="full_marks_hours".to_owned()
+                        label="Полный балл за ответ в пределах, раб. ч".to_owned()
+                        value=method.full_marks_hours
+                        hint=format!("от {} до {}; по умолчанию 8", hours.start(), hours.end())
+                        max=*hours.end()
+                    />
+                    <NumberField
+                        id="rating-min".to_owned()
+                        name="min_messages".to_owned()
+                        label="Отдел в рейтинге не меньше чем с сообщениями".to_owned()
+                        value=method.min_messages
+                        hint=format!("от {} до {}; по умолчанию 2", messages.start(), messages.end())
+                        max=*messages.end()
+                    />
+                </div>
+                <Status outcome=outcome_of(save.value()) ok_text="Сохранено" />
+                <button type="submit" class="button primary" disabled=move || save.pending().get()>"Сохранить метод"</button>
             </ActionForm>
         </section>
     }

@@ -72,6 +72,7 @@ fn Lists(page: UsersPage, toggle: ServerAction<AdminSetUserActive>) -> impl Into
                         <th scope="col">"Роль"</th>
                         <th scope="col">"Отдел"</th>
                         <th scope="col">"Состояние"</th>
+                        <th scope="col" title="Доля итоговых ответов в срок за этот месяц">"В срок за месяц"</th>
                         <th scope="col"><span class="sr-only">"Действие"</span></th>
                     </tr>
                 </thead>
@@ -90,6 +91,9 @@ fn Lists(page: UsersPage, toggle: ServerAction<AdminSetUserActive>) -> impl Into
                                     <td data-label="Отдел">{u.department.clone().unwrap_or_else(|| "—".into())}</td>
                                     <td data-label="Состояние" data-testid="user-state">
                                         {if u.active { "активен" } else { "отключён" }}
+                                    </td>
+                                    <td data-label="В срок за месяц" data-testid="user-on-time">
+                                        {u.on_time_percent.map_or_else(|| "—".to_owned(), |p| format!("{p} %"))}
                                     </td>
                                     <td class="row-action">
                                         {if u.id == me {

@@ -5,8 +5,16 @@
 
 use crate::domain::deadline::{DeadlineRule, Outcome};
 use crate::domain::network::Network;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+/// The report page's charts: answers per day, share on time, answer times.
+pub mod charts;
+/// The monthly rating of departments.
+pub mod rating;
+/// The table's headers and cells, shared by the page and the files.
+pub mod table;
 
 /// How report rows are grouped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -49,6 +57,8 @@ pub struct MessageFacts {
     pub network: Option<Network>,
     /// The final answer was published (the message reached `answered`).
     pub answered: bool,
+    /// The local day the final answer was published, if it was.
+    pub answered_on: Option<NaiveDate>,
     /// The recorded outcome of the last `answer_by` deadline, if it is done.
     pub answer_by: Option<Outcome>,
     /// Still open and past due now.
