@@ -429,8 +429,10 @@ async fn closed_messages_sort_last() {
     );
 }
 
-/// A search matching more messages than the id lookup takes walks the list's index
-/// instead (SQLite); both plans give the reference's rows in the reference's order.
+/// A search matching more messages than the id lookup takes walks the list's order
+/// against the matches' ids instead (SQLite; kept while no searchable text changes); both
+/// plans give the reference's rows in the reference's order, for every page by cursor and
+/// by offset and for both kinds of reader, and a new message is found at once.
 #[tokio::test]
 async fn broad_and_narrow_searches_list_the_same_rows_as_the_reference() {
     use app::service::db::dialect::{search_plan, SearchPlan};
@@ -438,6 +440,7 @@ async fn broad_and_narrow_searches_list_the_same_rows_as_the_reference() {
     let ctx = app.ctx().await;
     let authority = caller(&app, "authority").await;
     let coordinator = caller(&app, "coordinator").await;
+    let executor = caller(&app, "executor").await;
     let mut t = monday_10();
     for i in 0..600 {
         t += Duration::seconds(37);
@@ -456,46 +459,115 @@ async fn broad_and_narrow_searches_list_the_same_rows_as_the_reference() {
             topic: None,
             detected_at: t - Duration::minutes((i % 300) as i64),
         };
-        intake(&ctx.at(t), msg, &authority).await.unwrap();
+        let Intake::Created(id) = intake(&ctx.at(t), msg, &authority).await.unwrap() else {
+            panic!("a new message");
+        };
+        if i % 7 == 0 {
+            let assign = Command::Assign {
+                executor: executor.user.unwrap(),
+                department: None,
+            };
+            act(&ctx.at(t), id, None, assign, &coordinator)
+                .await
+                .unwrap();
+        }
     }
     let pool = &app.state.pool;
-    let broad = search_plan(pool, &search_words("дорог")).await.unwrap();
-    let narrow = search_plan(pool, &search_words("яма")).await.unwrap();
-    if matches!(pool, app::service::db::Db::Sqlite(_)) {
-        assert_eq!((broad, narrow), (SearchPlan::Many, SearchPlan::Few));
+    let sqlite = matches!(pool, app::service::db::Db::Sqlite(_));
+    let matches = ctx.matches.clone();
+    let plan = |q: &str| {
+        let (words, matches) = (search_words(q), matches.clone());
+        async move { search_plan(pool, &matches, &words).await.unwrap() }
+    };
+    let (broad, narrow) = (plan("дорог").await, plan("яма").await);
+    if sqlite {
+        assert!(matches!(broad, SearchPlan::Walk(_)), "{broad:?}");
+        assert_eq!(narrow, SearchPlan::InSql);
     }
     let all = everything(&app).await;
     let now = t + Duration::hours(3);
+    let list = |reader: &Caller, filter: MessageFilter| {
+        let ctx = ctx.at(now);
+        let reader = reader.clone();
+        async move { query::list(&ctx, &reader, &filter).await.unwrap() }
+    };
     for q in ["дорог", "Яма", "дорога разб", "двор"] {
         for active in [None, Some(true)] {
-            let filter = MessageFilter {
-                q: Some(q.into()),
-                active,
-                limit: Some(100),
-                ..Default::default()
-            };
-            let expected = reference(&all, &filter, &coordinator, now, &ctx.cal, 25);
-            let mut got = Vec::new();
-            let mut cursor: Option<Cursor> = None;
-            loop {
-                let page = query::list(
-                    &ctx.at(now),
-                    &coordinator,
-                    &MessageFilter {
+            for reader in [&coordinator, &executor] {
+                let filter = MessageFilter {
+                    q: Some(q.into()),
+                    active,
+                    limit: Some(40),
+                    ..Default::default()
+                };
+                let expected = reference(&all, &filter, reader, now, &ctx.cal, 25);
+                let (mut by_cursor, mut by_offset) = (Vec::new(), Vec::new());
+                let mut cursor: Option<Cursor> = None;
+                loop {
+                    let cursor_filter = MessageFilter {
                         cursor: cursor.map(|c| c.to_string()),
                         ..filter.clone()
-                    },
-                )
-                .await
-                .unwrap();
-                got.extend(page.items.iter().map(|m| m.id));
-                match page.next {
-                    Some(c) => cursor = Some(c),
-                    None => break,
+                    };
+                    let page = list(reader, cursor_filter).await;
+                    by_cursor.extend(page.items.iter().map(|m| m.id));
+                    match page.next {
+                        Some(c) => cursor = Some(c),
+                        None => break,
+                    }
                 }
+                for offset in (0..).step_by(40) {
+                    let offset_filter = MessageFilter {
+                        offset: Some(offset),
+                        ..filter.clone()
+                    };
+                    let page = list(reader, offset_filter).await;
+                    by_offset.extend(page.items.iter().map(|m| m.id));
+                    if page.next.is_none() {
+                        break;
+                    }
+                }
+                assert!(!expected.is_empty(), "{q}");
+                let what = format!("{q}, active {active:?}, {:?}", reader.role);
+                assert_eq!(by_cursor, expected, "{what}, by cursor");
+                assert_eq!(by_offset, expected, "{what}, by offset");
             }
-            assert!(!expected.is_empty(), "{q}");
-            assert_eq!(got, expected, "{q}, active {active:?}");
         }
     }
+    // The broad search's ids were kept and reused; a new message changes them.
+    if sqlite {
+        let (SearchPlan::Walk(kept), SearchPlan::Walk(again)) = (broad, plan("дорог").await)
+        else {
+            panic!("a broad search walks");
+        };
+        assert!(std::sync::Arc::ptr_eq(&kept, &again), "the ids are reused");
+    }
+    let msg = NewMessage {
+        external_id: "broad-new".into(),
+        network: Network::Vk,
+        url: "https://vk.com/wall-1_9999".into(),
+        author: "Новый житель".into(),
+        author_url: None,
+        text: "Дорогу снова размыло".into(),
+        topic: None,
+        detected_at: now,
+    };
+    let Intake::Created(new) = intake(&ctx.at(now), msg, &authority).await.unwrap() else {
+        panic!("a new message");
+    };
+    let filter = MessageFilter {
+        q: Some("дорог".into()),
+        ..Default::default()
+    };
+    let found: Vec<MessageId> = list(&coordinator, filter.clone())
+        .await
+        .items
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    let all = everything(&app).await;
+    assert!(found.contains(&new), "the new message is found at once");
+    assert_eq!(
+        found,
+        reference(&all, &filter, &coordinator, now, &ctx.cal, 25)
+    );
 }

@@ -43,11 +43,13 @@ type Built = (
 /// of working intervals, so it is reused while the schedule and the corrections are
 /// unchanged (two small queries decide; no invalidation to forget, also when another
 /// process changed them). With it, the calendar and settings of the last
-/// `config_version` a request read (`Ctx::load`: one row decides).
+/// `config_version` a request read (`Ctx::load`: one row decides), and the ids broad
+/// searches matched.
 #[derive(Default)]
 pub struct CalendarCache {
     built: Mutex<Option<Built>>,
     pub(crate) config: crate::service::ctx::ConfigCache,
+    pub(crate) matches: Arc<crate::service::db::dialect::MatchCache>,
 }
 
 impl std::fmt::Debug for CalendarCache {

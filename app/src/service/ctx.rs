@@ -10,6 +10,7 @@ use crate::error::AppError;
 use crate::on_db;
 use crate::service::alerts::{AlertSettings, ALERTS_KEY};
 use crate::service::calendar::{CalendarCache, DEADLINES_KEY};
+use crate::service::db::dialect::MatchCache;
 use crate::service::db::Db;
 use crate::service::settings::{LINK_HOSTS_KEY, NETWORKS_KEY, TEMPLATES_KEY};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -79,6 +80,8 @@ pub struct Ctx {
     pub cal: Arc<WorkingCalendar>,
     /// The settings the rules read.
     pub settings: Arc<RuleSettings>,
+    /// The ids broad searches matched, kept by the process.
+    pub matches: Arc<MatchCache>,
 }
 
 /// The calendar and settings of the last `config_version` a request read: reused while no
@@ -138,6 +141,7 @@ impl Ctx {
             now: now.trunc_subsecs(0),
             cal,
             settings,
+            matches: cache.matches.clone(),
         })
     }
 

@@ -4,6 +4,8 @@
 
 use super::Db;
 use sqlx::{Database, Postgres, QueryBuilder, Sqlite};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The key of the advisory lock every writing transaction takes on PostgreSQL
 /// (`pg_advisory_xact_lock`): writers run one at a time, as on SQLite.
@@ -18,16 +20,18 @@ pub const EVENTS_CHANNEL: &str = "otklik_events";
 
 /// How a search's matches are joined to the list (SQLite; PostgreSQL's planner has the
 /// statistics to choose by itself).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SearchPlan {
-    /// Few matches: look each one up by id and sort them.
-    Few,
-    /// Many matches: walk the list's index in order and keep the rows that match, which
-    /// stops after one page instead of sorting every match.
-    Many,
+    /// In the list's SQL ([`Search::push_search`]): on SQLite when there are few matches,
+    /// looked up by id and sorted.
+    InSql,
+    /// Many matches (SQLite), their ids in ascending order: the list's index is walked in
+    /// order and each row is tested against them, which stops after one page instead of
+    /// sorting every match (`service::messages::query`).
+    Walk(Arc<[i64]>),
 }
 
-/// Up to this many matches a search looks them up by id ([`SearchPlan::Few`]).
+/// Up to this many matches a search looks them up by id ([`SearchPlan::InSql`]).
 const FEW_MATCHES: i64 = 500;
 
 /// The words as a prefix query of the backend's full-text engine.
@@ -40,25 +44,100 @@ fn search_expr<DB: Search>(words: &[String]) -> String {
         .join(sep)
 }
 
-/// Chooses the plan of a search for `words`: on SQLite, counts the matches up to
-/// [`FEW_MATCHES`] in the full-text index (a bounded read of its doclists).
-pub async fn search_plan(db: &Db, words: &[String]) -> Result<SearchPlan, sqlx::Error> {
+/// The ids matching broad searches (SQLite): building the set of thousands of matches is
+/// most of a broad search's cost, so it is kept while no message's searchable text has
+/// changed (`config_version.search`, bumped by triggers on `messages` in the same
+/// transaction, on any process). Paging through the results, a dashboard's live refresh
+/// and the next user's same search reuse it.
+#[derive(Default)]
+pub struct MatchCache(Mutex<Matches>);
+
+#[derive(Default)]
+struct Matches {
+    /// The `config_version.search` the sets were read at (or after).
+    version: i64,
+    /// The sets by full-text query.
+    sets: HashMap<String, Arc<[i64]>>,
+    /// How many ids the sets hold together.
+    ids: usize,
+}
+
+/// Most ids the cache holds (8 MB); when a new set would pass it, the others are dropped.
+const MATCH_CACHE_IDS: usize = 1 << 20;
+
+impl std::fmt::Debug for MatchCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MatchCache")
+    }
+}
+
+impl MatchCache {
+    fn get(&self, version: i64, expr: &str) -> Option<Arc<[i64]>> {
+        let m = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if m.version != version {
+            return None;
+        }
+        m.sets.get(expr).cloned()
+    }
+
+    fn put(&self, version: i64, expr: String, ids: Arc<[i64]>) {
+        let mut m = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if m.version != version || m.ids + ids.len() > MATCH_CACHE_IDS {
+            *m = Matches {
+                version,
+                ..Matches::default()
+            };
+        }
+        m.ids += ids.len();
+        if let Some(old) = m.sets.insert(expr, ids) {
+            m.ids -= old.len();
+        }
+    }
+}
+
+/// Chooses the plan of a search for `words`. On SQLite: a broad search's ids from `cache`
+/// when they are still current; otherwise the matches are counted up to [`FEW_MATCHES`]
+/// in the full-text index (a bounded read of its doclists), and beyond that all their ids
+/// are read (one JSON value) and kept.
+pub async fn search_plan(
+    db: &Db,
+    cache: &MatchCache,
+    words: &[String],
+) -> Result<SearchPlan, sqlx::Error> {
     let Db::Sqlite(p) = db else {
-        return Ok(SearchPlan::Few);
+        return Ok(SearchPlan::InSql);
     };
-    let (n,): (i64,) = sqlx::query_as(
+    let expr = search_expr::<Sqlite>(words);
+    // Read first: the ids read below are at least as new as this number.
+    let version: i64 = sqlx::query_scalar("SELECT search FROM config_version WHERE id = 1")
+        .fetch_one(p)
+        .await?;
+    if let Some(ids) = cache.get(version, &expr) {
+        return Ok(SearchPlan::Walk(ids));
+    }
+    let n: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM (SELECT rowid FROM messages_search \
          WHERE messages_search MATCH $1 LIMIT $2)",
     )
-    .bind(search_expr::<Sqlite>(words))
+    .bind(&expr)
     .bind(FEW_MATCHES + 1)
     .fetch_one(p)
     .await?;
-    Ok(if n > FEW_MATCHES {
-        SearchPlan::Many
-    } else {
-        SearchPlan::Few
-    })
+    if n <= FEW_MATCHES {
+        return Ok(SearchPlan::InSql);
+    }
+    let json: Option<String> = sqlx::query_scalar(
+        "SELECT json_group_array(rowid) FROM \
+         (SELECT rowid FROM messages_search WHERE messages_search MATCH $1 ORDER BY rowid)",
+    )
+    .bind(&expr)
+    .fetch_one(p)
+    .await?;
+    let ids: Vec<i64> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
+        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let ids: Arc<[i64]> = ids.into();
+    cache.put(version, expr, ids.clone());
+    Ok(SearchPlan::Walk(ids))
 }
 
 /// Full-text search: which engine a query builder is for.
@@ -69,29 +148,23 @@ pub trait Search: Database {
     /// Appends `AND <message matches the words>` for the `messages m` alias: FTS5 on
     /// SQLite, a `tsvector` on PostgreSQL. `words` are lowercased alphanumeric words
     /// (`domain::listing::search_words`), each matched as a prefix.
-    fn push_search(q: &mut QueryBuilder<'_, Self>, words: &[String], plan: SearchPlan);
+    fn push_search(q: &mut QueryBuilder<'_, Self>, words: &[String]);
 }
 
 impl Search for Sqlite {
     const PREFIX: (&'static str, &'static str) = ("\"{}\"*", " ");
 
-    fn push_search(q: &mut QueryBuilder<'_, Self>, words: &[String], plan: SearchPlan) {
-        // `m.id + 0` keeps SQLite from driving the query by id, so that it walks the
-        // list's index and tests each row against the matches (a Bloom filter).
-        q.push(match plan {
-            SearchPlan::Few => " AND m.id IN",
-            SearchPlan::Many => " AND m.id + 0 IN",
-        })
-        .push(" (SELECT rowid FROM messages_search WHERE messages_search MATCH ")
-        .push_bind(search_expr::<Self>(words))
-        .push(")");
+    fn push_search(q: &mut QueryBuilder<'_, Self>, words: &[String]) {
+        q.push(" AND m.id IN (SELECT rowid FROM messages_search WHERE messages_search MATCH ")
+            .push_bind(search_expr::<Self>(words))
+            .push(")");
     }
 }
 
 impl Search for Postgres {
     const PREFIX: (&'static str, &'static str) = ("{}:*", " & ");
 
-    fn push_search(q: &mut QueryBuilder<'_, Self>, words: &[String], _plan: SearchPlan) {
+    fn push_search(q: &mut QueryBuilder<'_, Self>, words: &[String]) {
         q.push(" AND m.search @@ to_tsquery('simple', ")
             .push_bind(search_expr::<Self>(words))
             .push(")");

@@ -316,6 +316,19 @@ async fn deadlines_of(pool: &Db, id: MessageId) -> Result<Vec<Deadline>, AppErro
         .unwrap_or_default())
 }
 
+/// The most ids one step of a search's walk reads.
+const WALK_CHUNK_MAX: i64 = 16_384;
+
+/// The first step of a search's walk: enough rows for `need` matches at the share of all
+/// messages the `matches` are (ids grow with the table), and half as many again.
+fn walk_chunk(need: i64, matches: &[i64]) -> i64 {
+    let (n, last) = (
+        matches.len().max(1) as i64,
+        matches.last().copied().unwrap_or(1),
+    );
+    (need.saturating_mul(last.max(n)) / n * 3 / 2).clamp(64, WALK_CHUNK_MAX)
+}
+
 /// A page of the list and where the next one starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Page {
@@ -343,81 +356,130 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
     let now_s = now.timestamp();
     let words = filter.q.as_deref().map(search_words).unwrap_or_default();
     let plan = if words.is_empty() {
-        SearchPlan::Few
+        None
     } else {
-        search_plan(pool, &words).await?
+        Some(search_plan(pool, &ctx.matches, &words).await?)
     };
+    let offset = i64::from(filter.offset.unwrap_or(0));
     let mut rows: Vec<MessageRow> = on_db!(pool, p, DB => {
-    let mut q = sqlx::QueryBuilder::<DB>::new(MESSAGE_COLUMNS);
-    q.push(" WHERE 1 = 1");
-    if let Some(states) = &states {
-        q.push(" AND m.state IN (");
-        let mut list = q.separated(", ");
-        for s in states {
-            list.push_bind(*s);
+    // The list's filters after `select`, from `after` on (search: only when in SQL).
+    let filtered = |select: &str, after: Option<Cursor>| {
+        let mut q = sqlx::QueryBuilder::<DB>::new(select);
+        q.push(" WHERE 1 = 1");
+        if let Some(states) = &states {
+            q.push(" AND m.state IN (");
+            let mut list = q.separated(", ");
+            for s in states {
+                list.push_bind(*s);
+            }
+            list.push_unseparated(")");
         }
-        list.push_unseparated(")");
-    }
-    if filter.active.unwrap_or(false) {
-        // Closed messages sort last: a range of the list's index.
-        q.push(" AND m.sort_key < ").push_bind(SORT_CLOSED);
-    }
-    if let Some(a) = filter.assignee {
-        q.push(" AND m.assignee_id = ").push_bind(a);
-    }
-    if let Some(d) = filter.department {
-        q.push(" AND m.department_id = ").push_bind(d);
-    }
-    if let Some(n) = filter.network {
-        q.push(" AND m.network = ").push_bind(n);
-    }
-    if let Some(u) = filter.urgent {
-        q.push(" AND m.urgent = ").push_bind(u);
-    }
-    if filter.flagged.unwrap_or(false) {
-        q.push(" AND m.flagged = TRUE");
-    }
-    if filter.overdue.unwrap_or(false) {
-        // An overdue message's next deadline is due before it became overdue, so the
-        // list's index can be walked over the range `sort_key < now`, whatever the share
-        // of overdue messages (the index on `overdue_after` would sort all of them).
-        q.push(" AND m.sort_key < ")
-            .push_bind(now_s)
-            .push(" AND +m.overdue_after < ")
-            .push_bind(now_s);
-    }
-    if filter.pressing.unwrap_or(false) {
-        q.push(" AND m.due_soon_at <= ").push_bind(now_s);
-    }
-    if !words.is_empty() {
-        <DB as Search>::push_search(&mut q, &words, plan);
-    }
-    if let Visibility::Executor { user, department } = caller.visibility() {
-        q.push(" AND (");
-        match user {
-            Some(u) => q.push("m.assignee_id = ").push_bind(u),
-            None => q.push("FALSE"),
-        };
-        if let Some(d) = department {
-            q.push(" OR m.department_id = ").push_bind(d);
+        if filter.active.unwrap_or(false) {
+            // Closed messages sort last: a range of the list's index.
+            q.push(" AND m.sort_key < ").push_bind(SORT_CLOSED);
         }
-        q.push(")");
+        if let Some(a) = filter.assignee {
+            q.push(" AND m.assignee_id = ").push_bind(a);
+        }
+        if let Some(d) = filter.department {
+            q.push(" AND m.department_id = ").push_bind(d);
+        }
+        if let Some(n) = filter.network {
+            q.push(" AND m.network = ").push_bind(n);
+        }
+        if let Some(u) = filter.urgent {
+            q.push(" AND m.urgent = ").push_bind(u);
+        }
+        if filter.flagged.unwrap_or(false) {
+            q.push(" AND m.flagged = TRUE");
+        }
+        if filter.overdue.unwrap_or(false) {
+            // An overdue message's next deadline is due before it became overdue, so the
+            // list's index can be walked over the range `sort_key < now`, whatever the
+            // share of overdue messages (the index on `overdue_after` would sort all of
+            // them).
+            q.push(" AND m.sort_key < ")
+                .push_bind(now_s)
+                .push(" AND +m.overdue_after < ")
+                .push_bind(now_s);
+        }
+        if filter.pressing.unwrap_or(false) {
+            q.push(" AND m.due_soon_at <= ").push_bind(now_s);
+        }
+        if let Some(SearchPlan::InSql) = plan {
+            <DB as Search>::push_search(&mut q, &words);
+        }
+        if let Visibility::Executor { user, department } = caller.visibility() {
+            q.push(" AND (");
+            match user {
+                Some(u) => q.push("m.assignee_id = ").push_bind(u),
+                None => q.push("FALSE"),
+            };
+            if let Some(d) = department {
+                q.push(" OR m.department_id = ").push_bind(d);
+            }
+            q.push(")");
+        }
+        if let Some(c) = after {
+            q.push(" AND (m.sort_key > ")
+                .push_bind(c.sort_key)
+                .push(" OR (m.sort_key = ")
+                .push_bind(c.sort_key)
+                .push(" AND m.id < ")
+                .push_bind(c.id)
+                .push("))");
+        }
+        q
+    };
+    match &plan {
+        Some(SearchPlan::Walk(matches)) => {
+            // Walk the list's order in chunks of ids and keep the matching ones until the
+            // page (after the offset, and one row more) is full; then read those rows.
+            let need = offset + limit + 1;
+            let mut kept: Vec<MessageId> = Vec::new();
+            let mut after = cursor;
+            let mut chunk = walk_chunk(need, matches);
+            loop {
+                let mut q = filtered("SELECT m.id, m.sort_key FROM messages m", after);
+                q.push(" ORDER BY m.sort_key, m.id DESC LIMIT ").push_bind(chunk);
+                let keys: Vec<(MessageId, Option<i64>)> = q.build_query_as().fetch_all(p).await?;
+                kept.extend(
+                    keys.iter()
+                        .filter(|(id, _)| matches.binary_search(&id.0).is_ok())
+                        .map(|(id, _)| *id),
+                );
+                match keys.last() {
+                    Some((id, key)) if (keys.len() as i64) == chunk && (kept.len() as i64) < need => {
+                        after = Some(Cursor::after(key.unwrap_or(SORT_CLOSED), *id));
+                        chunk = (chunk * 2).min(WALK_CHUNK_MAX);
+                    }
+                    _ => break,
+                }
+            }
+            let page: Vec<MessageId> = kept.into_iter().skip(offset as usize).take(need as usize).collect();
+            if page.is_empty() {
+                Vec::new()
+            } else {
+                let mut q = sqlx::QueryBuilder::<DB>::new(MESSAGE_COLUMNS);
+                q.push(" WHERE m.id IN (");
+                let mut list = q.separated(", ");
+                for id in &page {
+                    list.push_bind(*id);
+                }
+                list.push_unseparated(") ORDER BY m.sort_key, m.id DESC");
+                q.build_query_as().fetch_all(p).await?
+            }
+        }
+        _ => {
+            let mut q = filtered(MESSAGE_COLUMNS, cursor);
+            q.push(" ORDER BY m.sort_key, m.id DESC LIMIT ")
+                .push_bind(limit + 1)
+                .push(" OFFSET ")
+                .push_bind(offset);
+            q.build_query_as().fetch_all(p).await?
+        }
     }
-    if let Some(c) = cursor {
-        q.push(" AND (m.sort_key > ")
-            .push_bind(c.sort_key)
-            .push(" OR (m.sort_key = ")
-            .push_bind(c.sort_key)
-            .push(" AND m.id < ")
-            .push_bind(c.id)
-            .push("))");
-    }
-    q.push(" ORDER BY m.sort_key, m.id DESC LIMIT ")
-        .push_bind(limit + 1)
-        .push(" OFFSET ")
-        .push_bind(i64::from(filter.offset.unwrap_or(0)));
-    q.build_query_as().fetch_all(p).await
-    })?;
+    });
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     let next = if more {
