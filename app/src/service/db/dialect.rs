@@ -32,7 +32,7 @@ pub enum SearchPlan {
 }
 
 /// Up to this many matches a search looks them up by id ([`SearchPlan::InSql`]).
-const FEW_MATCHES: i64 = 500;
+const FEW_MATCHES: usize = 500;
 
 /// The words as a prefix query of the backend's full-text engine.
 fn search_expr<DB: Search>(words: &[String]) -> String {
@@ -96,9 +96,8 @@ impl MatchCache {
 }
 
 /// Chooses the plan of a search for `words`. On SQLite: a broad search's ids from `cache`
-/// when they are still current; otherwise the matches are counted up to [`FEW_MATCHES`]
-/// in the full-text index (a bounded read of its doclists), and beyond that all their ids
-/// are read (one JSON value) and kept.
+/// when they are still current; otherwise the ids of the matches are read (one JSON
+/// value), and kept when there are more than [`FEW_MATCHES`].
 pub async fn search_plan(
     db: &Db,
     cache: &MatchCache,
@@ -115,17 +114,6 @@ pub async fn search_plan(
     if let Some(ids) = cache.get(version, &expr) {
         return Ok(SearchPlan::Walk(ids));
     }
-    let n: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM (SELECT rowid FROM messages_search \
-         WHERE messages_search MATCH $1 LIMIT $2)",
-    )
-    .bind(&expr)
-    .bind(FEW_MATCHES + 1)
-    .fetch_one(p)
-    .await?;
-    if n <= FEW_MATCHES {
-        return Ok(SearchPlan::InSql);
-    }
     let json: Option<String> = sqlx::query_scalar(
         "SELECT json_group_array(rowid) FROM \
          (SELECT rowid FROM messages_search WHERE messages_search MATCH $1 ORDER BY rowid)",
@@ -135,6 +123,9 @@ pub async fn search_plan(
     .await?;
     let ids: Vec<i64> = serde_json::from_str(json.as_deref().unwrap_or("[]"))
         .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    if ids.len() <= FEW_MATCHES {
+        return Ok(SearchPlan::InSql);
+    }
     let ids: Arc<[i64]> = ids.into();
     cache.put(version, expr, ids.clone());
     Ok(SearchPlan::Walk(ids))
