@@ -15,7 +15,7 @@ use crate::dto::message::{
 use crate::error::AppError;
 use crate::on_db;
 use crate::service::ctx::Ctx;
-use crate::service::db::dialect::{search_plan, Search, SearchPlan};
+use crate::service::db::dialect::{json_rows, search_plan, Search, SearchPlan};
 use crate::service::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -440,17 +440,26 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
             let mut after = cursor;
             let mut chunk = walk_chunk(need, matches);
             loop {
-                let mut q = filtered("SELECT m.id, m.sort_key FROM messages m", after);
-                q.push(" ORDER BY m.sort_key, m.id DESC LIMIT ").push_bind(chunk);
-                let keys: Vec<(MessageId, Option<i64>)> = q.build_query_as().fetch_all(p).await?;
+                // The chunk's keys cross as one JSON value: hundreds of rows one by one
+                // would cost a hand-off between threads each (`dialect::json_rows`).
+                let select = format!(
+                    "SELECT {} FROM (SELECT m.id, m.sort_key FROM messages m",
+                    json_rows(pool, "id, sort_key", Some("sort_key, id DESC"))
+                );
+                let mut q = filtered(&select, after);
+                q.push(" ORDER BY m.sort_key, m.id DESC LIMIT ").push_bind(chunk).push(")");
+                let json: Option<String> = q.build_query_scalar().fetch_one(p).await?;
+                let keys: Vec<(i64, Option<i64>)> =
+                    serde_json::from_str(json.as_deref().unwrap_or("[]"))
+                        .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
                 kept.extend(
                     keys.iter()
-                        .filter(|(id, _)| matches.binary_search(&id.0).is_ok())
-                        .map(|(id, _)| *id),
+                        .filter(|(id, _)| matches.binary_search(id).is_ok())
+                        .map(|(id, _)| MessageId(*id)),
                 );
                 match keys.last() {
                     Some((id, key)) if (keys.len() as i64) == chunk && (kept.len() as i64) < need => {
-                        after = Some(Cursor::after(key.unwrap_or(SORT_CLOSED), *id));
+                        after = Some(Cursor::after(key.unwrap_or(SORT_CLOSED), MessageId(*id)));
                         chunk = (chunk * 2).min(WALK_CHUNK_MAX);
                     }
                     _ => break,
