@@ -107,7 +107,7 @@ fn main() {
             .await
             .unwrap();
         app::service::demo::seed(&state.pool, now).await.unwrap();
-        let token = app::service::auth::issue_token(&state.pool, "bench", Role::Observer, now)
+        let token = app::service::auth::issue_token(&state.pool, "bench", Role::Observer, Some(app::domain::ids::AdministrationId(1)), now)
             .await
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -127,12 +127,13 @@ fn main() {
         assert_eq!(state.events.subscribers(), clients);
 
         let ctx = app::service::ctx::Ctx::of(&state).await.unwrap();
-        let caller = Caller::token("bench", Role::Authority);
+        let caller = Caller::token("bench", Role::Authority, None);
         let mut per_delivery = Vec::new();
         let mut to_all = Vec::new();
         let mut missing = 0usize;
         for i in 0..actions {
             let msg = NewMessage {
+                administration: None,
                 external_id: format!("bench-{i}"),
                 network: Network::Vk,
                 url: format!("https://vk.com/wall-1_{i}"),

@@ -2,7 +2,9 @@
 
 use app::service::db::Synchronous;
 use clap::Parser;
-use server::cli::{admin, calendar, serve, Cli, Command, TokenCommand, UserCommand};
+use server::cli::{
+    admin, calendar, serve, AdministrationCommand, Cli, Command, TokenCommand, UserCommand,
+};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -31,6 +33,12 @@ async fn main() -> ExitCode {
         Command::Token {
             command: TokenCommand::Add(args),
         } => admin::token_add(target, args).await,
+        Command::Administration {
+            command: AdministrationCommand::Add(args),
+        } => admin::administration_add(target, args).await,
+        Command::Administration {
+            command: AdministrationCommand::List,
+        } => admin::administration_list(target).await,
         Command::Backup(args) => admin::backup(target, args).await,
         Command::Restore(args) => admin::restore(target, args).await,
         Command::Due(args) => calendar::run_due(target, args).await,

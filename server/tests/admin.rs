@@ -628,6 +628,7 @@ async fn telegram_message_in_work(app: &TestApp) -> i64 {
         )
     };
     let msg = NewMessage {
+        administration: None,
         external_id: "admin-limit-1".into(),
         network: Network::Telegram,
         url: "https://t.me/c/1/2".into(),

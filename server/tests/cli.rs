@@ -254,3 +254,72 @@ fn due_uses_the_deployment_calendar_when_a_database_exists() {
     );
     assert_eq!(stdout(&out).trim(), "2026-03-18T10:48:00+03:00");
 }
+
+#[test]
+fn administrations_are_added_listed_and_joined_by_users_and_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| otklik(dir.path(), args, "");
+    let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(run(&["migrate"]).status.success());
+    let out = run(&["administration", "list"]);
+    assert_eq!(stdout(&out), "main\tАдминистрация\n");
+
+    let out = run(&[
+        "administration",
+        "add",
+        "--code",
+        "luga",
+        "--name",
+        "Лужский муниципальный район",
+    ]);
+    assert!(out.status.success(), "{}", err(&out));
+    assert!(stdout(&out).contains("luga"));
+    let out = run(&["administration", "add", "--code", "Луга", "--name", "X"]);
+    assert!(!out.status.success());
+    assert!(err(&out).contains("латинских"), "{}", err(&out));
+    let out = run(&[
+        "administration",
+        "add",
+        "--code",
+        "luga",
+        "--name",
+        "Другая",
+    ]);
+    assert!(!out.status.success());
+    assert!(err(&out).contains("уже есть"), "{}", err(&out));
+    let out = run(&["administration", "list"]);
+    assert_eq!(
+        stdout(&out),
+        "main\tАдминистрация\nluga\tЛужский муниципальный район\n"
+    );
+
+    // With two, a coordinator needs one; a regional role takes none.
+    let user = |role: &str, administration: Option<&str>| {
+        let login = format!("u-{role}-{}", administration.unwrap_or("region"));
+        let mut args = vec![
+            "user", "add", "--login", &login, "--name", "Тест", "--role", role,
+        ];
+        if let Some(a) = administration {
+            args.extend(["--administration", a]);
+        }
+        otklik(dir.path(), &args, "password-1234\n")
+    };
+    let out = user("coordinator", None);
+    assert!(!out.status.success());
+    assert!(err(&out).contains("main, luga"), "{}", err(&out));
+    assert!(user("coordinator", Some("luga")).status.success());
+    let out = user("regional_observer", Some("luga"));
+    assert!(!out.status.success());
+    assert!(err(&out).contains("региональная"), "{}", err(&out));
+    assert!(user("regional_observer", None).status.success());
+    let token = |role: &str, administration: Option<&str>| {
+        let mut args = vec!["token", "add", "--name", "t", "--role", role];
+        if let Some(a) = administration {
+            args.extend(["--administration", a]);
+        }
+        run(&args)
+    };
+    assert!(!token("executor", None).status.success());
+    assert!(token("executor", Some("luga")).status.success());
+    assert!(token("authority", None).status.success());
+}

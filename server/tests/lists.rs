@@ -274,6 +274,7 @@ async fn the_cursor_neither_skips_nor_repeats_a_row_while_others_change() {
             t += Duration::minutes(1);
             n += 1;
             let msg = NewMessage {
+                administration: None,
                 external_id: format!("late-{n}"),
                 network: Network::Vk,
                 url: "https://vk.com/wall-1_1".into(),
@@ -450,6 +451,7 @@ async fn broad_and_narrow_searches_list_the_same_rows_as_the_reference() {
             "Дорога разбита"
         };
         let msg = NewMessage {
+            administration: None,
             external_id: format!("broad-{i}"),
             network: Network::Vk,
             url: format!("https://vk.com/wall-1_{i}"),
@@ -542,6 +544,7 @@ async fn broad_and_narrow_searches_list_the_same_rows_as_the_reference() {
         assert!(std::sync::Arc::ptr_eq(&kept, &again), "the ids are reused");
     }
     let msg = NewMessage {
+        administration: None,
         external_id: "broad-new".into(),
         network: Network::Vk,
         url: "https://vk.com/wall-1_9999".into(),

@@ -30,6 +30,7 @@ fn authority() -> Caller {
         role: Role::Authority,
         label: "API: тест".into(),
         department: None,
+        administration: None,
     }
 }
 

@@ -610,9 +610,15 @@ async fn the_page_charts_rating_and_own_figures_equal_a_brute_force_count() {
         .filter(|d| (first..=today).contains(&local_day(d)))
         .collect();
     let per_executor = expected(&this_month, Grouping::Executor, now, &ctx);
-    let users = app::service::admin::users_page(&at, app::domain::ids::UserId(admin))
-        .await
-        .unwrap();
+    let users = app::service::admin::users_page(
+        &at,
+        &app::service::admin::Admin {
+            id: app::domain::ids::UserId(admin),
+            scope: app::domain::administration::Scope::One(app::domain::ids::AdministrationId(1)),
+        },
+    )
+    .await
+    .unwrap();
     let mut checked = 0;
     for login in ["executor", "executor2"] {
         let id = app.user_id(login).await;

@@ -78,6 +78,7 @@ async fn prepare(app: &TestApp, action: ActionKind, n: usize) -> MessageId {
     let coordinator = caller(app, "coordinator").await;
     let executor = caller(app, "executor").await;
     let msg = NewMessage {
+        administration: None,
         external_id: format!("matrix-{n}"),
         network: Network::Telegram,
         url: "https://t.me/c/1/2".into(),

@@ -30,6 +30,7 @@ async fn caller(pool: &Db, login: &str) -> Caller {
 
 fn message(external_id: &str, detected_at: DateTime<Utc>) -> NewMessage {
     NewMessage {
+        administration: None,
         external_id: external_id.into(),
         network: Network::Vk,
         url: "https://vk.com/wall-1_100".into(),

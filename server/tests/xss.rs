@@ -240,14 +240,20 @@ async fn world() -> World {
     // Administration: a user and a department, templates, a token, a calendar note, SMTP.
     let pool = &w.app.state.pool;
     let now = w.app.state.clock.now();
+    let main_admin = app::service::admin::Admin {
+        id: app::domain::ids::UserId(w.app.user_id("admin").await),
+        scope: app::domain::administration::Scope::One(app::domain::ids::AdministrationId(1)),
+    };
     app::service::admin::create_user(
         pool,
+        &main_admin,
         &app::api::admin::NewUserForm {
             login: "ivanova".into(),
             full_name: payload(201),
             role: "executor".into(),
             department: payload(202),
             password: "long enough password".into(),
+            administration: None,
         },
         now,
     )
@@ -265,7 +271,7 @@ async fn world() -> World {
     )
     .await
     .unwrap();
-    app::service::auth::issue_token(pool, &payload(205), Role::Authority, now)
+    app::service::auth::issue_token(pool, &payload(205), Role::Authority, None, now)
         .await
         .unwrap();
     let admin = w.app.user_id("admin").await;

@@ -15,17 +15,17 @@ use std::collections::BTreeMap;
 /// Every user and department.
 #[server(prefix = "/serverfn", endpoint = "admin/users")]
 pub async fn admin_users() -> Result<UsersPage, AppError> {
-    crate::api::ssr::as_admin(
-        |ctx, me| async move { crate::service::admin::users_page(&ctx, me).await },
-    )
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::admin::users_page(&ctx, &me).await
+    })
     .await
 }
 
 /// Creates a user (department created if missing); returns the new id.
 #[server(prefix = "/serverfn", endpoint = "admin/create_user")]
 pub async fn admin_create_user(input: NewUserForm) -> Result<UserId, AppError> {
-    crate::api::ssr::as_admin(|ctx, _me| async move {
-        crate::service::admin::create_user(&ctx.pool, &input, ctx.now).await
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::admin::create_user(&ctx.pool, &me, &input, ctx.now).await
     })
     .await
 }
@@ -34,7 +34,7 @@ pub async fn admin_create_user(input: NewUserForm) -> Result<UserId, AppError> {
 #[server(prefix = "/serverfn", endpoint = "admin/set_user_active")]
 pub async fn admin_set_user_active(id: UserId, active: bool) -> Result<(), AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
-        crate::service::admin::set_user_active(&ctx.pool, me, id, active).await
+        crate::service::admin::set_user_active(&ctx.pool, &me, id, active).await
     })
     .await
 }
@@ -42,8 +42,8 @@ pub async fn admin_set_user_active(id: UserId, active: bool) -> Result<(), AppEr
 /// Creates a department; returns its id.
 #[server(prefix = "/serverfn", endpoint = "admin/create_department")]
 pub async fn admin_create_department(name: String) -> Result<DepartmentId, AppError> {
-    crate::api::ssr::as_admin(|ctx, _me| async move {
-        crate::service::admin::create_department(&ctx.pool, &name).await
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::admin::create_department(&ctx.pool, &me, &name).await
     })
     .await
 }
@@ -67,7 +67,7 @@ pub async fn admin_set_day(
 ) -> Result<(), AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
         let now = ctx.now;
-        crate::service::admin::set_day(&ctx.pool, me, &date, &mark, &note, now).await
+        crate::service::admin::set_day(&ctx.pool, me.id, &date, &mark, &note, now).await
     })
     .await
 }
@@ -87,7 +87,7 @@ pub async fn admin_save_schedule(input: ScheduleForm) -> Result<Schedule, AppErr
     use crate::service::admin::{parse_schedule, save_schedule};
     crate::api::ssr::as_admin(|ctx, me| async move {
         let schedule = parse_schedule(&input)?;
-        save_schedule(&ctx.pool, &schedule, me, ctx.now).await?;
+        save_schedule(&ctx.pool, &schedule, me.id, ctx.now).await?;
         Ok(schedule)
     })
     .await
@@ -100,7 +100,7 @@ pub async fn admin_save_deadlines(input: DeadlinesForm) -> Result<DeadlineSettin
     use crate::service::calendar::DEADLINES_KEY;
     crate::api::ssr::as_admin(|ctx, me| async move {
         let deadlines = parse_deadlines(&input)?;
-        save(&ctx.pool, DEADLINES_KEY, &deadlines, me, ctx.now).await?;
+        save(&ctx.pool, DEADLINES_KEY, &deadlines, me.id, ctx.now).await?;
         Ok(deadlines)
     })
     .await
@@ -113,7 +113,7 @@ pub async fn admin_save_networks(
     #[server(default)] limits: BTreeMap<String, LimitForm>,
 ) -> Result<Vec<NetworkSettings>, AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
-        crate::service::admin::save_networks(&ctx.pool, &limits, me, ctx.now).await
+        crate::service::admin::save_networks(&ctx.pool, &limits, me.id, ctx.now).await
     })
     .await
 }
@@ -125,7 +125,7 @@ pub async fn admin_save_uploads(image_mb: String, video_mb: String) -> Result<Up
     use crate::service::attachments::UPLOADS_KEY;
     crate::api::ssr::as_admin(|ctx, me| async move {
         let (limits, mb) = parse_uploads(&image_mb, &video_mb)?;
-        save(&ctx.pool, UPLOADS_KEY, &limits, me, ctx.now).await?;
+        save(&ctx.pool, UPLOADS_KEY, &limits, me.id, ctx.now).await?;
         Ok(mb)
     })
     .await
@@ -141,7 +141,7 @@ pub async fn admin_save_rating(
     use crate::service::reports::RATING_KEY;
     crate::api::ssr::as_admin(|ctx, me| async move {
         let method = parse_rating_method(&full_marks_hours, &min_messages)?;
-        save(&ctx.pool, RATING_KEY, &method, me, ctx.now).await?;
+        save(&ctx.pool, RATING_KEY, &method, me.id, ctx.now).await?;
         Ok(method)
     })
     .await
@@ -156,7 +156,7 @@ pub async fn admin_save_templates(
     use crate::service::settings::TEMPLATES_KEY;
     crate::api::ssr::as_admin(|ctx, me| async move {
         let templates = parse_templates(&templates)?;
-        save(&ctx.pool, TEMPLATES_KEY, &templates, me, ctx.now).await?;
+        save(&ctx.pool, TEMPLATES_KEY, &templates, me.id, ctx.now).await?;
         Ok(templates.0)
     })
     .await
@@ -165,18 +165,30 @@ pub async fn admin_save_templates(
 /// Every API token, active first.
 #[server(prefix = "/serverfn", endpoint = "admin/tokens")]
 pub async fn admin_tokens() -> Result<Vec<TokenRow>, AppError> {
-    crate::api::ssr::as_admin(
-        |ctx, _me| async move { crate::service::admin::tokens(&ctx.pool).await },
-    )
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::admin::tokens(&ctx.pool, &me).await
+    })
     .await
 }
 
 /// Issues an API token; the answer is the only time the token is shown.
 #[server(prefix = "/serverfn", endpoint = "admin/issue_token")]
-pub async fn admin_issue_token(name: String, role: String) -> Result<IssuedToken, AppError> {
-    crate::api::ssr::as_admin(|ctx, _me| async move {
+pub async fn admin_issue_token(
+    name: String,
+    role: String,
+    #[server(default)] administration: Option<String>,
+) -> Result<IssuedToken, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
         let role = crate::service::admin::parse_role(&role)?;
-        let token = crate::service::auth::issue_token(&ctx.pool, &name, role, ctx.now).await?;
+        let token = crate::service::admin::issue_token(
+            &ctx.pool,
+            &me,
+            &name,
+            role,
+            administration.as_deref(),
+            ctx.now,
+        )
+        .await?;
         Ok(IssuedToken {
             name: name.trim().to_owned(),
             role,
@@ -189,8 +201,8 @@ pub async fn admin_issue_token(name: String, role: String) -> Result<IssuedToken
 /// Revokes an API token: from now on it gets 401.
 #[server(prefix = "/serverfn", endpoint = "admin/revoke_token")]
 pub async fn admin_revoke_token(id: i64) -> Result<(), AppError> {
-    crate::api::ssr::as_admin(|ctx, _me| async move {
-        crate::service::admin::revoke_token(&ctx.pool, id, ctx.now).await
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::admin::revoke_token(&ctx.pool, &me, id, ctx.now).await
     })
     .await
 }
@@ -231,7 +243,7 @@ pub async fn admin_save_smtp(input: SmtpForm) -> Result<(), AppError> {
             from: input.from,
             base_url: input.base_url,
         };
-        crate::service::mail::save_settings(&ctx.pool, smtp, Some(me), ctx.now).await
+        crate::service::mail::save_settings(&ctx.pool, smtp, Some(me.id), ctx.now).await
     })
     .await
 }
@@ -253,7 +265,7 @@ pub async fn admin_save_alerts(due_soon_percent: String) -> Result<(), AppError>
             &crate::service::alerts::AlertSettings {
                 due_soon_percent: percent,
             },
-            me,
+            me.id,
             ctx.now,
         )
         .await

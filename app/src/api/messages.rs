@@ -68,10 +68,13 @@ pub async fn act_on_message(
 /// Active executors by name (for the assign form and the dashboard filter).
 #[server(prefix = "/serverfn", endpoint = "executors")]
 pub async fn executors() -> Result<Vec<crate::dto::message::ExecutorOption>, AppError> {
-    crate::api::ssr::signed_in(|ctx, _| async move {
-        let users =
-            crate::service::users::list(&ctx.pool, Some(crate::domain::role::Role::Executor))
-                .await?;
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        let users = crate::service::users::list(
+            &ctx.pool,
+            caller.scope(),
+            Some(crate::domain::role::Role::Executor),
+        )
+        .await?;
         Ok(users
             .into_iter()
             .map(|u| crate::dto::message::ExecutorOption {
@@ -128,6 +131,7 @@ pub async fn intake_message(input: crate::dto::message::IntakeForm) -> Result<Me
                 )
             });
         let msg = NewMessage {
+            administration: None,
             external_id,
             network,
             url: input.url,
@@ -165,8 +169,8 @@ pub async fn import_csv_text(csv: String) -> Result<crate::dto::import::ImportRe
 /// Departments by name (for the dashboard filter).
 #[server(prefix = "/serverfn", endpoint = "departments")]
 pub async fn departments() -> Result<Vec<crate::dto::message::DepartmentRef>, AppError> {
-    crate::api::ssr::signed_in(|ctx, _| async move {
-        let rows = crate::service::users::departments(&ctx.pool).await?;
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        let rows = crate::service::users::departments(&ctx.pool, caller.scope()).await?;
         Ok(rows
             .into_iter()
             .map(|(id, name)| crate::dto::message::DepartmentRef { id, name })

@@ -78,15 +78,18 @@ pub(crate) mod ssr {
         )
     }
 
-    /// The door of a server function for the admin only: the admin's user id.
+    /// The door of a server function for the admin only: the admin and what they manage.
     pub async fn as_admin<T, F, Fut>(f: F) -> Result<T, AppError>
     where
-        F: FnOnce(crate::service::ctx::Ctx, crate::domain::ids::UserId) -> Fut,
+        F: FnOnce(crate::service::ctx::Ctx, crate::service::admin::Admin) -> Fut,
         Fut: std::future::Future<Output = Result<T, AppError>>,
     {
         signed_in(|ctx, caller| async move {
             match (caller.role, caller.user) {
-                (crate::domain::role::Role::Admin, Some(me)) => f(ctx, me).await,
+                (crate::domain::role::Role::Admin, Some(id)) => {
+                    let scope = caller.scope();
+                    f(ctx, crate::service::admin::Admin { id, scope }).await
+                }
                 _ => Err(AppError::Forbidden(ADMIN_ONLY.to_owned())),
             }
         })

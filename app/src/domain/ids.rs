@@ -45,3 +45,7 @@ id_type!(
     /// An uploaded file.
     FileId
 );
+id_type!(
+    /// A municipal administration of the deployment.
+    AdministrationId
+);

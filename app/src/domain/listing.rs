@@ -109,7 +109,11 @@ impl Visibility {
     pub fn of(role: Role, user: Option<UserId>, department: Option<DepartmentId>) -> Self {
         match role {
             Role::Executor => Visibility::Executor { user, department },
-            Role::Admin | Role::Coordinator | Role::Authority | Role::Observer => Visibility::All,
+            Role::Admin
+            | Role::Coordinator
+            | Role::Authority
+            | Role::Observer
+            | Role::RegionalObserver => Visibility::All,
         }
     }
 

@@ -37,6 +37,8 @@ macro_rules! named_enum {
     };
 }
 
+/// Administrations of a deployment: scope of a caller, routing of a new message.
+pub mod administration;
 /// Working-time calendar: schedule, production calendar, working-time arithmetic.
 pub mod calendar;
 /// Live countdowns and Russian formatting of times and durations.

@@ -22,6 +22,8 @@ pub enum Role {
     Authority,
     /// Reads everything (head of the administration).
     Observer,
+    /// Reads everything of every administration (the region's staff).
+    RegionalObserver,
 }
 
 named_enum!(Role {
@@ -30,11 +32,20 @@ named_enum!(Role {
     Executor => ("executor", "Исполнитель"),
     Authority => ("authority", "Уполномоченный ОИВ (ЦУР)"),
     Observer => ("observer", "Наблюдатель"),
+    RegionalObserver => ("regional_observer", "Региональный наблюдатель"),
 });
 
-/// A role name that is not one of SPEC's five.
+impl Role {
+    /// Whether the role belongs to the region rather than to one administration: the
+    /// authority (ЦУР) and the regional observer read across all administrations.
+    pub fn is_regional(self) -> bool {
+        matches!(self, Role::Authority | Role::RegionalObserver)
+    }
+}
+
+/// A role name that is not one of SPEC's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Неизвестная роль «{0}»: допустимы admin, coordinator, executor, authority, observer")]
+#[error("Неизвестная роль «{0}»: допустимы admin, coordinator, executor, authority, observer, regional_observer")]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

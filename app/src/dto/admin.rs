@@ -72,6 +72,10 @@ pub struct NewUserForm {
     pub department: String,
     /// Password (at least 8 characters).
     pub password: String,
+    /// The administration's code, chosen by the region's admin (an administration's admin
+    /// creates users in their own).
+    #[serde(default)]
+    pub administration: Option<String>,
 }
 
 /// What a date of the calendar page shows.

@@ -125,6 +125,9 @@ pub struct MessageDto {
     pub assignee: Option<UserRef>,
     /// The responsible department.
     pub department: Option<DepartmentRef>,
+    /// The code of the administration the message belongs to (`main` in a district
+    /// deployment).
+    pub administration: String,
     /// §12 words and phrases found in the text, for the coordinator.
     pub flags: Flags,
     /// Optimistic-concurrency version: send it back with an action.

@@ -3,13 +3,14 @@
 //! transaction (or one statement) and records who made it where the table has a column
 //! for it (`settings.updated_by`, `calendar_overrides.updated_by`).
 
+use crate::domain::administration::{membership, Scope};
 use crate::domain::calendar::WorkingDuration;
 use crate::domain::calendar::{
     weekday_ru, DayMark, Schedule, TimeRange, WeekHours, FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR,
 };
 use crate::domain::countdown::format_datetime;
 use crate::domain::deadline::DeadlineSettings;
-use crate::domain::ids::{DepartmentId, UserId};
+use crate::domain::ids::{AdministrationId, DepartmentId, UserId};
 use crate::domain::network::{
     AnswerTemplate, AnswerTemplates, LinkHosts, Network, NetworkLimit, NetworkLimits,
 };
@@ -49,14 +50,16 @@ pub const MIN_PASSWORD_CHARS: usize = 8;
 const MIB: u64 = 1024 * 1024;
 
 /// The users page: every user (inactive too) and every department.
-pub async fn users_page(ctx: &Ctx, me: UserId) -> Result<UsersPage, AppError> {
+pub async fn users_page(ctx: &Ctx, me: &Admin) -> Result<UsersPage, AppError> {
     let pool = &ctx.pool;
-    let shares = crate::service::reports::shares_on_time(ctx).await?;
+    let shares = crate::service::reports::shares_on_time(ctx, me.scope).await?;
     let mut users = on_db!(pool, p => sqlx::query_as::<_, AdminUser>(
         "SELECT u.id, u.login, u.full_name, u.role, d.name AS department, u.active = TRUE AS active \
          FROM users u LEFT JOIN departments d ON d.id = u.department_id \
+         WHERE ($1 IS NULL OR u.administration_id = $1 OR (u.administration_id IS NULL AND (SELECT COUNT(*) FROM administrations) = 1)) \
          ORDER BY u.active DESC, u.full_name, u.login",
     )
+    .bind(me.scope.only())
     .fetch_all(p)
     .await)?;
     for u in &mut users {
@@ -65,15 +68,27 @@ pub async fn users_page(ctx: &Ctx, me: UserId) -> Result<UsersPage, AppError> {
     let departments = on_db!(pool, p => sqlx::query_as::<_, DepartmentRow>(
         "SELECT d.id, d.name, \
                 (SELECT COUNT(*) FROM users u WHERE u.department_id = d.id AND u.active = TRUE) AS users \
-         FROM departments d ORDER BY d.name",
+         FROM departments d WHERE $1 IS NULL OR d.administration_id = $1 ORDER BY d.name",
     )
+    .bind(me.scope.only())
     .fetch_all(p)
     .await)?;
     Ok(UsersPage {
-        me,
+        me: me.id,
         users,
         departments,
     })
+}
+
+/// The admin who calls: their id and the administrations they manage (their own, or every
+/// one for the region's admin). An administration's admin also manages the regional
+/// roles' users and tokens while the deployment has only that one administration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Admin {
+    /// The admin's user id.
+    pub id: UserId,
+    /// Their administration, or the region.
+    pub scope: Scope,
 }
 
 /// A role by its name, or a validation error on `field`.
@@ -86,19 +101,51 @@ pub fn parse_role(name: &str) -> Result<Role, AppError> {
     role_named("role", name)
 }
 
-/// The id of department `name` inside `tx`, created if missing.
-async fn ensure_department(tx: &mut Tx, name: &str) -> Result<DepartmentId, AppError> {
-    on_tx!(tx, c => sqlx::query("INSERT INTO departments (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(
-        on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
-            .bind(name)
-            .fetch_one(c)
-            .await)?,
+/// The id of department `name` of `administration` inside `tx`, created if missing.
+async fn ensure_department(
+    tx: &mut Tx,
+    administration: AdministrationId,
+    name: &str,
+) -> Result<DepartmentId, AppError> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO departments (administration_id, name) VALUES ($1, $2) \
+         ON CONFLICT (administration_id, name) DO NOTHING",
     )
+    .bind(administration)
+    .bind(name)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT id FROM departments WHERE administration_id = $1 AND name = $2",
+    )
+    .bind(administration)
+    .bind(name)
+    .fetch_one(c)
+    .await)?)
+}
+
+/// The administration a new user or token of `role` joins: the admin's own, or for the
+/// region's admin the one `requested` (`domain::administration::membership`). A regional
+/// role is the region's admin's to give, or any admin's in a deployment of one
+/// administration (a district issues the ЦУР its token).
+async fn member_of(
+    pool: &Db,
+    me: &Admin,
+    role: Role,
+    requested: Option<&str>,
+) -> Result<Option<AdministrationId>, AppError> {
+    let all = crate::service::administrations::known(pool).await?;
+    let requested = requested.map(str::trim).filter(|c| !c.is_empty());
+    match me.scope {
+        Scope::One(_) if role.is_regional() && all.len() > 1 => Err(AppError::Forbidden(format!(
+            "Роль «{}» региональная: её выдаёт администратор региона",
+            role.label()
+        ))),
+        Scope::One(_) if role.is_regional() => Ok(None),
+        Scope::One(own) => Ok(Some(own)),
+        Scope::Region => Ok(membership(role, requested, &all)?),
+    }
 }
 
 /// Checks a department name.
@@ -117,6 +164,7 @@ fn department_name(name: &str) -> Result<&str, AppError> {
 /// (letter case ignored) is a conflict.
 pub async fn create_user(
     pool: &Db,
+    me: &Admin,
     form: &NewUserForm,
     now: DateTime<Utc>,
 ) -> Result<UserId, AppError> {
@@ -130,10 +178,12 @@ pub async fn create_user(
         ));
     }
     let role = role_named("role", &form.role)?;
+    let administration = member_of(pool, me, role, form.administration.as_deref()).await?;
     let department = match form.department.trim() {
         "" => None,
         d => Some(department_name(d)?),
     };
+    let department = crate::service::users::department_of(administration, department)?;
     if form.password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AppError::validation(
             "password",
@@ -158,12 +208,13 @@ pub async fn create_user(
         return Err(taken());
     }
     let department_id = match department {
-        Some(d) => Some(ensure_department(&mut tx, d).await?),
+        Some((a, d)) => Some(ensure_department(&mut tx, a, d).await?),
         None => None,
     };
     let res: Result<i64, sqlx::Error> = on_tx!(&mut tx, c => sqlx::query_scalar(
-        "INSERT INTO users (login, full_name, role, department_id, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO users (login, full_name, role, department_id, password_hash, created_at, \
+                            administration_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(login)
     .bind(full_name)
@@ -171,6 +222,7 @@ pub async fn create_user(
     .bind(department_id)
     .bind(hash)
     .bind(now)
+    .bind(administration)
     .fetch_one(c)
     .await);
     let id = match res {
@@ -186,18 +238,21 @@ pub async fn create_user(
 /// always an active admin).
 pub async fn set_user_active(
     pool: &Db,
-    me: UserId,
+    me: &Admin,
     id: UserId,
     active: bool,
 ) -> Result<(), AppError> {
-    if id == me && !active {
+    if id == me.id && !active {
         return Err(AppError::Forbidden(
             "Нельзя отключить собственную учётную запись".to_owned(),
         ));
     }
-    let done = on_db!(pool, p => sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+    let done = on_db!(pool, p => sqlx::query(
+        "UPDATE users SET active = $1 WHERE id = $2 AND ($3 IS NULL OR administration_id = $3 OR (administration_id IS NULL AND (SELECT COUNT(*) FROM administrations) = 1))",
+    )
         .bind(active)
         .bind(id)
+        .bind(me.scope.only())
         .execute(p)
         .await
         .map(|r| r.rows_affected()))?;
@@ -208,11 +263,21 @@ pub async fn set_user_active(
 }
 
 /// Creates a department; an existing name is a conflict.
-pub async fn create_department(pool: &Db, name: &str) -> Result<DepartmentId, AppError> {
+pub async fn create_department(
+    pool: &Db,
+    me: &Admin,
+    name: &str,
+) -> Result<DepartmentId, AppError> {
     let name = department_name(name)?;
+    let Scope::One(administration) = me.scope else {
+        return Err(AppError::Forbidden(
+            "Отделы заводит администратор администрации".to_owned(),
+        ));
+    };
     let res: Result<i64, sqlx::Error> = on_db!(pool, p => sqlx::query_scalar(
-        "INSERT INTO departments (name) VALUES ($1) RETURNING id",
+        "INSERT INTO departments (administration_id, name) VALUES ($1, $2) RETURNING id",
     )
+    .bind(administration)
     .bind(name)
     .fetch_one(p)
     .await);
@@ -775,12 +840,14 @@ pub fn parse_templates(rows: &[TemplateForm]) -> Result<AnswerTemplates, AppErro
 }
 
 /// Every API token, active first, the newest first.
-pub async fn tokens(pool: &Db) -> Result<Vec<TokenRow>, AppError> {
+pub async fn tokens(pool: &Db, me: &Admin) -> Result<Vec<TokenRow>, AppError> {
     let tz = crate::service::calendar::schedule(pool).await?.tz;
     let rows: Vec<TokenDbRow> = on_db!(pool, p => sqlx::query_as(
         "SELECT id, name, role, created_at, revoked_at FROM api_tokens \
+         WHERE ($1 IS NULL OR administration_id = $1 OR (administration_id IS NULL AND (SELECT COUNT(*) FROM administrations) = 1)) \
          ORDER BY revoked_at IS NOT NULL, created_at DESC, id DESC",
     )
+    .bind(me.scope.only())
     .fetch_all(p)
     .await)?;
     Ok(rows
@@ -795,19 +862,46 @@ pub async fn tokens(pool: &Db) -> Result<Vec<TokenRow>, AppError> {
         .collect())
 }
 
+/// Issues an API token with `role` for the admin's administration (the region's admin:
+/// the one `requested`, none for a regional role); the token is shown only now.
+pub async fn issue_token(
+    pool: &Db,
+    me: &Admin,
+    name: &str,
+    role: Role,
+    requested: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let administration = member_of(pool, me, role, requested).await?;
+    crate::service::auth::issue_token(pool, name, role, administration, now).await
+}
+
 /// Revokes token `id` (its requests get 401 from then on).
-pub async fn revoke_token(pool: &Db, id: i64, now: DateTime<Utc>) -> Result<(), AppError> {
-    let done = on_db!(pool, p => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+pub async fn revoke_token(
+    pool: &Db,
+    me: &Admin,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let done = on_db!(pool, p => sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL \
+         AND ($3 IS NULL OR administration_id = $3 OR (administration_id IS NULL AND (SELECT COUNT(*) FROM administrations) = 1))",
+    )
             .bind(now)
             .bind(id)
+            .bind(me.scope.only())
             .execute(p)
             .await
             .map(|r| r.rows_affected()))?;
     if done == 1 {
         return Ok(());
     }
-    let exists: Option<i64> = on_db!(pool, p => sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1")
+    let exists: Option<i64> = on_db!(pool, p => sqlx::query_scalar(
+        "SELECT id FROM api_tokens WHERE id = $1 \
+         AND ($2 IS NULL OR administration_id = $2 OR (administration_id IS NULL AND (SELECT COUNT(*) FROM administrations) = 1))",
+    )
         .bind(id)
+        .bind(me.scope.only())
         .fetch_optional(p)
         .await)?;
     match exists {

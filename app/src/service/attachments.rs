@@ -180,7 +180,7 @@ fn check_may_upload(caller: &Caller, assignee: Option<UserId>) -> Result<(), App
         Role::Executor => Err(AppError::Forbidden(
             "Файлы к сообщению прикладывает назначенный исполнитель".to_owned(),
         )),
-        Role::Admin | Role::Observer => Err(AppError::Forbidden(format!(
+        Role::Admin | Role::Observer | Role::RegionalObserver => Err(AppError::Forbidden(format!(
             "Роль «{}» не может прикладывать файлы",
             caller.role.label()
         ))),
@@ -188,16 +188,18 @@ fn check_may_upload(caller: &Caller, assignee: Option<UserId>) -> Result<(), App
 }
 
 /// Refuses an upload to `message` by `caller` before any of it is read: 404 for no such
-/// message, 403 for a caller who may not attach files to it.
+/// message (or another administration's), 403 for a caller who may not attach files to it.
 pub async fn check_upload(pool: &Db, message: MessageId, caller: &Caller) -> Result<(), AppError> {
-    let assignee: Option<Option<UserId>> = on_db!(pool, p => sqlx::query_scalar("SELECT assignee_id FROM messages WHERE id = $1")
-            .bind(message)
-            .fetch_optional(p)
-            .await)?;
+    let assignee: Option<Option<UserId>> = on_db!(pool, p => sqlx::query_scalar(
+        "SELECT assignee_id FROM messages WHERE id = $1 \
+         AND ($2 IS NULL OR administration_id = $2)",
+    )
+    .bind(message)
+    .bind(caller.scope().only())
+    .fetch_optional(p)
+    .await)?;
     let Some(assignee) = assignee else {
-        return Err(AppError::NotFound(format!(
-            "Сообщение №{message} не найдено"
-        )));
+        return Err(crate::service::messages::query::not_found(message));
     };
     check_may_upload(caller, assignee)
 }
@@ -466,6 +468,7 @@ mod tests {
             role,
             label: "test".to_owned(),
             department: None,
+            administration: Some(crate::domain::ids::AdministrationId(1)),
         }
     }
 
@@ -511,6 +514,7 @@ mod tests {
             .await
             .unwrap();
         let msg = NewMessage {
+            administration: None,
             external_id: "vk-1".into(),
             network: Network::Vk,
             url: "https://vk.com/wall-1_100".into(),
@@ -555,13 +559,15 @@ mod tests {
         async fn user(&self, login: &str, role: Role) -> UserId {
             UserId(
                 on_db!(&self.pool, p => sqlx::query_scalar(
-                    "INSERT INTO users (login, full_name, role, password_hash, created_at) \
-                     VALUES ($1, $2, $3, 'x', $4) RETURNING id",
+                    "INSERT INTO users (login, full_name, role, password_hash, created_at, \
+                                        administration_id) \
+                     VALUES ($1, $2, $3, 'x', $4, $5) RETURNING id",
                 )
                 .bind(login)
                 .bind(login)
                 .bind(role)
                 .bind(now())
+                .bind((!role.is_regional()).then_some(crate::domain::ids::AdministrationId(1)))
                 .fetch_one(p)
                 .await)
                 .unwrap(),

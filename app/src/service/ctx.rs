@@ -3,6 +3,7 @@
 //! as an axum extractor (`server::api`), the server functions from `api::ssr::ctx`;
 //! every service function that applies a rule takes it.
 
+use crate::domain::administration::Known;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::deadline::DeadlineSettings;
 use crate::domain::network::{AnswerTemplates, LinkHosts, NetworkLimits};
@@ -31,6 +32,8 @@ pub struct RuleSettings {
     pub link_hosts: LinkHosts,
     /// Answer templates.
     pub templates: AnswerTemplates,
+    /// The deployment's administrations (id and code), for routing.
+    pub administrations: Vec<Known>,
 }
 
 impl RuleSettings {
@@ -65,6 +68,7 @@ impl RuleSettings {
             limits: read(&stored, NETWORKS_KEY)?,
             link_hosts: read(&stored, LINK_HOSTS_KEY)?,
             templates: read(&stored, TEMPLATES_KEY)?,
+            administrations: crate::service::administrations::known(db).await?,
         })
     }
 }

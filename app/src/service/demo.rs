@@ -2,6 +2,7 @@
 //! messages in different states, seeded into an empty database only. Every message goes
 //! through the real intake and workflow service, so its deadlines and journal are real.
 
+use crate::domain::administration::Scope;
 use crate::domain::ids::UserId;
 use crate::domain::network::Network;
 use crate::domain::role::Role;
@@ -58,6 +59,7 @@ pub async fn seed(pool: &Db, now: DateTime<Utc>) -> Result<bool, AppError> {
             role,
             department,
             password: "demo",
+            administration: None,
         };
         let id = users::create(pool, user, now).await?;
         let row = users::by_id(pool, id).await?.ok_or(AppError::Internal)?;
@@ -197,6 +199,7 @@ async fn seed_messages(
         let detected_at = now - Duration::hours(demo.detected_hours_ago) - Duration::minutes(10);
         let received_at = detected_at + Duration::minutes(5);
         let msg = NewMessage {
+            administration: None,
             external_id: format!("demo-{:03}", n + 1),
             network: demo.network,
             url: post_url(demo.network, 1000 + n),
@@ -286,9 +289,9 @@ const BULK_BATCH: usize = 500;
 /// the same intake and assignment as a real one, [`BULK_BATCH`] to a transaction.
 /// Returns how many were added.
 pub async fn seed_bulk(pool: &Db, n: usize, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let authority = users::list(pool, Some(Role::Authority)).await?;
-    let coordinator = users::list(pool, Some(Role::Coordinator)).await?;
-    let executors = users::list(pool, Some(Role::Executor)).await?;
+    let authority = users::list(pool, Scope::Region, Some(Role::Authority)).await?;
+    let coordinator = users::list(pool, Scope::Region, Some(Role::Coordinator)).await?;
+    let executors = users::list(pool, Scope::Region, Some(Role::Executor)).await?;
     let (Some(authority), Some(coordinator)) = (authority.first(), coordinator.first()) else {
         return Err(AppError::Internal);
     };
@@ -302,6 +305,7 @@ pub async fn seed_bulk(pool: &Db, n: usize, now: DateTime<Utc>) -> Result<usize,
         for i in start..(start + BULK_BATCH).min(n) {
             let demo = &MESSAGES[i % MESSAGES.len()];
             let msg = NewMessage {
+                administration: None,
                 external_id: format!("bulk-{}-{i}", now.timestamp()),
                 network: demo.network,
                 url: format!("https://vk.com/wall-1_{}", 10_000 + i),

@@ -11,7 +11,7 @@
 //! [`Frame::Resync`]: re-read everything. Memory stays bounded whatever the clients do.
 
 use crate::domain::deadline::DeadlineRule;
-use crate::domain::ids::{DepartmentId, MessageId, UserId};
+use crate::domain::ids::{AdministrationId, DepartmentId, MessageId, UserId};
 use crate::domain::workflow::MessageState;
 use crate::dto::live::{AlertDto, AlertKind, JournalNotice};
 use crate::error::AppError;
@@ -44,9 +44,10 @@ pub fn committed() {
 /// One published event with what its receivers are filtered by.
 #[derive(Clone, Debug)]
 pub enum Event {
-    /// A journal event, with the message's department and assignee after it.
+    /// A journal event, with the message's administration, department and assignee after it.
     Journal {
         notice: JournalNotice,
+        administration: AdministrationId,
         department: Option<DepartmentId>,
         assignee: Option<UserId>,
     },
@@ -94,6 +95,7 @@ struct JournalRow {
     action: String,
     to_state: MessageState,
     at: DateTime<Utc>,
+    administration_id: AdministrationId,
     department_id: Option<DepartmentId>,
     assignee_id: Option<UserId>,
     sort_key: Option<i64>,
@@ -110,6 +112,7 @@ impl JournalRow {
                 at: self.at,
                 sort_key: self.sort_key,
             },
+            administration: self.administration_id,
             department: self.department_id,
             assignee: self.assignee_id,
         }
@@ -117,7 +120,7 @@ impl JournalRow {
 }
 
 const JOURNAL_AFTER: &str = "SELECT j.id, j.message_id, j.action, j.to_state, j.at, \
-            m.department_id, m.assignee_id, m.sort_key \
+            m.administration_id, m.department_id, m.assignee_id, m.sort_key \
      FROM journal j JOIN messages m ON m.id = j.message_id \
      WHERE j.id > $1 ORDER BY j.id LIMIT $2";
 
@@ -243,11 +246,12 @@ impl EventHub {
                 for row in rows {
                     if let Event::Journal {
                         notice,
+                        administration,
                         department,
                         assignee,
                     } = row.event()
                     {
-                        if can_read(&caller, assignee, department) {
+                        if can_read(&caller, administration, assignee, department) {
                             pending.push_back(Frame::Journal(notice));
                         }
                     }
@@ -305,6 +309,7 @@ impl Subscription {
         match event {
             Event::Journal {
                 notice,
+                administration,
                 department,
                 assignee,
             } => {
@@ -312,7 +317,7 @@ impl Subscription {
                     return None;
                 }
                 self.last = notice.id;
-                can_read(&self.caller, *assignee, *department)
+                can_read(&self.caller, *administration, *assignee, *department)
                     .then(|| Frame::Journal(notice.clone()))
             }
             Event::Alert { user, alert } => {
@@ -439,6 +444,7 @@ mod tests {
     fn journal(id: i64, department: i64) -> Event {
         Event::Journal {
             notice: notice(id),
+            administration: AdministrationId(1),
             department: Some(DepartmentId(department)),
             assignee: None,
         }
@@ -450,6 +456,7 @@ mod tests {
             role: Role::Executor,
             label: "Исполнитель".into(),
             department: Some(DepartmentId(department)),
+            administration: Some(AdministrationId(1)),
         }
     }
 

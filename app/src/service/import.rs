@@ -208,6 +208,7 @@ fn parse_row(record: &csv::StringRecord, cols: &Columns, tz: Tz) -> Result<NewMe
     let network: Network = cell(cols.network).trim().to_lowercase().parse()?;
     let detected_at = parse_detected_at(cell(cols.detected_at), tz)?;
     Ok(NewMessage {
+        administration: None,
         external_id: cell(cols.external_id).to_owned(),
         network,
         url: cell(cols.url).to_owned(),
@@ -328,6 +329,7 @@ mod tests {
             role,
             label: "test".to_owned(),
             department: None,
+            administration: Some(crate::domain::ids::AdministrationId(1)),
         }
     }
 

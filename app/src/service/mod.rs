@@ -3,6 +3,8 @@
 
 /// Administration: users, departments, calendar corrections, settings forms, API tokens.
 pub mod admin;
+/// The administrations of a deployment (one, or a region's several).
+pub mod administrations;
 /// Deadline alerts: the scan, the bell, the e-mail choice.
 pub mod alerts;
 /// Uploaded files (photo/video evidence, images of posts), checked by content.

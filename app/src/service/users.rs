@@ -1,6 +1,7 @@
 //! Users and departments: queries and creation.
 
-use crate::domain::ids::{DepartmentId, UserId};
+use crate::domain::administration::{membership, Scope};
+use crate::domain::ids::{AdministrationId, DepartmentId, UserId};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::on_db;
@@ -24,10 +25,13 @@ pub struct UserRow {
     pub department_id: Option<DepartmentId>,
     /// Department name, if any.
     pub department_name: Option<String>,
+    /// The administration (`None`: a regional role or the region's admin).
+    pub administration_id: Option<AdministrationId>,
 }
 
 const USER_COLUMNS: &str =
-    "SELECT u.id, u.login, u.full_name, u.role, u.department_id, d.name AS department_name \
+    "SELECT u.id, u.login, u.full_name, u.role, u.department_id, d.name AS department_name, \
+            u.administration_id \
      FROM users u LEFT JOIN departments d ON d.id = u.department_id";
 
 /// An active user by id.
@@ -40,23 +44,26 @@ pub async fn by_id(pool: &Db, id: UserId) -> Result<Option<UserRow>, AppError> {
     )
 }
 
-/// Active users, optionally of one role, by name.
-pub async fn list(pool: &Db, role: Option<Role>) -> Result<Vec<UserRow>, AppError> {
+/// Active users within `scope`, optionally of one role, by name.
+pub async fn list(pool: &Db, scope: Scope, role: Option<Role>) -> Result<Vec<UserRow>, AppError> {
     Ok(on_db!(pool, p => sqlx::query_as::<_, UserRow>(&format!(
-        "{USER_COLUMNS} WHERE u.active = TRUE AND ($1 IS NULL OR u.role = $1) ORDER BY u.full_name"
+        "{USER_COLUMNS} WHERE u.active = TRUE AND ($1 IS NULL OR u.role = $1) \
+         AND ($2 IS NULL OR u.administration_id = $2) ORDER BY u.full_name"
     ))
     .bind(role)
+    .bind(scope.only())
     .fetch_all(p)
     .await)?)
 }
 
-/// Every department as (id, name), by name.
-pub async fn departments(pool: &Db) -> Result<Vec<(DepartmentId, String)>, AppError> {
-    Ok(
-        on_db!(pool, p => sqlx::query_as("SELECT id, name FROM departments ORDER BY name")
-            .fetch_all(p)
-            .await)?,
+/// The departments within `scope` as (id, name), by name.
+pub async fn departments(pool: &Db, scope: Scope) -> Result<Vec<(DepartmentId, String)>, AppError> {
+    Ok(on_db!(pool, p => sqlx::query_as(
+        "SELECT id, name FROM departments WHERE ($1 IS NULL OR administration_id = $1) ORDER BY name",
     )
+    .bind(scope.only())
+    .fetch_all(p)
+    .await)?)
 }
 
 /// Number of users (a first start creates an admin when there are none).
@@ -68,8 +75,12 @@ pub async fn count(pool: &Db) -> Result<i64, AppError> {
     )
 }
 
-/// The id of the department named `name`, created if missing.
-pub async fn ensure_department(pool: &Db, name: &str) -> Result<DepartmentId, AppError> {
+/// The id of the department of `administration` named `name`, created if missing.
+pub async fn ensure_department(
+    pool: &Db,
+    administration: AdministrationId,
+    name: &str,
+) -> Result<DepartmentId, AppError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(AppError::validation(
@@ -77,17 +88,41 @@ pub async fn ensure_department(pool: &Db, name: &str) -> Result<DepartmentId, Ap
             "Название отдела не может быть пустым",
         ));
     }
-    on_db!(pool, p => sqlx::query("INSERT INTO departments (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(
-        on_db!(pool, p => sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
-            .bind(name)
-            .fetch_one(p)
-            .await)?,
+    on_db!(pool, p => sqlx::query(
+        "INSERT INTO departments (administration_id, name) VALUES ($1, $2) \
+         ON CONFLICT (administration_id, name) DO NOTHING",
     )
+    .bind(administration)
+    .bind(name)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(on_db!(pool, p => sqlx::query_scalar(
+        "SELECT id FROM departments WHERE administration_id = $1 AND name = $2",
+    )
+    .bind(administration)
+    .bind(name)
+    .fetch_one(p)
+    .await)?)
+}
+
+/// The department a member of `administration` may be given: none for the regional
+/// roles and the region's admin.
+pub fn department_of(
+    administration: Option<AdministrationId>,
+    department: Option<&str>,
+) -> Result<Option<(AdministrationId, &str)>, AppError> {
+    match (
+        administration,
+        department.map(str::trim).filter(|d| !d.is_empty()),
+    ) {
+        (_, None) => Ok(None),
+        (Some(a), Some(d)) => Ok(Some((a, d))),
+        (None, Some(_)) => Err(AppError::validation(
+            "department",
+            "Отдел бывает только у сотрудника администрации, не у региональной роли",
+        )),
+    }
 }
 
 /// What is needed to create a user.
@@ -101,6 +136,9 @@ pub struct NewUser<'a> {
     pub role: Role,
     /// Department name (created if missing).
     pub department: Option<&'a str>,
+    /// The administration's code (`None`: the only one, or none for a regional role;
+    /// `domain::administration::membership`).
+    pub administration: Option<&'a str>,
     /// Plain password (hashed here with argon2id; at least 4 characters).
     pub password: &'a str,
 }
@@ -136,14 +174,20 @@ pub async fn create(pool: &Db, user: NewUser<'_>, now: DateTime<Utc>) -> Result<
             "Пароль слишком короткий (не меньше 4 символов)",
         ));
     }
-    let department_id = match user.department {
-        Some(d) => Some(ensure_department(pool, d).await?),
+    let administration = membership(
+        user.role,
+        user.administration,
+        &crate::service::administrations::known(pool).await?,
+    )?;
+    let department_id = match department_of(administration, user.department)? {
+        Some((a, d)) => Some(ensure_department(pool, a, d).await?),
         None => None,
     };
     let hash = hash_password(user.password.to_owned()).await?;
     let res: Result<i64, sqlx::Error> = on_db!(pool, p => sqlx::query_scalar(
-        "INSERT INTO users (login, full_name, role, department_id, password_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO users (login, full_name, role, department_id, password_hash, created_at, \
+                            administration_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(user.login)
     .bind(full_name)
@@ -151,6 +195,7 @@ pub async fn create(pool: &Db, user: NewUser<'_>, now: DateTime<Utc>) -> Result<
     .bind(department_id)
     .bind(hash)
     .bind(now)
+    .bind(administration)
     .fetch_one(p)
     .await);
     match res {

@@ -32,7 +32,9 @@ pub fn nav_items(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/messages/new", "Новое сообщение"),
             ("/reports", "Отчёты"),
         ],
-        Role::Observer => &[("/", "Все сообщения"), ("/reports", "Отчёты")],
+        Role::Observer | Role::RegionalObserver => {
+            &[("/", "Все сообщения"), ("/reports", "Отчёты")]
+        }
     }
 }
 

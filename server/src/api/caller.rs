@@ -28,10 +28,10 @@ impl FromRequestParts<AppState> for ApiCaller {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .ok_or(AppError::Unauthorized)?;
-            let (_, name, role) = app::service::auth::token_role(&state.pool, token)
+            let caller = app::service::auth::token_caller(&state.pool, token)
                 .await?
                 .ok_or(AppError::Unauthorized)?;
-            return Ok(Self(Caller::token(&name, role)));
+            return Ok(Self(caller));
         }
         let session = Session::from_request_parts(parts, state)
             .await

@@ -33,7 +33,7 @@ pub struct UserFilter {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    ApiCaller(_caller): ApiCaller,
+    ApiCaller(caller): ApiCaller,
     ApiQuery(filter): ApiQuery<UserFilter>,
 ) -> Result<Json<Vec<UserRow>>, ApiError> {
     let role = filter
@@ -44,5 +44,5 @@ pub async fn list(
                 .ok_or_else(|| AppError::validation("role", format!("Неизвестная роль «{r}»")))
         })
         .transpose()?;
-    Ok(Json(users::list(&state.pool, role).await?))
+    Ok(Json(users::list(&state.pool, caller.scope(), role).await?))
 }

@@ -1,6 +1,9 @@
-//! Administrative subcommands: migrate, user add, token add, backup, restore.
+//! Administrative subcommands: migrate, administration add/list, user add, token add,
+//! backup, restore.
 
-use crate::cli::{BackupArgs, RestoreArgs, TokenAddArgs, TransferArgs, UserAddArgs};
+use crate::cli::{
+    AdministrationAddArgs, BackupArgs, RestoreArgs, TokenAddArgs, TransferArgs, UserAddArgs,
+};
 use app::service::auth::{issue_token, random_secret};
 use app::service::clock::Clock;
 use app::service::db::{Backend, Target};
@@ -40,6 +43,7 @@ pub async fn user_add(target: &Target, args: UserAddArgs) -> CliResult {
         role: args.role,
         department: args.department.as_deref(),
         password: &password,
+        administration: args.administration.as_deref(),
     };
     let id = users::create(&pool, user, Clock::system().now()).await?;
     println!("user {} created (id {id}, role {})", args.login, args.role);
@@ -53,12 +57,46 @@ pub async fn user_add(target: &Target, args: UserAddArgs) -> CliResult {
 /// `otklik token add`.
 pub async fn token_add(target: &Target, args: TokenAddArgs) -> CliResult {
     let pool = app::service::db::connect(target).await?;
-    let token = issue_token(&pool, &args.name, args.role, Clock::system().now()).await?;
+    let administration = app::domain::administration::membership(
+        args.role,
+        args.administration.as_deref(),
+        &app::service::administrations::known(&pool).await?,
+    )?;
+    let token = issue_token(
+        &pool,
+        &args.name,
+        args.role,
+        administration,
+        Clock::system().now(),
+    )
+    .await?;
     println!(
         "API token \"{}\" (role {}) issued; it is shown once, keep it safe:",
         args.name, args.role
     );
     println!("{token}");
+    Ok(())
+}
+
+/// `otklik administration add`.
+pub async fn administration_add(target: &Target, args: AdministrationAddArgs) -> CliResult {
+    let pool = app::service::db::connect(target).await?;
+    let added =
+        app::service::administrations::add(&pool, &args.code, &args.name, Clock::system().now())
+            .await?;
+    println!(
+        "administration {} «{}» added (id {})",
+        added.code, added.name, added.id
+    );
+    Ok(())
+}
+
+/// `otklik administration list`: one line per administration, code then name.
+pub async fn administration_list(target: &Target) -> CliResult {
+    let pool = app::service::db::connect(target).await?;
+    for a in app::service::administrations::list(&pool).await? {
+        println!("{}\t{}", a.code, a.name);
+    }
     Ok(())
 }
 

@@ -39,6 +39,12 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Manage the administrations of a regional deployment.
+    Administration {
+        /// What to do with administrations.
+        #[command(subcommand)]
+        command: AdministrationCommand,
+    },
     /// Manage API tokens for the regional systems and scripts.
     Token {
         /// What to do with tokens.
@@ -216,12 +222,17 @@ pub struct UserAddArgs {
     /// Full name, e.g. "Иванов Иван Иванович".
     #[arg(long, env = "OTKLIK_NAME")]
     pub name: String,
-    /// Role: admin, coordinator, executor, authority or observer.
+    /// Role: admin, coordinator, executor, authority, observer or regional_observer.
     #[arg(long, env = "OTKLIK_ROLE")]
     pub role: app::domain::role::Role,
     /// Department (created if missing).
     #[arg(long, env = "OTKLIK_DEPARTMENT")]
     pub department: Option<String>,
+    /// The administration's code (`otklik administration list`). Required for the roles
+    /// of an administration when there are several; the regional roles (authority,
+    /// regional_observer) take none, and an admin without one is the region's admin.
+    #[arg(long, env = "OTKLIK_ADMINISTRATION")]
+    pub administration: Option<String>,
 }
 
 /// `otklik token` subcommands.
@@ -240,6 +251,29 @@ pub struct TokenAddArgs {
     /// The token's role (`authority` for the regional systems).
     #[arg(long, env = "OTKLIK_TOKEN_ROLE")]
     pub role: app::domain::role::Role,
+    /// The administration's code, as for `user add`.
+    #[arg(long, env = "OTKLIK_ADMINISTRATION")]
+    pub administration: Option<String>,
+}
+
+/// `otklik administration` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AdministrationCommand {
+    /// Add an administration.
+    Add(AdministrationAddArgs),
+    /// List the administrations: code and name.
+    List,
+}
+
+/// `otklik administration add` flags.
+#[derive(Debug, Args)]
+pub struct AdministrationAddArgs {
+    /// Short code: 2–32 lowercase latin letters, digits or hyphens (e.g. luga).
+    #[arg(long)]
+    pub code: String,
+    /// Name, e.g. "Лужский муниципальный район".
+    #[arg(long)]
+    pub name: String,
 }
 
 /// `otklik backup` flags.

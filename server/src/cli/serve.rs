@@ -53,6 +53,7 @@ pub async fn run(target: &Target, args: ServeArgs) -> CliResult {
                 role: Role::Admin,
                 department: None,
                 password: &password,
+                administration: None,
             },
             clock.now(),
         )

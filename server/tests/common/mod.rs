@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod random;
+pub mod sse;
 
 use app::service::clock::Clock;
 use app::service::state::AppState;
@@ -261,11 +262,28 @@ pub enum Auth<'a> {
 }
 
 impl TestApp {
-    /// Issues an API token with `role`.
+    /// Issues an API token with `role`, of the first administration (`main`) unless
+    /// the role is regional.
     pub async fn token(&self, role: app::domain::role::Role) -> String {
-        app::service::auth::issue_token(&self.state.pool, "тест", role, self.state.clock.now())
-            .await
-            .unwrap()
+        let administration = (!role.is_regional()).then_some(app::domain::ids::AdministrationId(1));
+        self.token_of(role, administration).await
+    }
+
+    /// Issues an API token with `role` for `administration` (`None`: the region).
+    pub async fn token_of(
+        &self,
+        role: app::domain::role::Role,
+        administration: Option<app::domain::ids::AdministrationId>,
+    ) -> String {
+        app::service::auth::issue_token(
+            &self.state.pool,
+            "тест",
+            role,
+            administration,
+            self.state.clock.now(),
+        )
+        .await
+        .unwrap()
     }
 
     /// A REST call; returns the status and the JSON body (`Null` when empty).

@@ -72,6 +72,7 @@ pub async fn random_workflows(app: &TestApp, rng: &mut Rng, n: usize) -> DateTim
         t += Duration::minutes(rng.below(90) as i64);
         let text: Vec<&str> = (0..4).map(|_| *rng.pick(&WORDS)).collect();
         let msg = NewMessage {
+            administration: None,
             external_id: format!("list-{i}"),
             network: *rng.pick(&Network::ALL),
             url: format!("https://vk.com/wall-1_{i}"),

@@ -1,11 +1,12 @@
 //! Signing in: argon2id password hashes, the sign-in throttle and hashing gate, the
 //! session's user, and API tokens (random, shown once, stored as SHA-256).
 
-use crate::domain::ids::UserId;
+use crate::domain::ids::{AdministrationId, UserId};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::on_db;
 use crate::service::db::Db;
+use crate::service::messages::Caller;
 use crate::service::users::{self, UserRow};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHasher, SaltString};
@@ -121,11 +122,13 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Issues an API token with `role`; returns the token, which is never stored or shown again.
+/// Issues an API token with `role` for `administration` (`None`: the region); returns
+/// the token, which is never stored or shown again.
 pub async fn issue_token(
     pool: &Db,
     name: &str,
     role: Role,
+    administration: Option<AdministrationId>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let name = name.trim();
@@ -136,23 +139,29 @@ pub async fn issue_token(
         ));
     }
     let token = format!("otk_{}", random_secret(40));
-    on_db!(pool, p => sqlx::query("INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES ($1, $2, $3, $4)")
+    on_db!(pool, p => sqlx::query(
+        "INSERT INTO api_tokens (name, role, token_hash, created_at, administration_id) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
         .bind(name)
         .bind(role)
         .bind(token_hash(&token))
         .bind(now)
+        .bind(administration)
         .execute(p)
         .await
         .map(|r| r.rows_affected()))?;
     Ok(token)
 }
 
-/// The role of a valid, unrevoked API token, with the token's id and name.
-pub async fn token_role(pool: &Db, token: &str) -> Result<Option<(i64, String, Role)>, AppError> {
-    Ok(on_db!(pool, p => sqlx::query_as(
-        "SELECT id, name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+/// A valid, unrevoked API token as the caller it acts as.
+pub async fn token_caller(pool: &Db, token: &str) -> Result<Option<Caller>, AppError> {
+    let row: Option<(String, Role, Option<AdministrationId>)> = on_db!(pool, p => sqlx::query_as(
+        "SELECT name, role, administration_id FROM api_tokens \
+         WHERE token_hash = $1 AND revoked_at IS NULL",
     )
     .bind(token_hash(token))
     .fetch_optional(p)
-    .await)?)
+    .await)?;
+    Ok(row.map(|(name, role, administration)| Caller::token(&name, role, administration)))
 }

@@ -2,7 +2,8 @@
 //! deadlines that start at receipt and detection, and journal it.
 
 use super::{begin_write, Caller};
-use crate::domain::ids::MessageId;
+use crate::domain::administration::route;
+use crate::domain::ids::{AdministrationId, MessageId};
 use crate::domain::network::Network;
 use crate::domain::workflow::{decide_intake, Actor, MessageState};
 use crate::error::AppError;
@@ -38,6 +39,10 @@ pub struct NewMessage {
     pub topic: Option<String>,
     /// When the authority detected it (the 9-hour clock starts here).
     pub detected_at: DateTime<Utc>,
+    /// The code of the administration the message is for; required from a regional
+    /// caller when the deployment has several.
+    #[serde(default)]
+    pub administration: Option<String>,
 }
 
 /// What intake did.
@@ -129,6 +134,7 @@ impl NewMessage {
 #[derive(sqlx::FromRow)]
 struct Stored {
     id: MessageId,
+    administration_id: AdministrationId,
     network: Network,
     url: String,
     author: String,
@@ -176,6 +182,11 @@ pub async fn intake_in(
     })?;
     let msg = msg.normalized();
     msg.validate(now)?;
+    let administration = route(
+        caller.scope(),
+        msg.administration.as_deref(),
+        &ctx.settings.administrations,
+    )?;
     // §12: flag for the coordinator; a person decides.
     let flags = crate::domain::moderation::check(&msg.text);
     let flagged = flags.is_flagged();
@@ -184,12 +195,20 @@ pub async fn intake_in(
         AppError::Internal
     })?;
     let existing: Option<Stored> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, network, url, author, author_url, text, topic, detected_at FROM messages WHERE external_id = $1",
+        "SELECT id, administration_id, network, url, author, author_url, text, topic, detected_at \
+         FROM messages WHERE external_id = $1",
     )
     .bind(&msg.external_id)
     .fetch_optional(c)
     .await)?;
     if let Some(s) = existing {
+        if !caller.scope().allows(s.administration_id) {
+            // Another administration's message: say no more than that the id is taken.
+            return Err(AppError::Conflict(format!(
+                "external_id «{}» уже занят другим сообщением",
+                msg.external_id
+            )));
+        }
         let same = (
             s.network,
             &s.url,
@@ -217,8 +236,9 @@ pub async fn intake_in(
         };
     }
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
-        "INSERT INTO messages (external_id, network, url, author, author_url, text, topic, detected_at, received_at, state, flags, flagged) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        "INSERT INTO messages (external_id, network, url, author, author_url, text, topic, detected_at, \
+                               received_at, state, flags, flagged, administration_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(&msg.external_id)
     .bind(msg.network)
@@ -232,6 +252,7 @@ pub async fn intake_in(
     .bind(MessageState::New)
     .bind(flags)
     .bind(flagged)
+    .bind(administration)
     .fetch_one(c)
     .await)?;
     let mut ledger = Vec::new();

@@ -12,8 +12,9 @@ pub mod query;
 /// Workflow actions through `domain::workflow::decide`.
 pub mod transition;
 
+use crate::domain::administration::Scope;
 use crate::domain::calendar::CalendarError;
-use crate::domain::ids::{DepartmentId, UserId};
+use crate::domain::ids::{AdministrationId, DepartmentId, UserId};
 use crate::domain::role::Role;
 use crate::domain::workflow::TransitionError;
 use crate::error::AppError;
@@ -32,6 +33,8 @@ pub struct Caller {
     pub label: String,
     /// The caller's department (an executor sees its messages).
     pub department: Option<DepartmentId>,
+    /// The caller's administration (`None`: a regional role or the region's admin).
+    pub administration: Option<AdministrationId>,
 }
 
 impl Caller {
@@ -42,21 +45,28 @@ impl Caller {
             role: user.role,
             label: user.full_name.clone(),
             department: user.department_id,
+            administration: user.administration_id,
         }
     }
 
-    /// Which messages the caller may read.
+    /// Which messages of its administrations the caller may read.
     pub fn visibility(&self) -> crate::domain::listing::Visibility {
         crate::domain::listing::Visibility::of(self.role, self.user, self.department)
     }
 
-    /// An API token (not tied to a person).
-    pub fn token(name: &str, role: Role) -> Self {
+    /// Which administrations' messages the caller reads and acts on.
+    pub fn scope(&self) -> Scope {
+        Scope::of(self.role, self.administration)
+    }
+
+    /// An API token (not tied to a person) of `administration` (`None`: the region).
+    pub fn token(name: &str, role: Role, administration: Option<AdministrationId>) -> Self {
         Self {
             user: None,
             role,
             label: format!("API: {name}"),
             department: None,
+            administration,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::Caller;
 use crate::domain::deadline::{Deadline, DeadlineRule};
-use crate::domain::ids::{DepartmentId, MessageId, UserId};
+use crate::domain::ids::{AdministrationId, DepartmentId, MessageId, UserId};
 use crate::domain::listing::{search_words, Cursor, Visibility, SORT_CLOSED};
 use crate::domain::moderation::Flags;
 use crate::domain::network::Network;
@@ -24,14 +24,15 @@ use std::collections::{BTreeMap, HashMap};
 /// Most messages one list returns.
 pub const MAX_LIST: u32 = 5000;
 
-/// Whether `caller` may read a message with this assignee and department
-/// (`domain::listing::Visibility`).
+/// Whether `caller` may read a message of this administration with this assignee and
+/// department (`domain::administration::Scope`, `domain::listing::Visibility`).
 pub fn can_read(
     caller: &Caller,
+    administration: AdministrationId,
     assignee: Option<UserId>,
     department: Option<DepartmentId>,
 ) -> bool {
-    caller.visibility().allows(assignee, department)
+    caller.scope().allows(administration) && caller.visibility().allows(assignee, department)
 }
 
 fn local(t: DateTime<Utc>, tz: Tz) -> Time {
@@ -56,6 +57,8 @@ struct MessageRow {
     assignee_name: Option<String>,
     department_id: Option<DepartmentId>,
     department_name: Option<String>,
+    administration_id: AdministrationId,
+    administration: String,
     flags: String,
     version: i64,
     sort_key: Option<i64>,
@@ -63,8 +66,10 @@ struct MessageRow {
 
 const MESSAGE_COLUMNS: &str = "SELECT m.id, m.external_id, m.network, m.url, m.author, m.author_url, m.text, m.topic, \
             m.urgent, m.state, m.detected_at, m.received_at, m.assignee_id, u.full_name AS assignee_name, \
-            m.department_id, d.name AS department_name, m.flags, m.version, m.sort_key \
-     FROM messages m LEFT JOIN users u ON u.id = m.assignee_id LEFT JOIN departments d ON d.id = m.department_id";
+            m.department_id, d.name AS department_name, m.administration_id, a.code AS administration, \
+            m.flags, m.version, m.sort_key \
+     FROM messages m LEFT JOIN users u ON u.id = m.assignee_id LEFT JOIN departments d ON d.id = m.department_id \
+     JOIN administrations a ON a.id = m.administration_id";
 
 impl MessageRow {
     fn dto(self, deadlines: &[Deadline], tz: Tz) -> MessageDto {
@@ -98,6 +103,7 @@ impl MessageRow {
                 .department_id
                 .zip(self.department_name)
                 .map(|(id, name)| DepartmentRef { id, name }),
+            administration: self.administration,
             flags,
             version: self.version,
             deadlines,
@@ -105,12 +111,22 @@ impl MessageRow {
     }
 }
 
-async fn load_row(pool: &Db, id: MessageId) -> Result<MessageRow, AppError> {
-    on_db!(pool, p => sqlx::query_as(&format!("{MESSAGE_COLUMNS} WHERE m.id = $1"))
+/// Message `id` if it is of an administration the caller reads: another's is "not found",
+/// never its content.
+async fn load_row(pool: &Db, caller: &Caller, id: MessageId) -> Result<MessageRow, AppError> {
+    on_db!(pool, p => sqlx::query_as(&format!(
+        "{MESSAGE_COLUMNS} WHERE m.id = $1 AND ($2 IS NULL OR m.administration_id = $2)"
+    ))
         .bind(id)
+        .bind(caller.scope().only())
         .fetch_optional(p)
         .await)?
-    .ok_or_else(|| AppError::NotFound(format!("Сообщение №{id} не найдено")))
+    .ok_or_else(|| not_found(id))
+}
+
+/// The refusal of a message that does not exist or is of another administration.
+pub(crate) fn not_found(id: MessageId) -> AppError {
+    AppError::NotFound(format!("Сообщение №{id} не найдено"))
 }
 
 fn forbidden_to_read() -> AppError {
@@ -119,8 +135,13 @@ fn forbidden_to_read() -> AppError {
 
 /// Whether the caller may read message `id`: `NotFound` or `Forbidden` otherwise.
 pub async fn ensure_readable(pool: &Db, caller: &Caller, id: MessageId) -> Result<(), AppError> {
-    let row = load_row(pool, id).await?;
-    if can_read(caller, row.assignee_id, row.department_id) {
+    let row = load_row(pool, caller, id).await?;
+    if can_read(
+        caller,
+        row.administration_id,
+        row.assignee_id,
+        row.department_id,
+    ) {
         Ok(())
     } else {
         Err(forbidden_to_read())
@@ -130,8 +151,13 @@ pub async fn ensure_readable(pool: &Db, caller: &Caller, id: MessageId) -> Resul
 /// The message as the caller may see it (without drafts and journal).
 pub async fn message(ctx: &Ctx, caller: &Caller, id: MessageId) -> Result<MessageDto, AppError> {
     let (pool, tz) = (&ctx.pool, ctx.tz());
-    let row = load_row(pool, id).await?;
-    if !can_read(caller, row.assignee_id, row.department_id) {
+    let row = load_row(pool, caller, id).await?;
+    if !can_read(
+        caller,
+        row.administration_id,
+        row.assignee_id,
+        row.department_id,
+    ) {
         return Err(forbidden_to_read());
     }
     let deadlines = deadlines_of(pool, id).await?;
@@ -171,8 +197,13 @@ pub async fn detail(
     id: MessageId,
 ) -> Result<MessageDetailDto, AppError> {
     let (pool, tz) = (&ctx.pool, ctx.tz());
-    let row = load_row(pool, id).await?;
-    if !can_read(caller, row.assignee_id, row.department_id) {
+    let row = load_row(pool, caller, id).await?;
+    if !can_read(
+        caller,
+        row.administration_id,
+        row.assignee_id,
+        row.department_id,
+    ) {
         return Err(forbidden_to_read());
     }
     let drafts: Vec<DraftRow> = on_db!(pool, p => sqlx::query_as(
@@ -405,6 +436,9 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
         }
         if filter.pressing.unwrap_or(false) {
             q.push(" AND m.due_soon_at <= ").push_bind(now_s);
+        }
+        if let Some(a) = caller.scope().only() {
+            q.push(" AND m.administration_id = ").push_bind(a);
         }
         if let Some(SearchPlan::InSql) = plan {
             <DB as Search>::push_search(&mut q, &words);

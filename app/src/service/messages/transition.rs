@@ -4,7 +4,7 @@
 
 use super::{begin_write, Caller, STALE_VERSION};
 use crate::domain::deadline::{self, Deadline, DeadlineNote, DeadlineRule, Priority};
-use crate::domain::ids::{DepartmentId, FileId, MessageId, UserId};
+use crate::domain::ids::{AdministrationId, DepartmentId, FileId, MessageId, UserId};
 use crate::domain::network::{Network, NetworkLimits};
 use crate::domain::role::Role;
 use crate::domain::workflow::{
@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 
 #[derive(sqlx::FromRow)]
 struct Row {
+    administration_id: AdministrationId,
     state: MessageState,
     network: Network,
     assignee_id: Option<UserId>,
@@ -29,19 +30,21 @@ struct Row {
     approved_at: Option<DateTime<Utc>>,
 }
 
-async fn load(tx: &mut Tx, id: MessageId) -> Result<Row, AppError> {
+/// Message `id` for an action, if it is of an administration the caller acts on.
+async fn load(tx: &mut Tx, caller: &Caller, id: MessageId) -> Result<Row, AppError> {
     on_tx!(tx, c => sqlx::query_as(
-        "SELECT m.state, m.network, m.assignee_id, m.department_id, m.urgent, m.version, \
+        "SELECT m.administration_id, m.state, m.network, m.assignee_id, m.department_id, m.urgent, m.version, \
                 d.id AS draft_id, d.kind AS draft_kind, \
                 CASE WHEN d.decision = 'approved' THEN d.decided_at END AS approved_at \
          FROM messages m \
          LEFT JOIN drafts d ON d.id = (SELECT MAX(id) FROM drafts WHERE message_id = m.id) \
-         WHERE m.id = $1",
+         WHERE m.id = $1 AND ($2 IS NULL OR m.administration_id = $2)",
     )
     .bind(id)
+    .bind(caller.scope().only())
     .fetch_optional(c)
     .await)?
-    .ok_or_else(|| AppError::NotFound(format!("Сообщение №{id} не найдено")))
+    .ok_or_else(|| super::query::not_found(id))
 }
 
 /// Appends a journal event.
@@ -135,7 +138,7 @@ pub async fn act_in(
     caller: &Caller,
 ) -> Result<i64, AppError> {
     let now = ctx.now;
-    let row = load(tx, id).await?;
+    let row = load(tx, caller, id).await?;
     if expected_version.is_some_and(|v| v != row.version) {
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
     }
@@ -203,10 +206,13 @@ async fn persist(
             executor,
             department,
         } => {
+            // The executor and the department are of the message's administration.
             let target: Option<(Role, Option<DepartmentId>, String)> = on_tx!(tx, c => sqlx::query_as(
-                "SELECT role, department_id, full_name FROM users WHERE id = $1 AND active = TRUE",
+                "SELECT role, department_id, full_name FROM users \
+                 WHERE id = $1 AND active = TRUE AND administration_id = $2",
             )
             .bind(executor)
+            .bind(row.administration_id)
             .fetch_optional(c)
             .await)?;
             let Some((Role::Executor, user_department, name)) = target else {
@@ -215,6 +221,21 @@ async fn persist(
                     "Выберите исполнителя из списка",
                 ));
             };
+            if let Some(d) = department {
+                let ours: Option<i64> = on_tx!(tx, c => sqlx::query_scalar(
+                    "SELECT id FROM departments WHERE id = $1 AND administration_id = $2",
+                )
+                .bind(d)
+                .bind(row.administration_id)
+                .fetch_optional(c)
+                .await)?;
+                if ours.is_none() {
+                    return Err(AppError::validation(
+                        "department_id",
+                        "Выберите отдел из списка",
+                    ));
+                }
+            }
             let department = department.or(user_department);
             on_tx!(tx, c => sqlx::query("UPDATE messages SET assignee_id = $1, department_id = $2 WHERE id = $3")
                 .bind(executor)

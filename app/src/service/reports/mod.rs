@@ -4,7 +4,9 @@
 //! actions, publication instants), never from a recomputation of the rules; only the
 //! working time to the first publication is measured, on the deployment's calendar.
 
+use crate::domain::administration::Scope;
 use crate::domain::deadline::{DeadlineRule, Outcome};
+use crate::domain::ids::AdministrationId;
 use crate::domain::network::Network;
 use crate::domain::report::charts::charts;
 use crate::domain::report::rating::{rating, RatingMethod};
@@ -31,7 +33,7 @@ const MAX_DAYS: i64 = 5 * 366;
 pub fn may_read(role: Role) -> bool {
     matches!(
         role,
-        Role::Observer | Role::Coordinator | Role::Admin | Role::Authority
+        Role::Observer | Role::RegionalObserver | Role::Coordinator | Role::Admin | Role::Authority
     )
 }
 
@@ -140,10 +142,20 @@ fn day_start(ctx: &Ctx, d: NaiveDate) -> DateTime<Utc> {
 const MESSAGES_IN_PERIOD: &str =
     "FROM messages m LEFT JOIN departments d ON d.id = m.department_id \
      LEFT JOIN users u ON u.id = m.assignee_id \
-     WHERE m.detected_at >= $1 AND m.detected_at < $2";
+     WHERE m.detected_at >= $1 AND m.detected_at < $2 \
+     AND ($3 IS NULL OR m.administration_id = $3)";
 
-/// The rows `items` of `from` (whose `$1`, `$2` are the period's bounds) in `order` (any
-/// without one), read
+/// The instants bounding a report's messages, `[start, end)`, and the one administration
+/// they are of (`None`: every one, for the regional roles).
+#[derive(Clone, Copy, Debug)]
+pub struct Span {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    within: Option<AdministrationId>,
+}
+
+/// The rows `items` of `from` (whose `$1`, `$2` are the span's bounds and `$3` its
+/// administration or NULL) in `order` (any without one), read
 /// as one JSON value built by the database (`dialect::json_rows`): a year holds hundreds
 /// of thousands of deadlines and journal rows.
 async fn rows_in_period<T: DeserializeOwned>(
@@ -151,13 +163,13 @@ async fn rows_in_period<T: DeserializeOwned>(
     items: &str,
     order: Option<&str>,
     from: &str,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    span: &Span,
 ) -> Result<Vec<T>, AppError> {
     let sql = format!("SELECT {} {from}", json_rows(&ctx.pool, items, order));
     let json: Option<String> = on_db!(&ctx.pool, p => sqlx::query_scalar(&sql)
-        .bind(start)
-        .bind(end)
+        .bind(span.start)
+        .bind(span.end)
+        .bind(span.within)
         .fetch_one(p)
         .await)?;
     match json {
@@ -173,27 +185,22 @@ async fn rows_in_period<T: DeserializeOwned>(
 /// started: (message id, rule, due, recorded outcome).
 async fn deadlines_in_period(
     ctx: &Ctx,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    span: &Span,
 ) -> Result<Vec<(i64, String, DateTime<Utc>, Option<String>)>, AppError> {
     rows_in_period(
         ctx,
         "dl.message_id, dl.rule, dl.due_at, dl.outcome",
         Some("dl.id"),
         "FROM deadlines dl JOIN messages m ON m.id = dl.message_id \
-         WHERE m.detected_at >= $1 AND m.detected_at < $2",
-        start,
-        end,
+         WHERE m.detected_at >= $1 AND m.detected_at < $2 \
+     AND ($3 IS NULL OR m.administration_id = $3)",
+        span,
     )
     .await
 }
 
 /// The facts of every message detected in `[start, end)` (in no particular order).
-pub async fn facts(
-    ctx: &Ctx,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<Vec<MessageFacts>, AppError> {
+pub async fn facts(ctx: &Ctx, span: &Span) -> Result<Vec<MessageFacts>, AppError> {
     let now = ctx.now.timestamp();
     let rows = rows_in_period::<MessageFactsRow>(
         ctx,
@@ -201,13 +208,13 @@ pub async fn facts(
          m.detected_at, m.state, m.overdue_after",
         None,
         MESSAGES_IN_PERIOD,
-        start,
-        end,
+        span,
     );
     // Only what the figures read: every answer_by (the last one counts) and the breaches.
     let deadlines_from = format!(
         "FROM deadlines dl JOIN messages m ON m.id = dl.message_id \
              WHERE m.detected_at >= $1 AND m.detected_at < $2 \
+     AND ($3 IS NULL OR m.administration_id = $3) \
                AND (dl.rule = '{}' OR dl.outcome = '{}')",
         DeadlineRule::AnswerBy.as_str(),
         Outcome::Breached.as_str()
@@ -217,12 +224,12 @@ pub async fn facts(
         "dl.id, dl.message_id, dl.rule, dl.outcome",
         None,
         &deadlines_from,
-        start,
-        end,
+        span,
     );
     let journal_from = format!(
         "FROM journal j JOIN messages m ON m.id = j.message_id \
              WHERE m.detected_at >= $1 AND m.detected_at < $2 \
+     AND ($3 IS NULL OR m.administration_id = $3) \
                AND (j.action IN ('{}', '{}', '{}') OR j.to_state = '{}')",
         ActionKind::Return.as_str(),
         ActionKind::RequestRevision.as_str(),
@@ -234,8 +241,7 @@ pub async fn facts(
         "j.message_id, j.action, j.to_state",
         None,
         &journal_from,
-        start,
-        end,
+        span,
     );
     let publications = rows_in_period::<(i64, String, DateTime<Utc>)>(
         ctx,
@@ -243,9 +249,9 @@ pub async fn facts(
         None,
         "FROM publications p JOIN drafts dr ON dr.id = p.draft_id \
          JOIN messages m ON m.id = p.message_id \
-         WHERE m.detected_at >= $1 AND m.detected_at < $2",
-        start,
-        end,
+         WHERE m.detected_at >= $1 AND m.detected_at < $2 \
+     AND ($3 IS NULL OR m.administration_id = $3)",
+        span,
     );
     // Four reads at once, on separate connections: the database works on them in
     // parallel (a year's report is bound by the database's time).
@@ -360,11 +366,7 @@ struct PeriodMessageRow {
 }
 
 /// Every message detected in `[start, end)` with its deadlines, in id order.
-pub async fn period_messages(
-    ctx: &Ctx,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<Vec<PeriodMessage>, AppError> {
+pub async fn period_messages(ctx: &Ctx, span: &Span) -> Result<Vec<PeriodMessage>, AppError> {
     let tz = ctx.tz();
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).naive_local();
     let rows: Vec<PeriodMessageRow> = rows_in_period(
@@ -373,11 +375,10 @@ pub async fn period_messages(
          m.detected_at, m.state",
         Some("m.id"),
         MESSAGES_IN_PERIOD,
-        start,
-        end,
+        span,
     )
     .await?;
-    let deadlines = deadlines_in_period(ctx, start, end).await?;
+    let deadlines = deadlines_in_period(ctx, span).await?;
     let mut out: Vec<PeriodMessage> = rows
         .into_iter()
         .map(|r| PeriodMessage {
@@ -409,12 +410,13 @@ pub async fn period_messages(
     Ok(out)
 }
 
-/// The instants bounding the period's days in the deployment's zone: `[start, end)`.
-fn bounds(ctx: &Ctx, period: &Period) -> (DateTime<Utc>, DateTime<Utc>) {
-    (
-        day_start(ctx, period.from),
-        day_start(ctx, period.to + Duration::days(1)),
-    )
+/// The period's days in the deployment's zone, `[start, end)`, within `scope`.
+fn bounds(ctx: &Ctx, period: &Period, scope: Scope) -> Span {
+    Span {
+        start: day_start(ctx, period.from),
+        end: day_start(ctx, period.to + Duration::days(1)),
+        within: scope.only(),
+    }
 }
 
 /// Checks the caller's role and reads the query.
@@ -442,15 +444,15 @@ fn report_of(ctx: &Ctx, period: &Period, facts: &[MessageFacts]) -> ReportDto {
     }
 }
 
-async fn build(ctx: &Ctx, period: &Period) -> Result<ReportDto, AppError> {
-    let (start, end) = bounds(ctx, period);
-    Ok(report_of(ctx, period, &facts(ctx, start, end).await?))
+async fn build(ctx: &Ctx, period: &Period, scope: Scope) -> Result<ReportDto, AppError> {
+    let span = bounds(ctx, period, scope);
+    Ok(report_of(ctx, period, &facts(ctx, &span).await?))
 }
 
 /// The report for `q` as `caller` may read it.
 pub async fn report(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportDto, AppError> {
     let period = open(ctx, caller, q)?;
-    build(ctx, &period).await
+    build(ctx, &period, caller.scope()).await
 }
 
 /// Settings key of the rating's method (JSON of [`RatingMethod`]).
@@ -497,8 +499,7 @@ fn presets(today: NaiveDate) -> Vec<PeriodPreset> {
 /// month of the period's last day (up to today), and the presets.
 pub async fn page(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportPage, AppError> {
     let period = open(ctx, caller, q)?;
-    let (start, end) = bounds(ctx, &period);
-    let all = facts(ctx, start, end).await?;
+    let all = facts(ctx, &bounds(ctx, &period, caller.scope())).await?;
     let today = ctx.now.with_timezone(&ctx.tz()).date_naive();
     let (month, month_end) = month_of(period.to);
     let month_period = Period {
@@ -509,8 +510,7 @@ pub async fn page(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportP
     let month_facts = if (month_period.from, month_period.to) == (period.from, period.to) {
         all.clone()
     } else {
-        let (s, e) = bounds(ctx, &month_period);
-        facts(ctx, s, e).await?
+        facts(ctx, &bounds(ctx, &month_period, caller.scope())).await?
     };
     let method = rating_method(ctx).await?;
     Ok(ReportPage {
@@ -527,22 +527,25 @@ pub async fn page(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportP
 }
 
 /// This month's facts (from the first to today) of the messages assigned to each person.
-async fn this_month(ctx: &Ctx) -> Result<(NaiveDate, NaiveDate, Vec<MessageFacts>), AppError> {
+async fn this_month(
+    ctx: &Ctx,
+    scope: Scope,
+) -> Result<(NaiveDate, NaiveDate, Vec<MessageFacts>), AppError> {
     let today = ctx.now.with_timezone(&ctx.tz()).date_naive();
     let period = Period {
         from: month_of(today).0,
         to: today,
         by: Grouping::Executor,
     };
-    let (start, end) = bounds(ctx, &period);
-    Ok((period.from, period.to, facts(ctx, start, end).await?))
+    let span = bounds(ctx, &period, scope);
+    Ok((period.from, period.to, facts(ctx, &span).await?))
 }
 
 /// The caller's own figures for this month: the messages assigned to them that were
 /// detected in it («Мои показатели»). Any signed-in person may read their own.
 pub async fn mine(ctx: &Ctx, caller: &Caller) -> Result<MyFigures, AppError> {
     let me = caller.user.ok_or(AppError::Unauthorized)?;
-    let (from, to, all) = this_month(ctx).await?;
+    let (from, to, all) = this_month(ctx, caller.scope()).await?;
     let own: Vec<&MessageFacts> = all
         .iter()
         .filter(|f| f.executor.as_ref().is_some_and(|(id, _)| *id == me.0))
@@ -555,9 +558,9 @@ pub async fn mine(ctx: &Ctx, caller: &Caller) -> Result<MyFigures, AppError> {
 }
 
 /// Each executor's share on time this month (the figure of the report's executor row),
-/// by user id; none for those without a final answer.
-pub async fn shares_on_time(ctx: &Ctx) -> Result<HashMap<i64, f64>, AppError> {
-    let (_, _, all) = this_month(ctx).await?;
+/// by user id, within `scope`; none for those without a final answer.
+pub async fn shares_on_time(ctx: &Ctx, scope: Scope) -> Result<HashMap<i64, f64>, AppError> {
+    let (_, _, all) = this_month(ctx, scope).await?;
     let mut per: HashMap<i64, Vec<&MessageFacts>> = HashMap::new();
     for f in &all {
         if let Some((id, _)) = &f.executor {
@@ -581,9 +584,8 @@ pub async fn xlsx(
     q: &ReportQuery,
 ) -> Result<(String, Vec<u8>), AppError> {
     let period = open(ctx, caller, q)?;
-    let report = build(ctx, &period).await?;
-    let (start, end) = bounds(ctx, &period);
-    let messages = period_messages(ctx, start, end).await?;
+    let report = build(ctx, &period, caller.scope()).await?;
+    let messages = period_messages(ctx, &bounds(ctx, &period, caller.scope())).await?;
     Ok((
         file_name(&period, "xlsx"),
         export::xlsx(&report, &messages)?,
@@ -597,7 +599,7 @@ pub async fn csv(
     q: &ReportQuery,
 ) -> Result<(String, Vec<u8>), AppError> {
     let period = open(ctx, caller, q)?;
-    let report = build(ctx, &period).await?;
+    let report = build(ctx, &period, caller.scope()).await?;
     Ok((file_name(&period, "csv"), export::csv(&report)?))
 }
 

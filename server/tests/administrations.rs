@@ -1,0 +1,385 @@
+//! Several administrations in one deployment (issue 19): isolation is a rule of the
+//! service layer. Two administrations, `main` and `luga`; every read and write route of
+//! the integration API, by a caller of each, on a message of the other; intake routing by
+//! the `administration` code; the regional roles reading across both; the CLI.
+//! Runs on SQLite and, in the test command's second pass, on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
+
+mod common;
+
+use app::domain::ids::AdministrationId;
+use app::domain::role::Role;
+use app::service::users::{self, NewUser};
+use axum::http::StatusCode;
+use common::sse::Stream;
+use common::*;
+use serde_json::{json, Value};
+
+const LUGA: AdministrationId = AdministrationId(2);
+
+/// Two administrations: the demo's `main` and a new `luga` with its own coordinator and
+/// executor (department «ЖКХ», as in `main`: names are per administration).
+async fn two_administrations() -> TestApp {
+    let app = TestApp::new().await;
+    let pool = &app.state.pool;
+    let now = app.state.clock.now();
+    let luga = app::service::administrations::add(pool, "luga", "Лужский муниципальный район", now)
+        .await
+        .unwrap();
+    assert_eq!(luga.id, LUGA);
+    for (login, role, department) in [
+        ("luga-coord", Role::Coordinator, None),
+        ("luga-exec", Role::Executor, Some("ЖКХ")),
+    ] {
+        users::create(
+            pool,
+            NewUser {
+                login,
+                full_name: login,
+                role,
+                department,
+                password: "demo",
+                administration: Some("luga"),
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    }
+    app
+}
+
+fn message(external_id: &str, administration: Option<&str>, now: &str) -> Value {
+    let mut m = json!({
+        "external_id": external_id,
+        "network": "vk",
+        "url": "https://vk.com/wall-1_1",
+        "author": "Мария Соколова",
+        "text": format!("Текст {external_id}: яма на дороге"),
+        "detected_at": now,
+    });
+    if let Some(a) = administration {
+        m["administration"] = json!(a);
+    }
+    m
+}
+
+#[tokio::test]
+async fn intake_routes_by_code_and_refuses_a_missing_or_unknown_one() {
+    let app = two_administrations().await;
+    let now = app.state.clock.now().to_rfc3339();
+    let authority = app.token(Role::Authority).await;
+    let auth = Auth::Token(&authority);
+
+    let body = message("r-1", None, &now).to_string();
+    let (s, e) = app.api("POST", "/api/v1/messages", auth, Some(&body)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert_eq!(e["error"]["code"], "validation");
+    let text = e["error"]["message"].as_str().unwrap();
+    assert!(text.contains("main") && text.contains("luga"), "{text}");
+
+    let body = message("r-1", Some("tosno"), &now).to_string();
+    let (s, e) = app.api("POST", "/api/v1/messages", auth, Some(&body)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("tosno"));
+
+    let m = app
+        .register(&authority, &message("r-1", Some("luga"), &now))
+        .await;
+    assert_eq!(m["administration"], "luga");
+    let m = app
+        .register(&authority, &message("r-2", Some("main"), &now))
+        .await;
+    assert_eq!(m["administration"], "main");
+
+    // A coordinator's token of `main` takes messages into `main` only.
+    let main_coord = app.token(Role::Coordinator).await;
+    let m = app.register(&main_coord, &message("r-3", None, &now)).await;
+    assert_eq!(m["administration"], "main");
+    let body = message("r-4", Some("luga"), &now).to_string();
+    let (s, e) = app
+        .api(
+            "POST",
+            "/api/v1/messages",
+            Auth::Token(&main_coord),
+            Some(&body),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+
+    // Re-sending another administration's external id reveals nothing of it.
+    let body = message("r-1", None, &now).to_string();
+    let (s, e) = app
+        .api(
+            "POST",
+            "/api/v1/messages",
+            Auth::Token(&main_coord),
+            Some(&body),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert!(!e.to_string().contains("яма"), "{e}");
+}
+
+/// Every route that names a message, by a caller of the other administration: 404 with
+/// the JSON error, never the message's content, and nothing changed.
+#[tokio::test]
+async fn another_administrations_message_is_not_found_on_every_route() {
+    let app = two_administrations().await;
+    let now = app.state.clock.now().to_rfc3339();
+    let authority = app.token(Role::Authority).await;
+    let in_main = app
+        .register(&authority, &message("m-1", Some("main"), &now))
+        .await;
+    let in_luga = app
+        .register(&authority, &message("l-1", Some("luga"), &now))
+        .await;
+    let luga_exec = app.user_id("luga-exec").await;
+    let main_exec = app.user_id("executor").await;
+
+    let tokens = [
+        (
+            "main",
+            app.token_of(Role::Coordinator, Some(AdministrationId(1)))
+                .await,
+        ),
+        ("luga", app.token_of(Role::Coordinator, Some(LUGA)).await),
+    ];
+    let bodies: Vec<(&str, Value)> = vec![
+        ("assign", json!({ "executor_id": main_exec })),
+        ("return", json!({ "justification": "Не наш вопрос" })),
+        ("reject", json!({ "category": "insult" })),
+        ("submit_draft", json!({ "kind": "final", "text": "Ответ" })),
+        (
+            "publish",
+            json!({ "link": "https://vk.com/wall-1_1?reply=2" }),
+        ),
+        ("author_replied", json!({ "text": "Дом 5" })),
+        ("set_urgent", json!({ "urgent": true })),
+        ("approve", json!({})),
+        ("request_revision", json!({ "remarks": "Уточните" })),
+        ("send_back", json!({ "reason": "В компетенции района" })),
+    ];
+    let mut received = Vec::new();
+    for (own, token) in &tokens {
+        let other = if *own == "main" { &in_luga } else { &in_main };
+        let id = other["id"].as_i64().unwrap();
+        let auth = Auth::Token(token);
+        let (s, e) = app
+            .api("GET", &format!("/api/v1/messages/{id}"), auth, None)
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{own}: {e}");
+        assert_eq!(e["error"]["code"], "not_found");
+        assert!(!e.to_string().contains("яма"));
+        for (action, body) in &bodies {
+            let path = format!("/api/v1/messages/{id}/{action}");
+            let (s, e) = app.api("POST", &path, auth, Some(&body.to_string())).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{own} {action}: {e}");
+        }
+        let (s, e) = app
+            .api(
+                "POST",
+                &format!("/api/v1/messages/{id}/attachments"),
+                auth,
+                Some("{}"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{own} upload: {e}");
+        // The list shows only its own administration's message.
+        let (s, list) = app
+            .api("GET", "/api/v1/messages?limit=100", auth, None)
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let codes: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["administration"].as_str().unwrap())
+            .collect();
+        assert!(
+            !codes.is_empty() && codes.iter().all(|c| c == own),
+            "{own}: {codes:?}"
+        );
+        let (_, found) = app
+            .api("GET", "/api/v1/messages?q=%D1%8F%D0%BC%D0%B0", auth, None)
+            .await;
+        assert!(found
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["id"] != other["id"]));
+        // Users and reports: only its own.
+        let (_, people) = app.api("GET", "/api/v1/users", auth, None).await;
+        let logins: Vec<&str> = people
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["login"].as_str().unwrap())
+            .collect();
+        assert_eq!(logins.contains(&"luga-exec"), *own == "luga", "{logins:?}");
+        let (s, report) = app.api("GET", "/api/v1/reports?by=none", auth, None).await;
+        assert_eq!(s, StatusCode::OK, "{report}");
+        received.push(report["total"]["received"].as_i64().unwrap());
+    }
+    // luga has its one message; main its own (the demo's and one more); the authority
+    // reads the sum.
+    let (_, report) = app
+        .api(
+            "GET",
+            "/api/v1/reports?by=none",
+            Auth::Token(&authority),
+            None,
+        )
+        .await;
+    assert_eq!(received[1], 1);
+    assert!(received[0] > 1);
+    assert_eq!(
+        report["total"]["received"].as_i64().unwrap(),
+        received[0] + received[1]
+    );
+    // The message of luga is unchanged: still new, version 1.
+    let luga_token = &tokens[1].1;
+    let id = in_luga["id"].as_i64().unwrap();
+    let (_, m) = app
+        .api(
+            "GET",
+            &format!("/api/v1/messages/{id}"),
+            Auth::Token(luga_token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (m["status"].as_str(), m["version"].as_i64()),
+        (Some("new"), Some(1))
+    );
+
+    // Assigning luga's message to main's executor is refused; to luga's executor it works.
+    let path = format!("/api/v1/messages/{id}/assign");
+    let body = json!({ "executor_id": main_exec }).to_string();
+    let (s, e) = app
+        .api("POST", &path, Auth::Token(luga_token), Some(&body))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let body = json!({ "executor_id": luga_exec }).to_string();
+    let (s, e) = app
+        .api("POST", &path, Auth::Token(luga_token), Some(&body))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+}
+
+#[tokio::test]
+async fn the_regional_roles_read_across_administrations() {
+    let app = two_administrations().await;
+    let now = app.state.clock.now().to_rfc3339();
+    let authority = app.token(Role::Authority).await;
+    app.register(&authority, &message("m-1", Some("main"), &now))
+        .await;
+    app.register(&authority, &message("l-1", Some("luga"), &now))
+        .await;
+    let observer = app.token(Role::RegionalObserver).await;
+    for token in [&authority, &observer] {
+        let (s, list) = app
+            .api("GET", "/api/v1/messages", Auth::Token(token), None)
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        let mut codes: Vec<&str> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["administration"].as_str().unwrap())
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes, ["luga", "main"]);
+    }
+    // The regional observer reads, and acts on nothing.
+    let (_, list) = app
+        .api("GET", "/api/v1/messages", Auth::Token(&observer), None)
+        .await;
+    let id = list[0]["id"].as_i64().unwrap();
+    let body = json!({ "urgent": true }).to_string();
+    let path = format!("/api/v1/messages/{id}/set_urgent");
+    let (s, e) = app
+        .api("POST", &path, Auth::Token(&observer), Some(&body))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+}
+
+#[tokio::test]
+async fn live_events_reach_only_the_messages_administration() {
+    let app = two_administrations().await;
+    let now = app.state.clock.now().to_rfc3339();
+    let authority = app.token(Role::Authority).await;
+    let main = app
+        .token_of(Role::Coordinator, Some(AdministrationId(1)))
+        .await;
+    let luga = app.token_of(Role::Coordinator, Some(LUGA)).await;
+    let wait = std::time::Duration::from_millis(1500);
+    let mut main_stream = Stream::open(&app, Auth::Token(&main), None).await;
+    let mut luga_stream = Stream::open(&app, Auth::Token(&luga), None).await;
+    assert_eq!(main_stream.next(wait).await.unwrap().event, "ready");
+    assert_eq!(luga_stream.next(wait).await.unwrap().event, "ready");
+    let in_luga = app
+        .register(&authority, &message("l-1", Some("luga"), &now))
+        .await;
+    let in_main = app
+        .register(&authority, &message("m-1", Some("main"), &now))
+        .await;
+    let seen = |events: Vec<common::sse::Sse>| -> Vec<Value> {
+        events
+            .into_iter()
+            .filter(|e| e.event == "journal")
+            .map(|e| e.data["message_id"].clone())
+            .collect()
+    };
+    let quiet = std::time::Duration::from_millis(600);
+    assert_eq!(
+        seen(main_stream.drain(quiet).await),
+        vec![in_main["id"].clone()]
+    );
+    assert_eq!(
+        seen(luga_stream.drain(quiet).await),
+        vec![in_luga["id"].clone()]
+    );
+}
+
+#[tokio::test]
+async fn an_administrations_admin_manages_only_its_own_people() {
+    let app = two_administrations().await;
+    let pool = &app.state.pool;
+    let now = app.state.clock.now();
+    let admin = app::service::admin::Admin {
+        id: app::domain::ids::UserId(app.user_id("admin").await),
+        scope: app::domain::administration::Scope::One(AdministrationId(1)),
+    };
+    let page = app::service::admin::users_page(&app.ctx().await, &admin)
+        .await
+        .unwrap();
+    let logins: Vec<&str> = page.users.iter().map(|u| u.login.as_str()).collect();
+    assert!(
+        logins.contains(&"coordinator") && !logins.contains(&"luga-coord"),
+        "{logins:?}"
+    );
+    let luga_coord = app::domain::ids::UserId(app.user_id("luga-coord").await);
+    let e = app::service::admin::set_user_active(pool, &admin, luga_coord, false)
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 404);
+    // A regional role is the region admin's to give.
+    let e = app::service::admin::issue_token(pool, &admin, "ЦУР", Role::Authority, None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 403);
+    let region = app::service::admin::Admin {
+        scope: app::domain::administration::Scope::Region,
+        ..admin
+    };
+    let e = app::service::admin::issue_token(pool, &region, "x", Role::Coordinator, None, now)
+        .await
+        .unwrap_err();
+    assert_eq!(e.status(), 422, "{e}");
+    assert!(e.to_string().contains("luga"));
+    app::service::admin::issue_token(pool, &region, "x", Role::Coordinator, Some("luga"), now)
+        .await
+        .unwrap();
+}
