@@ -383,3 +383,199 @@ async fn an_administrations_admin_manages_only_its_own_people() {
         .await
         .unwrap();
 }
+
+async fn xlsx(app: &TestApp, token: &str, path: &str) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
+    use calamine::Reader;
+    let req = axum::http::Request::get(path)
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap()
+}
+
+#[tokio::test]
+async fn the_region_reports_and_rates_by_administration() {
+    use calamine::{Data, Reader};
+    let app = two_administrations().await;
+    let now = app.state.clock.now().to_rfc3339();
+    let authority = app.token(Role::Authority).await;
+    for (n, code) in ["luga", "luga", "main"].iter().enumerate() {
+        let m = message(&format!("g-{n}"), Some(code), &now);
+        app.register(&authority, &m).await;
+    }
+    // The report grouped by administration: luga's two, main's the demo's and one more.
+    let (s, report) = app
+        .api(
+            "GET",
+            "/api/v1/reports?by=administration",
+            Auth::Token(&authority),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{report}");
+    let rows = report["rows"].as_array().unwrap();
+    let received = |label: &str| {
+        rows.iter()
+            .find(|r| r["label"] == label)
+            .map(|r| r["received"].as_i64().unwrap())
+    };
+    assert_eq!(received("Лужский муниципальный район"), Some(2), "{report}");
+    let main = received("Администрация").unwrap();
+    assert_eq!(main + 2, report["total"]["received"].as_i64().unwrap());
+
+    // The rating: of administrations for the region, of departments for a coordinator.
+    let mut book = xlsx(&app, &authority, "/api/v1/reports/rating.xlsx").await;
+    assert_eq!(book.sheet_names(), ["Рейтинг"]);
+    let sheet = book.worksheet_range("Рейтинг").unwrap();
+    let title = sheet.get_value((0, 0)).unwrap().to_string();
+    assert!(
+        title.starts_with("Рейтинг администраций за 03.2026"),
+        "{title}"
+    );
+    assert_eq!(
+        sheet.get_value((2, 1)),
+        Some(&Data::String("Администрация".into()))
+    );
+    let mut names: Vec<String> = (3..5)
+        .map(|r| sheet.get_value((r, 1)).unwrap().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Администрация", "Лужский муниципальный район"]);
+
+    let coordinator = app.token(Role::Coordinator).await;
+    let mut book = xlsx(&app, &coordinator, "/api/v1/reports/rating.xlsx").await;
+    let sheet = book.worksheet_range("Рейтинг").unwrap();
+    let title = sheet.get_value((0, 0)).unwrap().to_string();
+    assert!(title.starts_with("Рейтинг отделов"), "{title}");
+    let cells: Vec<String> = sheet.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(!cells.iter().any(|c| c.contains("Лужский")), "{cells:?}");
+}
+
+#[tokio::test]
+async fn the_board_counts_each_administrations_open_and_overdue_messages() {
+    let app = two_administrations().await;
+    let now = app.state.clock.now();
+    let authority = app.token(Role::Authority).await;
+    let board = |token: String| {
+        let app = &app;
+        async move {
+            let (s, b) = app
+                .api("GET", "/api/v1/board", Auth::Token(&token), None)
+                .await;
+            assert_eq!(s, StatusCode::OK, "{b}");
+            b.as_array().unwrap().clone()
+        }
+    };
+    let before = board(authority.clone()).await;
+    assert_eq!(before.len(), 2);
+    let luga = |b: &[Value]| {
+        b.iter()
+            .find(|r| r["administration"] == "luga")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(luga(&before)["open"], 0);
+    // One in time and one detected a week ago (its 9 working hours long gone).
+    app.register(&authority, &message("b-1", Some("luga"), &now.to_rfc3339()))
+        .await;
+    let old = (now - chrono::Duration::days(7)).to_rfc3339();
+    app.register(&authority, &message("b-2", Some("luga"), &old))
+        .await;
+    let after = board(authority.clone()).await;
+    let row = luga(&after);
+    assert_eq!(
+        (row["open"].as_i64(), row["overdue"].as_i64()),
+        (Some(2), Some(1)),
+        "{row}"
+    );
+    assert_eq!(row["name"], "Лужский муниципальный район");
+    let main = |b: &[Value]| {
+        b.iter()
+            .find(|r| r["administration"] == "main")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(main(&after), main(&before), "main is unchanged");
+
+    // An administration's coordinator sees its own row only; an executor none.
+    let own = board(app.token_of(Role::Coordinator, Some(LUGA)).await).await;
+    assert_eq!(own, vec![row]);
+    let executor = app.token_of(Role::Executor, Some(LUGA)).await;
+    let (s, _) = app
+        .api("GET", "/api/v1/board", Auth::Token(&executor), None)
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_openapi_document_takes_and_returns_the_administration() {
+    let app = TestApp::new().await;
+    let (s, doc) = app
+        .api("GET", "/api/v1/openapi.json", Auth::Anonymous, None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let schemas = &doc["components"]["schemas"];
+    for schema in ["NewMessage", "MessageDto", "BoardRow"] {
+        assert!(
+            schemas[schema]["properties"]["administration"].is_object(),
+            "{schema}: {}",
+            schemas[schema]
+        );
+    }
+    assert!(doc["paths"]["/api/v1/board"]["get"].is_object());
+    assert!(doc["paths"]["/api/v1/reports/rating.xlsx"]["get"].is_object());
+    let roles = schemas["Role"].to_string();
+    assert!(roles.contains("regional_observer"), "{roles}");
+}
+
+#[tokio::test]
+async fn the_intake_form_of_the_authority_names_the_administration() {
+    let app = two_administrations().await;
+    let cookie = app.sign_in("authority", "demo").await;
+    let res = app
+        .server_fn("/serverfn/administration_choices", &[], Some(&cookie))
+        .await;
+    let choices = body_json(res).await;
+    assert_eq!(choices[1]["code"], "luga", "{choices}");
+    fn form(administration: &str) -> Vec<(&'static str, &str)> {
+        vec![
+            ("input[network]", "vk"),
+            ("input[url]", "https://vk.com/wall-1_7"),
+            ("input[author]", "Житель"),
+            ("input[text]", "Нет света в доме"),
+            ("input[administration]", administration),
+        ]
+    }
+    let res = app
+        .server_fn("/serverfn/intake", &form(""), Some(&cookie))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .server_fn("/serverfn/intake", &form("luga"), Some(&cookie))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let id = body_json(res).await.as_i64().unwrap();
+    let luga = app.token_of(Role::Coordinator, Some(LUGA)).await;
+    let (s, m) = app
+        .api(
+            "GET",
+            &format!("/api/v1/messages/{id}"),
+            Auth::Token(&luga),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{m}");
+    assert_eq!(m["administration"], "luga");
+
+    // A coordinator of one administration is offered no choice.
+    let cookie = app.sign_in("coordinator", "demo").await;
+    let res = app
+        .server_fn("/serverfn/administration_choices", &[], Some(&cookie))
+        .await;
+    assert_eq!(body_json(res).await, json!([]));
+}

@@ -59,13 +59,14 @@ async fn path_parameters_are_in_the_path_and_the_rest_in_the_query() {
         "get /api/v1/reports by",
         "get /api/v1/reports.xlsx by",
         "get /api/v1/reports.csv from",
+        "get /api/v1/reports/rating.xlsx to",
     ] {
         assert!(
             query.contains(&expected.to_owned()),
             "{expected}: {query:?}"
         );
     }
-    assert_eq!(query.len(), 26, "{query:?}");
+    assert_eq!(query.len(), 29, "{query:?}");
 }
 
 /// Asserts the response is the API's JSON error with `status`.

@@ -43,6 +43,11 @@ fn group(d: &MessageDetailDto, by: Grouping) -> (String, String) {
             format!("network:{}", m.network.as_str()),
             m.network.label().to_owned(),
         ),
+        // The random workflows are all of the deployment's one administration.
+        Grouping::Administration => {
+            assert_eq!(m.administration, "main");
+            ("administration:1".into(), "Администрация".into())
+        }
         Grouping::None => ("total".into(), "Итого".into()),
     }
 }

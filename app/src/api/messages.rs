@@ -106,6 +106,29 @@ pub async fn approval_queue() -> Result<Vec<MessageDetailDto>, AppError> {
     .await
 }
 
+/// The administrations the caller chooses from at intake: every one for a regional
+/// caller of a deployment with several; none otherwise (the message goes to the caller's
+/// own, or the only one).
+#[server(prefix = "/serverfn", endpoint = "administration_choices")]
+pub async fn administration_choices(
+) -> Result<Vec<crate::dto::message::AdministrationRef>, AppError> {
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        let all = &ctx.settings.administrations;
+        if caller.scope() != crate::domain::administration::Scope::Region || all.len() < 2 {
+            return Ok(Vec::new());
+        }
+        Ok(crate::service::administrations::list(&ctx.pool)
+            .await?
+            .into_iter()
+            .map(|a| crate::dto::message::AdministrationRef {
+                code: a.code,
+                name: a.name,
+            })
+            .collect())
+    })
+    .await
+}
+
 /// Takes a message in from the intake form; the browser then opens it.
 #[server(prefix = "/serverfn", endpoint = "intake")]
 pub async fn intake_message(input: crate::dto::message::IntakeForm) -> Result<MessageId, AppError> {
@@ -131,7 +154,7 @@ pub async fn intake_message(input: crate::dto::message::IntakeForm) -> Result<Me
                 )
             });
         let msg = NewMessage {
-            administration: None,
+            administration: input.administration.filter(|a| !a.trim().is_empty()),
             external_id,
             network,
             url: input.url,

@@ -22,3 +22,13 @@ pub async fn own_figures() -> Result<MyFigures, AppError> {
     })
     .await
 }
+
+/// The live board: per administration, open, due soon, overdue and answered today (the
+/// regional roles see every administration; others who read reports, their own).
+#[server(prefix = "/serverfn", endpoint = "board")]
+pub async fn board() -> Result<Vec<crate::dto::board::BoardRow>, AppError> {
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        crate::service::board::board(&ctx, &caller).await
+    })
+    .await
+}

@@ -342,4 +342,16 @@ pub struct IntakeForm {
     pub topic: Option<String>,
     /// When detected (local `YYYY-MM-DDTHH:MM` or RFC 3339); now when empty.
     pub detected_at: Option<String>,
+    /// The administration's code (a regional caller of a deployment with several).
+    #[serde(default)]
+    pub administration: Option<String>,
+}
+
+/// An administration a message may be taken into.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdministrationRef {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
 }

@@ -5,6 +5,8 @@
 pub mod action;
 /// The administration pages and their forms.
 pub mod admin;
+/// The region's live board.
+pub mod board;
 /// Days of the working calendar.
 pub mod calendar;
 /// The CSV import report.

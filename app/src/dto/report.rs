@@ -64,8 +64,11 @@ pub struct RatingDto {
     pub method: RatingMethod,
     /// The method in Russian.
     pub statement: String,
-    /// Ranked departments first.
+    /// Ranked departments (administrations) first.
     pub rows: Vec<RatingRow>,
+    /// Whether the rows are administrations (the region's rating) rather than departments.
+    #[serde(default)]
+    pub administrations: bool,
 }
 
 /// Everything the report page shows: the report, its charts, the rating of the month the

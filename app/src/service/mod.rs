@@ -13,6 +13,8 @@ pub mod attachments;
 pub mod auth;
 /// Backups of the database and the uploaded files, with a manifest; restore.
 pub mod backup;
+/// The region's live board: per administration, what needs attention now.
+pub mod board;
 /// The deployment's working calendar (schedule + production calendar + corrections).
 pub mod calendar;
 /// The wall clock, injectable for tests.

@@ -29,12 +29,16 @@ pub fn nav_items(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Authority => &[
             ("/approval", "Согласование"),
             ("/", "Все сообщения"),
+            ("/board", "Табло"),
             ("/messages/new", "Новое сообщение"),
             ("/reports", "Отчёты"),
         ],
-        Role::Observer | Role::RegionalObserver => {
-            &[("/", "Все сообщения"), ("/reports", "Отчёты")]
-        }
+        Role::Observer => &[("/", "Все сообщения"), ("/reports", "Отчёты")],
+        Role::RegionalObserver => &[
+            ("/", "Все сообщения"),
+            ("/board", "Табло"),
+            ("/reports", "Отчёты"),
+        ],
     }
 }
 

@@ -114,6 +114,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/approval") view={Lazy::<routes::ApprovalRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/alerts") view={Lazy::<routes::AlertsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/escalation") view={Lazy::<routes::EscalationRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/board") view={Lazy::<routes::BoardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/reports") view={Lazy::<routes::ReportsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/my-figures") view={Lazy::<routes::MyFiguresRoute>::new()} ssr=SsrMode::Async />
                     // Administration: routes of pages::admin (keep them together).

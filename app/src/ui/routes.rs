@@ -44,6 +44,8 @@ lazy_page! {
     AlertsRoute => pages::alerts::AlertsPage;
     /// `/escalation`
     EscalationRoute => pages::escalation::EscalationPage;
+    /// `/board`
+    BoardRoute => pages::board::BoardPage;
     /// `/reports`
     ReportsRoute => pages::reports::ReportsPage;
     /// `/my-figures`

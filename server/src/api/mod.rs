@@ -50,6 +50,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/reports", get(reports::report))
         .route("/reports.xlsx", get(reports::xlsx))
+        .route("/reports/rating.xlsx", get(reports::rating_xlsx))
+        .route("/board", get(reports::board))
         .route("/reports.csv", get(reports::csv))
         .route("/users", get(users::list))
         .route("/events", get(events::stream))

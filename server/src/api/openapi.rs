@@ -27,6 +27,8 @@ errors are `{\"error\": {\"code\", \"message\"}}`."
         import::csv,
         reports::report,
         reports::xlsx,
+        reports::rating_xlsx,
+        reports::board,
         reports::csv,
         users::list,
         events::stream,

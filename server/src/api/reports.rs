@@ -73,6 +73,53 @@ pub async fn xlsx(
     ))
 }
 
+/// The monthly rating as an Excel workbook (sheet «Рейтинг»): of the departments, or of
+/// the administrations for the regional roles of a deployment with several. The month is
+/// that of the period's last day (`to`, default today), by the method the admin set.
+#[utoipa::path(
+    get, path = "/api/v1/reports/rating.xlsx", tag = "reports",
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "The workbook",
+         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         body = Vec<u8>),
+        (status = 401, description = "No valid token"),
+        (status = 403, description = "The role may not read reports (executors)"),
+        (status = 422, description = "A date not in YYYY-MM-DD or outside 2000–2100, `to` before `from`, a period over five years, or an unknown grouping"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn rating_xlsx(
+    ApiCtx(ctx): ApiCtx,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(q): ApiQuery<ReportQuery>,
+) -> Result<Response, ApiError> {
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        reports::rating_xlsx(&ctx, &caller, &q).await?,
+    ))
+}
+
+/// The live board: per administration, the open messages, those due soon, those
+/// overdue, and the final answers published today. The regional roles (authority,
+/// regional_observer) see every administration; the other roles that read reports, their
+/// own.
+#[utoipa::path(
+    get, path = "/api/v1/board", tag = "reports",
+    responses(
+        (status = 200, description = "One row per administration, by name", body = Vec<app::dto::board::BoardRow>),
+        (status = 401, description = "No valid token"),
+        (status = 403, description = "The role may not read the board (executors)"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn board(
+    ApiCtx(ctx): ApiCtx,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<Vec<app::dto::board::BoardRow>>, ApiError> {
+    Ok(Json(app::service::board::board(&ctx, &caller).await?))
+}
+
 /// The report's table as CSV: UTF-8 with BOM, `;` between fields (Excel in Russian
 /// locales).
 #[utoipa::path(

@@ -28,6 +28,8 @@ pub enum Grouping {
     Topic,
     /// By the social network.
     Network,
+    /// By the administration (the region's view).
+    Administration,
     /// One row: the total.
     #[default]
     None,
@@ -38,6 +40,7 @@ named_enum!(Grouping {
     Executor => ("executor", "по исполнителям"),
     Topic => ("topic", "по темам"),
     Network => ("network", "по соцсетям"),
+    Administration => ("administration", "по администрациям"),
     None => ("none", "без группировки"),
 });
 
@@ -55,6 +58,8 @@ pub struct MessageFacts {
     pub topic: Option<String>,
     /// The network the post is in.
     pub network: Option<Network>,
+    /// The administration (id, name) the message belongs to.
+    pub administration: Option<(i64, String)>,
     /// The final answer was published (the message reached `answered`).
     pub answered: bool,
     /// The local day the final answer was published, if it was.
@@ -124,6 +129,7 @@ fn group_of(f: &MessageFacts, by: Grouping) -> (String, String) {
     match by {
         Grouping::Department => named("department", &f.department),
         Grouping::Executor => named("executor", &f.executor),
+        Grouping::Administration => named("administration", &f.administration),
         Grouping::Topic => match f.topic.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => (format!("topic:{}", t.to_lowercase()), t.to_owned()),
             None => ("topic:-".to_owned(), NOT_SET.to_owned()),

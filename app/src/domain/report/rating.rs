@@ -61,12 +61,12 @@ impl RatingMethod {
     }
 }
 
-/// One department in the rating.
+/// One department (or administration) in the rating.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RatingRow {
     /// The place (equal scores share it; the next place skips), none when not ranked.
     pub rank: Option<u32>,
-    /// The department's name.
+    /// The department's (administration's) name.
     pub label: String,
     /// Rated messages.
     pub rated: u32,
@@ -76,12 +76,25 @@ pub struct RatingRow {
     pub score: Option<f64>,
 }
 
-/// The rating of the departments over `facts` (one month's messages): ranked ones by
-/// score, then the others by name.
-pub fn rating(facts: &[MessageFacts], method: &RatingMethod) -> Vec<RatingRow> {
+/// Who is rated against whom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rated {
+    /// The departments of an administration.
+    Departments,
+    /// The administrations of the region.
+    Administrations,
+}
+
+/// The rating of the departments or administrations over `facts` (one month's
+/// messages): ranked ones by score, then the others by name.
+pub fn rating(facts: &[MessageFacts], method: &RatingMethod, who: Rated) -> Vec<RatingRow> {
     let mut groups: BTreeMap<Option<i64>, (String, u32, u32, u32)> = BTreeMap::new();
     for f in facts {
-        let (id, name) = match &f.department {
+        let group = match who {
+            Rated::Departments => &f.department,
+            Rated::Administrations => &f.administration,
+        };
+        let (id, name) = match group {
             Some((id, name)) => (Some(*id), name.clone()),
             None => (None, NOT_SET.to_owned()),
         };
@@ -188,7 +201,7 @@ mod tests {
             // Отдел 4: one rated message, below the minimum of 2.
             msg(4, Some(h), Some(Outcome::Met), false),
         ];
-        let rows = rating(&facts, &RatingMethod::default());
+        let rows = rating(&facts, &RatingMethod::default(), Rated::Departments);
         type Line<'a> = (Option<u32>, &'a str, u32, u32, Option<f64>);
         let got: Vec<Line> = rows
             .iter()
@@ -209,9 +222,35 @@ mod tests {
                 min_messages: 1,
                 ..RatingMethod::default()
             },
+            Rated::Departments,
         );
         assert_eq!(one.iter().filter(|r| r.rank.is_some()).count(), 4);
         assert_eq!(one[0].rank, Some(1));
         assert_eq!(one[1].rank, Some(1));
+
+        // The region rates administrations: the same facts, grouped by administration.
+        let mut region = facts.clone();
+        for (i, f) in region.iter_mut().enumerate() {
+            let (id, name) = if i % 2 == 0 {
+                (1, "Луга")
+            } else {
+                (2, "Выборг")
+            };
+            f.administration = Some((id, name.to_owned()));
+        }
+        let by_administration = rating(&region, &RatingMethod::default(), Rated::Administrations);
+        let labels: Vec<&str> = by_administration.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(by_administration.len(), 2, "{labels:?}");
+        assert!(labels.contains(&"Луга") && labels.contains(&"Выборг"));
+        let rated: u32 = by_administration.iter().map(|r| r.rated).sum();
+        let rated_departments: u32 = got_rated(&facts);
+        assert_eq!(rated, rated_departments);
+    }
+
+    fn got_rated(facts: &[MessageFacts]) -> u32 {
+        rating(facts, &RatingMethod::default(), Rated::Departments)
+            .iter()
+            .map(|r| r.rated)
+            .sum()
     }
 }

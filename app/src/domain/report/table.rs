@@ -24,6 +24,7 @@ pub fn headers(by: Grouping) -> Vec<String> {
         Grouping::Executor => "Исполнитель",
         Grouping::Topic => "Тема",
         Grouping::Network => "Соцсеть",
+        Grouping::Administration => "Администрация",
         Grouping::None => "",
     };
     let mut h: Vec<String> = [

@@ -8,7 +8,7 @@ use super::PeriodMessage;
 use crate::domain::deadline::DeadlineRule;
 use crate::domain::report::table::{cells, headers, Cell};
 use crate::domain::report::{Grouping, ReportRow};
-use crate::dto::report::ReportDto;
+use crate::dto::report::{RatingDto, ReportDto};
 use crate::error::AppError;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, Worksheet, XlsxError};
 
@@ -199,5 +199,61 @@ pub fn xlsx(report: &ReportDto, messages: &[PeriodMessage]) -> Result<Vec<u8>, A
             }
         }
     }
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
+/// The month's rating as an XLSX workbook: sheet «Рейтинг» with place, name, score, rated
+/// messages and those with full marks, and the method stated under the table.
+pub fn rating_xlsx(rating: &RatingDto) -> Result<Vec<u8>, AppError> {
+    let mut book = Workbook::new();
+    let title_f = Format::new().set_bold().set_font_size(14);
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color(Color::RGB(0xDDE6F0))
+        .set_border(FormatBorder::Thin);
+    let plain = Format::new();
+    let score_f = Format::new().set_num_format("0.0");
+    let ws = book.add_worksheet();
+    ws.set_name("Рейтинг").map_err(xlsx_error)?;
+    let (what, column) = if rating.administrations {
+        ("администраций", "Администрация")
+    } else {
+        ("отделов", "Отдел")
+    };
+    let month = rating.month.format("%m.%Y");
+    text(ws, 0, 0, &format!("Рейтинг {what} за {month}"), &title_f)?;
+    let heads = [
+        "Место",
+        column,
+        "Балл",
+        "Оценено сообщений",
+        "С полным баллом",
+    ];
+    for (i, h) in heads.iter().enumerate() {
+        text(ws, 2, i as u16, h, &head)?;
+        ws.set_column_width(i as u16, if i == 1 { 40 } else { 14 })
+            .map_err(xlsx_error)?;
+    }
+    for (n, r) in rating.rows.iter().enumerate() {
+        let row = 3 + n as u32;
+        match r.rank {
+            Some(place) => ws.write_number(row, 0, f64::from(place)).map(|_| ()),
+            None => ws.write_string(row, 0, "—").map(|_| ()),
+        }
+        .map_err(xlsx_error)?;
+        text(ws, row, 1, &r.label, &plain)?;
+        match r.score {
+            Some(s) => ws.write_number_with_format(row, 2, s, &score_f).map(|_| ()),
+            None => ws.write_string(row, 2, "не оценивается").map(|_| ()),
+        }
+        .map_err(xlsx_error)?;
+        ws.write_number(row, 3, f64::from(r.rated))
+            .map_err(xlsx_error)?;
+        ws.write_number(row, 4, f64::from(r.full_marks))
+            .map_err(xlsx_error)?;
+    }
+    let below = 4 + rating.rows.len() as u32;
+    text(ws, below, 0, &rating.statement, &plain)?;
     book.save_to_buffer().map_err(xlsx_error)
 }

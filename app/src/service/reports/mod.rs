@@ -9,7 +9,7 @@ use crate::domain::deadline::{DeadlineRule, Outcome};
 use crate::domain::ids::AdministrationId;
 use crate::domain::network::Network;
 use crate::domain::report::charts::charts;
-use crate::domain::report::rating::{rating, RatingMethod};
+use crate::domain::report::rating::{rating, Rated, RatingMethod};
 use crate::domain::report::{aggregate, row, Grouping, MessageFacts};
 use crate::domain::role::Role;
 use crate::domain::workflow::{ActionKind, AnswerKind, MessageState};
@@ -125,6 +125,8 @@ struct MessageFactsRow {
     detected_at: DateTime<Utc>,
     state: MessageState,
     overdue_after: Option<i64>,
+    administration_id: i64,
+    administration_name: String,
 }
 
 /// The start of local day `d` as a UTC instant.
@@ -141,7 +143,7 @@ fn day_start(ctx: &Ctx, d: NaiveDate) -> DateTime<Utc> {
 /// executor `u`.
 const MESSAGES_IN_PERIOD: &str =
     "FROM messages m LEFT JOIN departments d ON d.id = m.department_id \
-     LEFT JOIN users u ON u.id = m.assignee_id \
+     LEFT JOIN users u ON u.id = m.assignee_id JOIN administrations a ON a.id = m.administration_id \
      WHERE m.detected_at >= $1 AND m.detected_at < $2 \
      AND ($3 IS NULL OR m.administration_id = $3)";
 
@@ -205,7 +207,7 @@ pub async fn facts(ctx: &Ctx, span: &Span) -> Result<Vec<MessageFacts>, AppError
     let rows = rows_in_period::<MessageFactsRow>(
         ctx,
         "m.id, m.department_id, d.name, m.assignee_id, u.full_name, m.topic, m.network, \
-         m.detected_at, m.state, m.overdue_after",
+         m.detected_at, m.state, m.overdue_after, m.administration_id, a.name",
         None,
         MESSAGES_IN_PERIOD,
         span,
@@ -271,6 +273,7 @@ pub async fn facts(ctx: &Ctx, span: &Span) -> Result<Vec<MessageFacts>, AppError
             executor: r.assignee_id.zip(r.assignee_name),
             topic: r.topic,
             network: Some(r.network),
+            administration: Some((r.administration_id, r.administration_name)),
             overdue_now: r.state.is_active() && r.overdue_after.is_some_and(|t| t < now),
             ..MessageFacts::default()
         });
@@ -495,11 +498,24 @@ fn presets(today: NaiveDate) -> Vec<PeriodPreset> {
     .collect()
 }
 
-/// The report page for `q`: the report, its charts, the rating of departments for the
-/// month of the period's last day (up to today), and the presets.
-pub async fn page(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportPage, AppError> {
-    let period = open(ctx, caller, q)?;
-    let all = facts(ctx, &bounds(ctx, &period, caller.scope())).await?;
+/// Who the caller rates: the region's roles rate the administrations of a deployment
+/// with several; everyone else the departments.
+fn rated(ctx: &Ctx, caller: &Caller) -> Rated {
+    if caller.scope() == Scope::Region && ctx.settings.administrations.len() > 1 {
+        Rated::Administrations
+    } else {
+        Rated::Departments
+    }
+}
+
+/// The rating of the month of `period`'s last day (up to today), over `period_facts`
+/// when they are that month's.
+async fn month_rating(
+    ctx: &Ctx,
+    caller: &Caller,
+    period: &Period,
+    period_facts: Option<&[MessageFacts]>,
+) -> Result<RatingDto, AppError> {
     let today = ctx.now.with_timezone(&ctx.tz()).date_naive();
     let (month, month_end) = month_of(period.to);
     let month_period = Period {
@@ -507,23 +523,51 @@ pub async fn page(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportP
         to: month_end.min(today).max(month),
         by: Grouping::Department,
     };
-    let month_facts = if (month_period.from, month_period.to) == (period.from, period.to) {
-        all.clone()
-    } else {
-        facts(ctx, &bounds(ctx, &month_period, caller.scope())).await?
+    let read;
+    let month_facts = match period_facts {
+        Some(f) if (month_period.from, month_period.to) == (period.from, period.to) => f,
+        _ => {
+            read = facts(ctx, &bounds(ctx, &month_period, caller.scope())).await?;
+            &read
+        }
     };
     let method = rating_method(ctx).await?;
+    let who = rated(ctx, caller);
+    Ok(RatingDto {
+        month,
+        method,
+        statement: method.statement(),
+        rows: rating(month_facts, &method, who),
+        administrations: who == Rated::Administrations,
+    })
+}
+
+/// The report page for `q`: the report, its charts, the rating of departments (of
+/// administrations, for the region) for the month of the period's last day (up to
+/// today), and the presets.
+pub async fn page(ctx: &Ctx, caller: &Caller, q: &ReportQuery) -> Result<ReportPage, AppError> {
+    let period = open(ctx, caller, q)?;
+    let all = facts(ctx, &bounds(ctx, &period, caller.scope())).await?;
+    let today = ctx.now.with_timezone(&ctx.tz()).date_naive();
     Ok(ReportPage {
         charts: charts(&all, period.from, period.to),
-        rating: RatingDto {
-            month,
-            method,
-            statement: method.statement(),
-            rows: rating(&month_facts, &method),
-        },
+        rating: month_rating(ctx, caller, &period, Some(&all)).await?,
         report: report_of(ctx, &period, &all),
         presets: presets(today),
     })
+}
+
+/// The month's rating for `q` (the month of its period's last day) as an XLSX workbook,
+/// with its file name.
+pub async fn rating_xlsx(
+    ctx: &Ctx,
+    caller: &Caller,
+    q: &ReportQuery,
+) -> Result<(String, Vec<u8>), AppError> {
+    let period = open(ctx, caller, q)?;
+    let rating = month_rating(ctx, caller, &period, None).await?;
+    let name = format!("otklik-rating-{}.xlsx", rating.month.format("%Y-%m"));
+    Ok((name, export::rating_xlsx(&rating)?))
 }
 
 /// This month's facts (from the first to today) of the messages assigned to each person.

@@ -1,7 +1,7 @@
 //! `/messages/new` — the intake form (authority, coordinator): the fields of the intake
 //! API; on success the new message opens.
 
-use crate::api::messages::IntakeMessage;
+use crate::api::messages::{administration_choices, IntakeMessage};
 use crate::domain::network::Network;
 use crate::ui::components::error_box::ErrorBox;
 use leptos::prelude::*;
@@ -18,10 +18,23 @@ pub fn IntakePage() -> impl IntoView {
             .and_then(|r| r.err())
             .map(|e| e.to_string())
     };
+    let choices = crate::ui::data::load(|| (), |_| administration_choices());
     view! {
         <Title text="Новое сообщение" />
         <h1>"Новое сообщение"</h1>
         <ActionForm action attr:class="form card intake" attr:data-testid="intake-form">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = choices.await.unwrap_or_default();
+                    (!list.is_empty()).then(|| view! {
+                        <label for="administration">"Администрация"</label>
+                        <select id="administration" name="input[administration]" required>
+                            <option value="">"— выберите —"</option>
+                            {list.into_iter().map(|a| view! { <option value=a.code>{a.name}</option> }).collect_view()}
+                        </select>
+                    })
+                })}
+            </Transition>
             <label for="network">"Сеть"</label>
             <select id="network" name="input[network]" required>
                 {Network::ALL.into_iter().map(|n| view! { <option value=n.as_str()>{n.label()}</option> }).collect_view()}

@@ -6,6 +6,8 @@ pub mod admin;
 pub mod alerts;
 /// `/approval` — «Согласование» (authority).
 pub mod approval;
+/// `/board` — «Табло»: per administration, what needs attention now.
+pub mod board;
 /// `/` — «Работа»: the dashboard.
 pub mod dashboard;
 /// `/escalation` — «Эскалация» (coordinator): overdue and due-soon messages.

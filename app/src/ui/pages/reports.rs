@@ -198,6 +198,11 @@ fn Rating(rating: RatingDto) -> impl IntoView {
         MONTHS[rating.month.month0() as usize % 12],
         rating.month.year()
     );
+    let (title, column) = if rating.administrations {
+        ("Рейтинг администраций", "Администрация")
+    } else {
+        ("Рейтинг отделов", "Отдел")
+    };
     let rows = rating
         .rows
         .into_iter()
@@ -215,13 +220,13 @@ fn Rating(rating: RatingDto) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card rating" aria-labelledby="rating-h">
-            <h2 id="rating-h">{format!("Рейтинг отделов: {month}")}</h2>
+            <h2 id="rating-h">{format!("{title}: {month}")}</h2>
             <div class="table-scroll">
                 <table class="figures-table" data-testid="rating-table">
                     <thead>
                         <tr>
                             <th scope="col">"Место"</th>
-                            <th scope="col">"Отдел"</th>
+                            <th scope="col">{column}</th>
                             <th scope="col">"Балл"</th>
                             <th scope="col">"Оценено сообщений"</th>
                             <th scope="col">"С полным баллом"</th>
