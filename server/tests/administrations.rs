@@ -579,3 +579,105 @@ async fn the_intake_form_of_the_authority_names_the_administration() {
         .await;
     assert_eq!(body_json(res).await, json!([]));
 }
+
+#[tokio::test]
+async fn a_returned_message_is_routed_to_another_administration_with_its_journal() {
+    let app = two_administrations().await;
+    let now = app.state.clock.now().to_rfc3339();
+    let authority = app.token(Role::Authority).await;
+    let main = app
+        .token_of(Role::Coordinator, Some(AdministrationId(1)))
+        .await;
+    let luga = app.token_of(Role::Coordinator, Some(LUGA)).await;
+    let m = app
+        .register(&authority, &message("rr-1", Some("main"), &now))
+        .await;
+    let id = m["id"].as_i64().unwrap();
+    let post = |token: &str, action: &str, body: Value| {
+        let (app, token, path) = (
+            &app,
+            token.to_owned(),
+            format!("/api/v1/messages/{id}/{action}"),
+        );
+        async move {
+            app.api("POST", &path, Auth::Token(&token), Some(&body.to_string()))
+                .await
+        }
+    };
+    let (s, e) = post(
+        &main,
+        "return",
+        json!({ "justification": "Это Лужский район" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    // Not to the same one, nor to one that does not exist.
+    let (s, e) = post(
+        &authority,
+        "send_back",
+        json!({ "reason": "x", "administration": "main" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, e) = post(
+        &authority,
+        "send_back",
+        json!({ "reason": "x", "administration": "tosno" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("luga"),
+        "{e}"
+    );
+
+    let (s, moved) = post(
+        &authority,
+        "send_back",
+        json!({ "reason": "Направлено по территории", "administration": "luga" }),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{moved}");
+    assert_eq!(moved["administration"], "luga");
+    assert_eq!(moved["status"], "new");
+    assert!(moved["assignee"].is_null());
+    let (s, _) = app
+        .api(
+            "GET",
+            &format!("/api/v1/messages/{id}"),
+            Auth::Token(&main),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, seen) = app
+        .api(
+            "GET",
+            &format!("/api/v1/messages/{id}"),
+            Auth::Token(&luga),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{seen}");
+    assert!(
+        seen["deadlines"]["return_by"]["done_at"].is_null(),
+        "{seen}"
+    );
+
+    // The journal followed the message: intake, the return and the routing.
+    let luga_caller = app::service::messages::Caller::token("luga", Role::Coordinator, Some(LUGA));
+    let detail = app::service::messages::query::detail(
+        &app.ctx().await,
+        &luga_caller,
+        app::domain::ids::MessageId(id),
+    )
+    .await
+    .unwrap();
+    let actions: Vec<&str> = detail.journal.iter().map(|j| j.action.as_str()).collect();
+    assert_eq!(actions, ["intake", "return", "send_back"]);
+    let last = detail.journal.last().unwrap().details.to_string();
+    assert!(
+        last.contains("\"from\":\"main\"") && last.contains("\"to\":\"luga\""),
+        "{last}"
+    );
+}

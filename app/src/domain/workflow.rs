@@ -337,10 +337,14 @@ pub enum Command {
         /// Why (required).
         justification: String,
     },
-    /// The authority disagrees with a return and sends the message back.
+    /// The authority disagrees with a return and sends the message back: to the same
+    /// administration, or (a region's deployment) routed to another one by its code.
     SendBack {
         /// Why (required).
         reason: String,
+        /// The administration to route it to (`None`: the one that returned it).
+        #[serde(default)]
+        administration: Option<String>,
     },
     /// Not to be processed (§12).
     Reject {
@@ -433,6 +437,8 @@ pub enum Change {
     SentBack {
         /// Why.
         reason: String,
+        /// The code of the administration it was routed to, if another.
+        administration: Option<String>,
     },
     /// Not to be processed (§12).
     Rejected {
@@ -489,7 +495,14 @@ impl Change {
                 department,
             } => json!({ "after": { "assignee": executor, "department": department } }),
             Change::Returned { justification } => json!({ "justification": justification }),
-            Change::SentBack { reason } => json!({ "reason": reason }),
+            Change::SentBack {
+                reason,
+                administration: None,
+            } => json!({ "reason": reason }),
+            Change::SentBack {
+                reason,
+                administration: Some(to),
+            } => json!({ "reason": reason, "administration": { "to": to } }),
             Change::Rejected { category, reason } => {
                 json!({ "category": category, "reason": reason })
             }
@@ -687,7 +700,10 @@ pub fn decide(
             };
             (Returned, change, vec![judged, CancelRunning(now)])
         }
-        Command::SendBack { reason } => {
+        Command::SendBack {
+            reason,
+            administration,
+        } => {
             required(
                 "reason",
                 reason,
@@ -699,6 +715,11 @@ pub fn decide(
                 New,
                 Change::SentBack {
                     reason: trimmed(reason),
+                    administration: administration
+                        .as_deref()
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map(str::to_lowercase),
                 },
                 vec![
                     Start(ReturnBy, now),

@@ -327,6 +327,7 @@ fn send_back_starts_fresh_return_draft_and_answer_deadlines() {
     m.act(Role::Coordinator, ret(), msk(16, 10, 20)).unwrap();
     // When the authority sends it back on Wednesday at 11:00.
     let back = Command::SendBack {
+        administration: None,
         reason: "Это ваша компетенция".into(),
     };
     m.act(Role::Authority, back, msk(18, 11, 0)).unwrap();
@@ -550,6 +551,7 @@ fn command_for(action: ActionKind, choice: u8, at: DateTime<Utc>) -> Command {
         ActionKind::Assign => assign(if choice.is_multiple_of(2) { E1 } else { E2 }),
         ActionKind::Return => ret(),
         ActionKind::SendBack => Command::SendBack {
+            administration: None,
             reason: "Ваша компетенция".into(),
         },
         ActionKind::Reject => Command::Reject {

@@ -51,6 +51,7 @@ fn sample(action: ActionKind) -> Option<Command> {
             justification: "Не наша компетенция".into(),
         },
         ActionKind::SendBack => Command::SendBack {
+            administration: None,
             reason: "Ваша компетенция".into(),
         },
         ActionKind::Reject => Command::Reject {
@@ -252,6 +253,7 @@ fn free_text_is_required_where_spec_asks_for_a_justification() {
         (
             Returned,
             Command::SendBack {
+                administration: None,
                 reason: String::new(),
             },
             Role::Authority,
@@ -459,4 +461,50 @@ fn state_names_are_spec_names() {
         );
     }
     assert_eq!(InWork.label(), "в работе");
+}
+
+#[test]
+fn a_send_back_may_name_another_administration_read_as_its_code() {
+    let cmd = |administration: Option<&str>| Command::SendBack {
+        reason: "По территории".into(),
+        administration: administration.map(Into::into),
+    };
+    let routed = decide(
+        &view(Returned),
+        &cmd(Some(" Luga ")),
+        &actor(Role::Authority),
+        now(),
+    )
+    .unwrap();
+    assert_eq!(routed.to, New);
+    assert_eq!(
+        routed.change,
+        Change::SentBack {
+            reason: "По территории".into(),
+            administration: Some("luga".into()),
+        }
+    );
+    assert_eq!(
+        routed.change.details(),
+        serde_json::json!({ "reason": "По территории", "administration": { "to": "luga" } })
+    );
+    for blank in [None, Some("  ")] {
+        let same = decide(&view(Returned), &cmd(blank), &actor(Role::Authority), now()).unwrap();
+        assert_eq!(
+            same.change.details(),
+            serde_json::json!({ "reason": "По территории" })
+        );
+    }
+    // The body of the API reads it (and without it, as before).
+    let body: Command = serde_json::from_value(serde_json::json!({
+        "action": "send_back", "reason": "x", "administration": "luga"
+    }))
+    .unwrap();
+    assert_eq!(
+        body,
+        Command::SendBack {
+            reason: "x".into(),
+            administration: Some("luga".into())
+        }
+    );
 }

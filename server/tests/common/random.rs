@@ -113,6 +113,7 @@ pub async fn random_workflows(app: &TestApp, rng: &mut Rng, n: usize) -> DateTim
                     justification: "Не наше".into(),
                 },
                 ActionKind::SendBack => Command::SendBack {
+                    administration: None,
                     reason: "Ваше".into(),
                 },
                 ActionKind::Reject => Command::Reject {

@@ -3,6 +3,7 @@
 //! deadlines and the journal in one transaction.
 
 use super::{begin_write, Caller, STALE_VERSION};
+use crate::domain::administration::route;
 use crate::domain::deadline::{self, Deadline, DeadlineNote, DeadlineRule, Priority};
 use crate::domain::ids::{AdministrationId, DepartmentId, FileId, MessageId, UserId};
 use crate::domain::network::{Network, NetworkLimits};
@@ -166,7 +167,7 @@ pub async fn act_in(
     {
         check_answer_format(row.network, text, attachments.len(), &ctx.settings.limits)?;
     }
-    let (mut details, urgent) = persist(tx, id, &row, &decision.change, caller, now).await?;
+    let (mut details, urgent) = persist(tx, ctx, id, &row, &decision.change, caller).await?;
     let notes = settle_deadlines(tx, ctx, id, &mut ledger, &decision, urgent).await?;
     if !notes.is_empty() {
         details["deadlines"] = serde_json::to_value(&notes).map_err(|e| {
@@ -193,12 +194,13 @@ pub async fn act_in(
 /// returns the journal details with what only the database knows, and the urgency after.
 async fn persist(
     tx: &mut Tx,
+    ctx: &Ctx,
     id: MessageId,
     row: &Row,
     change: &Change,
     caller: &Caller,
-    now: DateTime<Utc>,
 ) -> Result<(serde_json::Value, bool), AppError> {
+    let now = ctx.now;
     let mut details = change.details();
     let mut urgent = row.urgent;
     match change {
@@ -311,6 +313,35 @@ async fn persist(
         Change::UrgencySet { urgent: u } => {
             urgent = *u;
             details["before"] = serde_json::json!({ "urgent": row.urgent });
+        }
+        Change::SentBack {
+            administration: Some(code),
+            ..
+        } => {
+            // Routed to another administration (the region's authority): the message
+            // leaves the one that returned it, with its journal; nobody there holds it.
+            let known = &ctx.settings.administrations;
+            let to = route(caller.scope(), Some(code), known)?;
+            if to == row.administration_id {
+                return Err(AppError::validation(
+                    "administration",
+                    "Сообщение уже в этой администрации: выберите другую или оставьте поле пустым",
+                ));
+            }
+            on_tx!(tx, c => sqlx::query(
+                "UPDATE messages SET administration_id = $1, assignee_id = NULL, department_id = NULL \
+                 WHERE id = $2",
+            )
+            .bind(to)
+            .bind(id)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
+            let from = known
+                .iter()
+                .find(|k| k.id == row.administration_id)
+                .map(|k| k.code.clone());
+            details["administration"]["from"] = serde_json::json!(from);
         }
         Change::Received
         | Change::Returned { .. }

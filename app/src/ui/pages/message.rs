@@ -241,6 +241,8 @@ fn Actions(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -
     let m = d.message.clone();
     let (id, v) = (m.id, m.version);
     let people = crate::ui::data::load(|| (), |_| executors());
+    let routes = crate::ui::data::load(|| (), |_| crate::api::messages::administration_choices());
+    let current = StoredValue::new(m.administration.clone());
     d.actions
         .iter()
         .map(|a| {
@@ -276,6 +278,27 @@ fn Actions(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -
                     <Common id action=a version=v />
                     <label for="reason">"Почему возврат не принят"</label>
                     <textarea id="reason" name="input[reason]" required rows="3"></textarea>
+                    <Suspense fallback=|| ()>
+                        {
+                            move || {
+                                Suspend::new(async move {
+                                    let current = current.get_value();
+                                    let list = routes.await.unwrap_or_default();
+                                    (!list.is_empty()).then(|| view! {
+                                        <label for="route">"Направить в администрацию"</label>
+                                        <select id="route" name="input[administration]">
+                                            <option value="">"Ту же, что вернула"</option>
+                                            {list
+                                                .into_iter()
+                                                .filter(|r| r.code != current)
+                                                .map(|r| view! { <option value=r.code>{r.name}</option> })
+                                                .collect_view()}
+                                        </select>
+                                    })
+                                })
+                            }
+                        }
+                    </Suspense>
                     <button type="submit" class="button primary">{button_text(a)}</button>
                 }.into_any(),
                 ActionKind::Reject => view! {
