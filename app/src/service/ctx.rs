@@ -6,6 +6,7 @@
 use crate::domain::administration::Known;
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::deadline::DeadlineSettings;
+use crate::domain::ids::AdministrationId;
 use crate::domain::network::{AnswerTemplates, LinkHosts, NetworkLimits};
 use crate::error::AppError;
 use crate::on_db;
@@ -118,6 +119,17 @@ impl ConfigCache {
 }
 
 impl Ctx {
+    /// The one administration a list or report of `caller` is limited to: their own in a
+    /// deployment of several; none for the regional roles, and none in a deployment of
+    /// one (everything is its own, and the plain list keeps its query plan).
+    pub fn within(&self, caller: &crate::service::messages::Caller) -> Option<AdministrationId> {
+        if self.settings.administrations.len() > 1 {
+            caller.scope().only()
+        } else {
+            None
+        }
+    }
+
     /// The context at `now`, with the calendar from `cache`.
     pub async fn load(
         pool: &Db,

@@ -392,6 +392,7 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
         Some(search_plan(pool, &ctx.matches, &words).await?)
     };
     let offset = i64::from(filter.offset.unwrap_or(0));
+    let within = ctx.within(caller);
     let mut rows: Vec<MessageRow> = on_db!(pool, p, DB => {
     // The list's filters after `select`, from `after` on (search: only when in SQL).
     let filtered = |select: &str, after: Option<Cursor>| {
@@ -437,7 +438,7 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
         if filter.pressing.unwrap_or(false) {
             q.push(" AND m.due_soon_at <= ").push_bind(now_s);
         }
-        if let Some(a) = caller.scope().only() {
+        if let Some(a) = within {
             q.push(" AND m.administration_id = ").push_bind(a);
         }
         if let Some(SearchPlan::InSql) = plan {

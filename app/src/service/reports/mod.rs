@@ -413,12 +413,15 @@ pub async fn period_messages(ctx: &Ctx, span: &Span) -> Result<Vec<PeriodMessage
     Ok(out)
 }
 
-/// The period's days in the deployment's zone, `[start, end)`, within `scope`.
+/// The period's days in the deployment's zone, `[start, end)`, within `scope` (none in
+/// a deployment of one administration: everything is its own).
 fn bounds(ctx: &Ctx, period: &Period, scope: Scope) -> Span {
     Span {
         start: day_start(ctx, period.from),
         end: day_start(ctx, period.to + Duration::days(1)),
-        within: scope.only(),
+        within: scope
+            .only()
+            .filter(|_| ctx.settings.administrations.len() > 1),
     }
 }
 
