@@ -575,6 +575,7 @@ async fn openapi_document_matches_the_routes() {
     documented.sort();
     let mut routes: Vec<(String, String)> = [
         ("GET", "/api/v1/attachments/{id}"),
+        ("GET", "/api/v1/board"),
         ("GET", "/api/v1/calendar"),
         ("GET", "/api/v1/events"),
         ("GET", "/api/v1/messages"),
@@ -583,6 +584,7 @@ async fn openapi_document_matches_the_routes() {
         ("GET", "/api/v1/reports"),
         ("GET", "/api/v1/reports.csv"),
         ("GET", "/api/v1/reports.xlsx"),
+        ("GET", "/api/v1/reports/rating.xlsx"),
         ("GET", "/api/v1/users"),
         ("POST", "/api/v1/import"),
         ("POST", "/api/v1/messages"),
@@ -597,7 +599,11 @@ async fn openapi_document_matches_the_routes() {
     let token = app.token(Role::Authority).await;
     // The event stream never ends; it has its own tests (tests/live.rs).
     // The report files are not JSON: routed and answered to the authority's token.
-    for path in ["/api/v1/reports.csv", "/api/v1/reports.xlsx"] {
+    for path in [
+        "/api/v1/reports.csv",
+        "/api/v1/reports.xlsx",
+        "/api/v1/reports/rating.xlsx",
+    ] {
         let req = axum::http::Request::builder()
             .uri(path)
             .header("authorization", format!("Bearer {token}"))
