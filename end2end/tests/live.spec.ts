@@ -1,17 +1,15 @@
 import { expect, request, test, type APIRequestContext, type Page } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { open, signedIn } from "./fixtures/session";
 import { LoginPage } from "./fixtures/login_page";
+import { freePort, OwnServer } from "./fixtures/server";
 
 // Live updates between browsers (issue 6): what one user does appears on another's screen
 // within a second without a reload, and a page whose server went away shows «Нет связи с
 // сервером», reconnects, and catches up on what happened meanwhile.
-
-const CLOCK_START = "2026-03-16T10:00:00+03:00";
 
 async function createMessage(api: APIRequestContext, externalId: string, origin?: string): Promise<number> {
   const res = await api.post("/api/v1/messages", {
@@ -112,58 +110,6 @@ test("an action in one browser appears in another within a second, without a rel
   expect(errors.flat().filter((e) => /hydrat|panic/i.test(e))).toEqual([]);
   await authority.screenshot({ path: info.outputPath("approval-live.png"), fullPage: true });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-/** An Otklik server of this test's own (it is stopped and started again). */
-class OwnServer {
-  child?: ChildProcess;
-  constructor(
-    readonly port: number,
-    readonly dataDir: string,
-  ) {}
-
-  get url() {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(port = this.port) {
-    const bin = process.env.OTKLIK_BIN ?? "../target/debug/otklik";
-    const child = spawn(
-      bin,
-      ["serve", "--demo", "--clock-start", CLOCK_START, "--addr", `127.0.0.1:${port}`, "--data-dir", this.dataDir],
-      // The repository root: the site assets are under target/site there.
-      { stdio: "ignore", cwd: "..", env: { ...process.env, RUST_LOG: "warn" } },
-    );
-    if (port === this.port) this.child = child;
-    const url = `http://127.0.0.1:${port}/login`;
-    for (let i = 0; i < 100; i++) {
-      try {
-        if ((await fetch(url)).ok) return child;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`server on ${port} did not start`);
-  }
-
-  static async stop(child?: ChildProcess) {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGTERM");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    if (child.exitCode === null) child.kill("SIGKILL");
-  }
-}
 
 async function signedInApi(baseURL: string, login: string): Promise<APIRequestContext> {
   // Its writes name the app's origin, as the app's own pages do (cookie-authenticated).
