@@ -80,6 +80,23 @@ impl Refresh {
     }
 }
 
+impl Refresh {
+    /// Also re-reads every `ms` milliseconds in the browser (a deadline runs out with no
+    /// event at all); the page's owner stops the timer when the user leaves the page.
+    pub fn every(self, ms: u32) {
+        #[cfg(feature = "hydrate")]
+        {
+            let timer = gloo_timers::callback::Interval::new(ms, move || {
+                self.tick.update(|t| *t += 1);
+            });
+            let timer = send_wrapper::SendWrapper::new(timer);
+            on_cleanup(move || drop(timer));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (self, ms);
+    }
+}
+
 /// Follows the journal events for which `relevant` holds (and every resync).
 pub fn use_refresh(relevant: impl Fn(&JournalNotice) -> bool + Send + Sync + 'static) -> Refresh {
     let events = use_live_events();

@@ -133,8 +133,8 @@ fn forbidden_to_read() -> AppError {
     AppError::Forbidden("Сообщение относится к другому отделу".into())
 }
 
-/// Whether the caller may read message `id`: `NotFound` or `Forbidden` otherwise.
-pub async fn ensure_readable(pool: &Db, caller: &Caller, id: MessageId) -> Result<(), AppError> {
+/// Message `id` if the caller may read it: `NotFound` or `Forbidden` otherwise.
+async fn readable_row(pool: &Db, caller: &Caller, id: MessageId) -> Result<MessageRow, AppError> {
     let row = load_row(pool, caller, id).await?;
     if can_read(
         caller,
@@ -142,24 +142,21 @@ pub async fn ensure_readable(pool: &Db, caller: &Caller, id: MessageId) -> Resul
         row.assignee_id,
         row.department_id,
     ) {
-        Ok(())
+        Ok(row)
     } else {
         Err(forbidden_to_read())
     }
 }
 
+/// Whether the caller may read message `id`: `NotFound` or `Forbidden` otherwise.
+pub async fn ensure_readable(pool: &Db, caller: &Caller, id: MessageId) -> Result<(), AppError> {
+    readable_row(pool, caller, id).await.map(|_| ())
+}
+
 /// The message as the caller may see it (without drafts and journal).
 pub async fn message(ctx: &Ctx, caller: &Caller, id: MessageId) -> Result<MessageDto, AppError> {
     let (pool, tz) = (&ctx.pool, ctx.tz());
-    let row = load_row(pool, caller, id).await?;
-    if !can_read(
-        caller,
-        row.administration_id,
-        row.assignee_id,
-        row.department_id,
-    ) {
-        return Err(forbidden_to_read());
-    }
+    let row = readable_row(pool, caller, id).await?;
     let deadlines = deadlines_of(pool, id).await?;
     Ok(row.dto(&deadlines, tz))
 }
@@ -197,15 +194,7 @@ pub async fn detail(
     id: MessageId,
 ) -> Result<MessageDetailDto, AppError> {
     let (pool, tz) = (&ctx.pool, ctx.tz());
-    let row = load_row(pool, caller, id).await?;
-    if !can_read(
-        caller,
-        row.administration_id,
-        row.assignee_id,
-        row.department_id,
-    ) {
-        return Err(forbidden_to_read());
-    }
+    let row = readable_row(pool, caller, id).await?;
     let drafts: Vec<DraftRow> = on_db!(pool, p => sqlx::query_as(
         "SELECT d.id, d.number, d.kind, d.text, d.submitted_at, s.full_name AS submitted_by, d.decision, \
                 d.remarks, a.full_name AS decided_by, d.decided_at \

@@ -80,6 +80,15 @@ fn xlsx_error(e: XlsxError) -> AppError {
     AppError::Internal
 }
 
+/// The format of a table's header cells.
+fn head_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color(Color::RGB(0xDDE6F0))
+        .set_border(FormatBorder::Thin)
+}
+
 /// Writes `s` as text (never a formula, whatever it begins with).
 fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), AppError> {
     ws.write_string_with_format(row, col, s, f)
@@ -93,11 +102,7 @@ pub fn xlsx(report: &ReportDto, messages: &[PeriodMessage]) -> Result<Vec<u8>, A
     let by = Grouping::from_name(&report.by).unwrap_or_default();
     let mut book = Workbook::new();
     let title_f = Format::new().set_bold().set_font_size(14);
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_background_color(Color::RGB(0xDDE6F0))
-        .set_border(FormatBorder::Thin);
+    let head = head_format();
     let plain = Format::new();
     let bold = Format::new().set_bold();
     let pct = Format::new().set_num_format("0.0%");
@@ -207,11 +212,7 @@ pub fn xlsx(report: &ReportDto, messages: &[PeriodMessage]) -> Result<Vec<u8>, A
 pub fn rating_xlsx(rating: &RatingDto) -> Result<Vec<u8>, AppError> {
     let mut book = Workbook::new();
     let title_f = Format::new().set_bold().set_font_size(14);
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_background_color(Color::RGB(0xDDE6F0))
-        .set_border(FormatBorder::Thin);
+    let head = head_format();
     let plain = Format::new();
     let score_f = Format::new().set_num_format("0.0");
     let ws = book.add_worksheet();

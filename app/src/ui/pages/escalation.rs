@@ -19,15 +19,7 @@ const REREAD_MS: u32 = 30_000;
 pub fn EscalationPage() -> impl IntoView {
     let live = use_live();
     let refresh = crate::ui::stream::use_refresh(|_| true);
-    #[cfg(feature = "hydrate")]
-    {
-        let timer = gloo_timers::callback::Interval::new(REREAD_MS, move || {
-            refresh.tick.update(|t| *t += 1);
-        });
-        // The page's owner drops the timer when the user leaves the page.
-        let timer = send_wrapper::SendWrapper::new(timer);
-        on_cleanup(move || drop(timer));
-    }
+    refresh.every(REREAD_MS);
     let data = crate::ui::data::load(
         move || refresh.tick.get(),
         |_| {
