@@ -20,6 +20,9 @@
 #                                          same database; wrk and the open dashboards are
 #                                          split over both, actions go through the first
 #   DURATION=20s                           each wrk run's length
+#   ADMINISTRATIONS=20                     a region: the messages spread over 20
+#                                          administrations (about 100 users); adds the
+#                                          authority's cross-region list and the board
 #
 # Not part of the test command: it needs a quiet machine and several minutes.
 set -euo pipefail
@@ -65,8 +68,10 @@ trap cleanup EXIT
 DB_ARGS=()
 if [ -n "${BENCH_DATABASE_URL:-}" ]; then DB_ARGS=(--database-url "$BENCH_DATABASE_URL"); fi
 
-log "seeding $N messages (Monday 10:00 Moscow)"
+ADMINISTRATIONS="${ADMINISTRATIONS:-1}"
+log "seeding $N messages over $ADMINISTRATIONS administration(s) (Monday 10:00 Moscow)"
 LEPTOS_SITE_ROOT="$SITE" target/release/otklik serve --demo --demo-bulk "$N" \
+  --demo-administrations "$ADMINISTRATIONS" \
   --clock-start 2026-03-16T10:00:00+03:00 --addr "127.0.0.1:$PORT" --data-dir "$DATA" \
   "${DB_ARGS[@]}" >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
@@ -92,7 +97,7 @@ if [ -z "${BENCH_DATABASE_URL:-}" ]; then
   log "database size: $(du -b "$DATA/otklik.db" | cut -f1) bytes ($(du -h "$DATA/otklik.db" | cut -f1)), WAL $(du -h "$DATA/otklik.db-wal" 2>/dev/null | cut -f1)"
 fi
 
-TOKEN="$(target/release/otklik --data-dir "$DATA" "${DB_ARGS[@]}" token add --name bench --role coordinator | tail -1)"
+TOKEN="$(target/release/otklik --data-dir "$DATA" "${DB_ARGS[@]}" token add --name bench --role coordinator --administration main | tail -1)"
 JAR="$DATA/cookies"
 curl -fs -c "$JAR" -X POST -H 'Accept: application/json' -H "Origin: $BASE" \
   -d 'login=coordinator&password=demo' "$BASE/serverfn/login" >/dev/null
@@ -125,8 +130,14 @@ measure "api list, first page" "/api/v1/messages?active=true&limit=25" "${AUTH[@
 measure "api search q=дорог" "/api/v1/messages?q=%D0%B4%D0%BE%D1%80%D0%BE%D0%B3&limit=25" "${AUTH[@]}"
 measure "api overdue filter" "/api/v1/messages?overdue=true&limit=25" "${AUTH[@]}"
 measure "dashboard page (GET /)" "/" -H "Cookie: otklik_session=$SID"
+if [ "$ADMINISTRATIONS" -gt 1 ]; then
+  REGION=(-H "Authorization: Bearer $(target/release/otklik --data-dir "$DATA" "${DB_ARGS[@]}" token add --name bench-region --role authority | tail -1)")
+  measure "region list, first page" "/api/v1/messages?active=true&limit=25" "${REGION[@]}"
+  measure "region board" "/api/v1/board" "${REGION[@]}"
+fi
 # Intake: wrk POSTs new messages as the authority (scripts/bench/intake.lua), each a write
 # transaction on top of the N seeded messages.
+ADMINISTRATION="$([ "$ADMINISTRATIONS" -gt 1 ] && echo main || true)" \
 TOKEN="$(target/release/otklik --data-dir "$DATA" "${DB_ARGS[@]}" token add --name bench-intake --role authority | tail -1)" \
   measure "api intake (POST)" "/api/v1/messages" -s scripts/bench/intake.lua
 
@@ -157,7 +168,7 @@ hz="$(getconf CLK_TCK)"
 before="$(ticks)"
 for i in $(seq 1 60); do
   curl -fs -o /dev/null "${AUTH[@]}" -H 'Content-Type: application/json' \
-    -d "{\"external_id\":\"bench-live-$i-$RANDOM\",\"network\":\"vk\",\"url\":\"https://vk.com/wall-1_$i\",\"author\":\"Нагрузка\",\"text\":\"Событие $i\",\"detected_at\":\"2026-03-16T09:00:00+03:00\"}" \
+    -d "{$([ "$ADMINISTRATIONS" -gt 1 ] && echo '"administration":"main",')\"external_id\":\"bench-live-$i-$RANDOM\",\"network\":\"vk\",\"url\":\"https://vk.com/wall-1_$i\",\"author\":\"Нагрузка\",\"text\":\"Событие $i\",\"detected_at\":\"2026-03-16T09:00:00+03:00\"}" \
     "$BASE/api/v1/messages" || true
   sleep 1
 done

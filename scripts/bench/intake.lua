@@ -13,14 +13,17 @@ end
 function init(args)
   counter = 0
   run = os.getenv("RUN_ID") or tostring(os.time())
+  -- In a region of several administrations, intake names one (ADMINISTRATION).
+  local code = os.getenv("ADMINISTRATION") or ""
+  field = code ~= "" and string.format('"administration":"%s",', code) or ""
 end
 
 function request()
   counter = counter + 1
   local body = string.format(
-    '{"external_id":"bench-%s-%d-%d","network":"vk","url":"https://vk.com/wall-1_%d",' ..
+    '{%s"external_id":"bench-%s-%d-%d","network":"vk","url":"https://vk.com/wall-1_%d",' ..
     '"author":"Нагрузка","text":"Сообщение для замера скорости приёма",' ..
-    '"detected_at":"2026-03-16T09:00:00+03:00"}', run, tid, counter, counter)
+    '"detected_at":"2026-03-16T09:00:00+03:00"}', field, run, tid, counter, counter)
   return wrk.format("POST", "/api/v1/messages", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. os.getenv("TOKEN"),

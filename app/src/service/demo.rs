@@ -286,16 +286,37 @@ const BULK_BATCH: usize = 500;
 
 /// Adds `n` more active messages (texts of the demo set, numbered), every third one
 /// assigned: for load tests and benchmarks of the dashboard. Each message goes through
-/// the same intake and assignment as a real one, [`BULK_BATCH`] to a transaction.
-/// Returns how many were added.
+/// the same intake and assignment as a real one, [`BULK_BATCH`] to a transaction. With
+/// several administrations (see [`seed_region`]), the messages are spread over them in
+/// turn, each assigned within its own. Returns how many were added.
 pub async fn seed_bulk(pool: &Db, n: usize, now: DateTime<Utc>) -> Result<usize, AppError> {
     let authority = users::list(pool, Scope::Region, Some(Role::Authority)).await?;
-    let coordinator = users::list(pool, Scope::Region, Some(Role::Coordinator)).await?;
-    let executors = users::list(pool, Scope::Region, Some(Role::Executor)).await?;
-    let (Some(authority), Some(coordinator)) = (authority.first(), coordinator.first()) else {
+    let Some(authority) = authority.first() else {
         return Err(AppError::Internal);
     };
-    let (authority, coordinator) = (Caller::person(authority), Caller::person(coordinator));
+    let authority = Caller::person(authority);
+    let coordinators = users::list(pool, Scope::Region, Some(Role::Coordinator)).await?;
+    let executors = users::list(pool, Scope::Region, Some(Role::Executor)).await?;
+    // Per administration: its code, its coordinator and its executors.
+    let mut teams = Vec::new();
+    for a in crate::service::administrations::list(pool).await? {
+        let Some(coordinator) = coordinators
+            .iter()
+            .find(|u| u.administration_id == Some(a.id))
+        else {
+            continue;
+        };
+        let own: Vec<UserId> = executors
+            .iter()
+            .filter(|u| u.administration_id == Some(a.id))
+            .map(|u| u.id)
+            .collect();
+        teams.push((a.code, Caller::person(coordinator), own));
+    }
+    if teams.is_empty() {
+        return Err(AppError::Internal);
+    }
+    let several = teams.len() > 1;
     let ctx = Ctx::load(pool, &Default::default(), now).await?;
     for start in (0..n).step_by(BULK_BATCH) {
         if start > 0 && start % 10_000 == 0 {
@@ -304,8 +325,9 @@ pub async fn seed_bulk(pool: &Db, n: usize, now: DateTime<Utc>) -> Result<usize,
         let mut tx = begin_write(pool).await?;
         for i in start..(start + BULK_BATCH).min(n) {
             let demo = &MESSAGES[i % MESSAGES.len()];
+            let (code, coordinator, executors) = &teams[i % teams.len()];
             let msg = NewMessage {
-                administration: None,
+                administration: several.then(|| code.clone()),
                 external_id: format!("bulk-{}-{i}", now.timestamp()),
                 network: demo.network,
                 url: format!("https://vk.com/wall-1_{}", 10_000 + i),
@@ -318,17 +340,61 @@ pub async fn seed_bulk(pool: &Db, n: usize, now: DateTime<Utc>) -> Result<usize,
             let Intake::Created(id) = intake_in(&mut tx, &ctx, msg, &authority).await? else {
                 continue;
             };
-            let executor = executors.get((i / 3) % executors.len().max(1));
-            if let (0, Some(executor)) = (i % 3, executor) {
+            let round = i / teams.len();
+            let executor = executors.get((round / 3) % executors.len().max(1));
+            if let (0, Some(executor)) = (round % 3, executor) {
                 let assign = Command::Assign {
-                    executor: executor.id,
+                    executor: *executor,
                     department: None,
                 };
-                act_in(&mut tx, &ctx, id, None, assign, &coordinator).await?;
+                act_in(&mut tx, &ctx, id, None, assign, coordinator).await?;
             }
         }
         tx.commit().await?;
         crate::service::events::committed();
     }
     Ok(n)
+}
+
+/// The demo region: `k - 1` more administrations (`r02`, `r03`, …) beside the demo one,
+/// each with a coordinator (`coordinator-r02`) and four executors in two departments
+/// (`executor-r02-1` … `-4`), password `demo`: with `k = 20`, the region of the
+/// benchmarks (20 administrations, about 100 users).
+pub async fn seed_region(pool: &Db, k: usize, now: DateTime<Utc>) -> Result<(), AppError> {
+    for i in 2..=k {
+        let code = format!("r{i:02}");
+        crate::service::administrations::add(pool, &code, &format!("Район №{i}"), now).await?;
+        let coordinator = format!("coordinator-{code}");
+        let mut people = vec![(
+            coordinator,
+            format!("Координатор района №{i}"),
+            Role::Coordinator,
+            None,
+        )];
+        for e in 1..=4 {
+            let department = if e % 2 == 1 {
+                "Отдел ЖКХ"
+            } else {
+                "Отдел благоустройства"
+            };
+            people.push((
+                format!("executor-{code}-{e}"),
+                format!("Исполнитель {e} района №{i}"),
+                Role::Executor,
+                Some(department),
+            ));
+        }
+        for (login, full_name, role, department) in &people {
+            let user = NewUser {
+                login,
+                full_name,
+                role: *role,
+                department: *department,
+                password: "demo",
+                administration: Some(&code),
+            };
+            users::create(pool, user, now).await?;
+        }
+    }
+    Ok(())
 }

@@ -128,6 +128,15 @@ pub struct ServeArgs {
     /// With `--demo`: add this many more active messages (load tests, benchmarks).
     #[arg(long, env = "OTKLIK_DEMO_BULK", default_value_t = 0, requires = "demo")]
     pub demo_bulk: usize,
+    /// With `--demo`: this many administrations in all (the demo one and `r02`, `r03`, …,
+    /// each with a coordinator and four executors; benchmarks of a region).
+    #[arg(
+        long,
+        env = "OTKLIK_DEMO_ADMINISTRATIONS",
+        default_value_t = 1,
+        requires = "demo"
+    )]
+    pub demo_administrations: usize,
     /// SQLite's `synchronous`: `full` (default: no acknowledged write is lost on power
     /// loss) or `normal` (faster; in WAL mode a power loss can drop the last commits).
     #[arg(long, env = "OTKLIK_SQLITE_SYNCHRONOUS", default_value = "full", value_parser = parse_synchronous)]

@@ -33,6 +33,18 @@ pub async fn run(target: &Target, args: ServeArgs) -> CliResult {
     if args.demo {
         if app::service::demo::seed(&state.pool, clock.now()).await? {
             println!("demo data seeded: logins admin, coordinator, executor, executor2, authority, observer; password \"demo\"");
+            if args.demo_administrations > 1 {
+                app::service::demo::seed_region(
+                    &state.pool,
+                    args.demo_administrations,
+                    clock.now(),
+                )
+                .await?;
+                println!(
+                    "{} administrations in all; logins coordinator-r02, executor-r02-1, …",
+                    args.demo_administrations
+                );
+            }
             if args.demo_bulk > 0 {
                 let started = std::time::Instant::now();
                 let n =
