@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,20 @@ import { freePort, otklik, OwnServer } from "./fixtures/server";
 // administration's coordinator dashboard and nowhere else.
 
 const LUGA = "Лужский муниципальный район";
+
+/** A page signed in as `login` (a user the test added) on the server at `baseURL`. */
+async function signInAs(browser: Browser, baseURL: string, login: string, password: string): Promise<Page> {
+  const viewport = { width: 1280, height: 900 };
+  const context = await browser.newContext({ viewport, locale: "ru-RU", timezoneId: "Europe/Moscow", baseURL });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await page.getByLabel("Логин").fill(login);
+  await page.getByLabel("Пароль", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Войти" }).click();
+  await expect(page.getByTestId("current-user")).toBeVisible();
+  return page;
+}
 
 /** The board card of the administration named `name`: its open count. */
 async function openCount(page: Page, code: string): Promise<number> {
@@ -35,17 +49,7 @@ test("the authority's board shows two administrations and a routed message reach
     const viewport = { width: 1280, height: 900 };
     const authority = await signedIn(browser, "authority", viewport, server.url);
     const mainCoordinator = await signedIn(browser, "coordinator", viewport, server.url);
-    const lugaCoordinator = await (async () => {
-      const context = await browser.newContext({ viewport, locale: "ru-RU", timezoneId: "Europe/Moscow", baseURL: server.url });
-      const page = await context.newPage();
-      await page.goto("/login");
-      await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
-      await page.getByLabel("Логин").fill("luga-coord");
-      await page.getByLabel("Пароль", { exact: true }).fill("demo-luga");
-      await page.getByRole("button", { name: "Войти" }).click();
-      await expect(page.getByTestId("current-user")).toBeVisible();
-      return page;
-    })();
+    const lugaCoordinator = await signInAs(browser, server.url, "luga-coord", "demo-luga");
 
     await open(authority, "/board");
     await expect(authority.getByTestId("board-card")).toHaveCount(2);
@@ -98,6 +102,63 @@ test("the authority's board shows two administrations and a routed message reach
     );
     expect(overflow).toBe(0);
     await authority.screenshot({ path: info.outputPath("board-phone.png"), fullPage: true });
+  } finally {
+    await OwnServer.stop(server.child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("the region's admin creates an administration and sets another's deadlines apart from the region's", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const dataDir = mkdtempSync(join(tmpdir(), "otklik-region-admin-"));
+  const server = new OwnServer(await freePort(), dataDir);
+  try {
+    await server.start();
+    otklik(dataDir, ["administration", "add", "--code", "luga", "--name", LUGA]);
+    otklik(dataDir, ["user", "add", "--login", "region-admin", "--name", "Админ региона", "--role", "admin"], "region-2026\n");
+    const admin = await signInAs(browser, server.url, "region-admin", "region-2026");
+
+    // A new administration with its first admin, from the administration pages.
+    await open(admin, "/admin");
+    await admin.getByTestId("section-administrations").click();
+    await expect(admin.getByTestId("administration-row")).toHaveCount(2);
+    const form = admin.getByTestId("create-administration");
+    await form.getByLabel("Код").fill("vyborg");
+    await form.getByLabel("Название").fill("Выборгский район");
+    await form.getByLabel("Логин администратора").fill("vyborg-admin");
+    await form.getByLabel("ФИО администратора").fill("Петров Пётр Петрович");
+    await form.getByLabel("Пароль администратора").fill("vyborg-2026");
+    await form.getByRole("button", { name: "Создать администрацию" }).click();
+    await expect(admin.getByTestId("administration-row")).toHaveCount(3);
+    await expect(admin.getByTestId("administrations")).toContainText("Выборгский район");
+
+    // Luga's own return deadline: 20 minutes; the region keeps 30.
+    await open(admin, "/admin/settings");
+    await admin.getByTestId("layer-select").selectOption("luga");
+    await admin.getByTestId("layer-picker").getByRole("button", { name: "Показать" }).click();
+    await expect(admin).toHaveURL(/administration=luga/);
+    await expect(admin.locator("body[data-hydrated]")).toHaveCount(1);
+    const returnBy = admin.locator('[data-testid=deadlines-form] input[name="input[return_by]"]');
+    await expect(returnBy).toHaveValue("30");
+    await returnBy.fill("20");
+    await admin.getByTestId("deadlines-form").getByRole("button").click();
+    await expect(admin.getByTestId("deadlines-form").getByTestId("saved")).toBeVisible();
+    // Longer than the region allows: refused in Russian, what was typed kept.
+    await returnBy.fill("45");
+    await admin.getByTestId("deadlines-form").getByRole("button").click();
+    await expect(admin.getByTestId("deadlines-form")).toContainText("длиннее установленного регионом");
+    await expect(returnBy).toHaveValue("45");
+
+    await open(admin, "/admin/settings?administration=luga");
+    await expect(returnBy).toHaveValue("20");
+    await open(admin, "/admin/settings");
+    await expect(returnBy).toHaveValue("30");
+    // The region's own groups are only on the region's page.
+    await expect(admin.getByTestId("uploads-form")).toHaveCount(1);
+    await open(admin, "/admin/settings?administration=luga");
+    await expect(admin.getByTestId("uploads-form")).toHaveCount(0);
   } finally {
     await OwnServer.stop(server.child);
     rmSync(dataDir, { recursive: true, force: true });

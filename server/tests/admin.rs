@@ -209,7 +209,10 @@ async fn smtp_settings_keep_the_password_on_the_server_and_refuse_bad_fields() {
         "the password never goes back to a browser"
     );
     assert_eq!(page["smtp"]["password_set"], true);
-    let stored = app::service::mail::settings(&app.state.pool).await.unwrap();
+    let stored =
+        app::service::mail::settings(&app.state.pool, app::service::settings::Layer::Region)
+            .await
+            .unwrap();
     assert_eq!(stored.password, "секрет");
 
     for (host, port, field) in [
@@ -786,7 +789,9 @@ async fn schedule_deadlines_uploads_and_templates_are_stored_and_checked() {
             .status(),
         OK
     );
-    let stored = app::service::calendar::schedule(pool).await.unwrap();
+    let stored = app::service::calendar::schedule(pool, app::service::settings::Layer::Region)
+        .await
+        .unwrap();
     let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
     assert_eq!(
         stored.hours(chrono::Weekday::Fri),
@@ -823,9 +828,10 @@ async fn schedule_deadlines_uploads_and_templates_are_stored_and_checked() {
             .status(),
         OK
     );
-    let stored = app::service::calendar::deadline_settings(pool)
-        .await
-        .unwrap();
+    let stored =
+        app::service::calendar::deadline_settings(pool, app::service::settings::Layer::Region)
+            .await
+            .unwrap();
     assert_eq!(stored.draft_by, WorkingDuration::from_hours(4));
     deadlines[1].1 = "0".into();
     let res = app.call(AdminSaveDeadlines::PATH, &deadlines, &admin).await;
@@ -873,7 +879,9 @@ async fn schedule_deadlines_uploads_and_templates_are_stored_and_checked() {
     ]);
     let res = app.call(AdminSaveTemplates::PATH, &templates, &admin).await;
     assert_eq!(res.status(), OK);
-    let stored = app::service::settings::templates(pool).await.unwrap();
+    let stored = app::service::settings::templates(pool, app::service::settings::Layer::Region)
+        .await
+        .unwrap();
     assert_eq!(stored.0.len(), 1);
     assert_eq!(stored.0[0].name, "Благодарность");
 }
@@ -1011,7 +1019,7 @@ async fn a_request_sees_any_writers_settings_and_calendar_and_reuses_them_otherw
     let json = serde_json::to_string(&deadlines).unwrap();
     app::on_db!(&app.state.pool, p => sqlx::query(
         "INSERT INTO settings (key, value, updated_at) VALUES ('deadlines', $1, '2026-03-16T10:00:00+03:00') \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+         ON CONFLICT (administration_id, key) DO UPDATE SET value = excluded.value",
     )
     .bind(json)
     .execute(p)

@@ -681,3 +681,237 @@ async fn a_returned_message_is_routed_to_another_administration_with_its_journal
         "{last}"
     );
 }
+
+/// Posts a form to the server function at `path` as the holder of `cookie`.
+async fn call(
+    app: &TestApp,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: &str,
+) -> (StatusCode, Value) {
+    let res = app.server_fn(path, form, Some(cookie)).await;
+    let status = res.status();
+    let text = body_text(res).await;
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// An admin of the region (no administration) and one of `luga`; returns their cookies.
+async fn admins(app: &TestApp) -> (String, String) {
+    let now = app.state.clock.now();
+    for (login, administration) in [("region-admin", None), ("luga-admin", Some("luga"))] {
+        users::create(
+            &app.state.pool,
+            NewUser {
+                login,
+                full_name: login,
+                role: Role::Admin,
+                department: None,
+                password: "demo",
+                administration,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+    }
+    (
+        app.sign_in("region-admin", "demo").await,
+        app.sign_in("luga-admin", "demo").await,
+    )
+}
+
+fn deadlines(return_by: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("input[return_by]", return_by),
+        ("input[draft_by]", "300"),
+        ("input[answer_by]", "540"),
+        ("input[answer_by_urgent]", "240"),
+        ("input[revision_by]", "60"),
+        ("input[publish_by]", "30"),
+        ("input[final_draft_days]", "7"),
+    ]
+}
+
+#[tokio::test]
+async fn an_administrations_own_deadlines_and_calendar_rule_its_messages_only() {
+    let app = two_administrations().await;
+    let (region, luga_admin) = admins(&app).await;
+    let authority = app.token(Role::Authority).await;
+    // Luga returns in 20 minutes, and works on no Monday 16 March (its own correction).
+    let mut form = deadlines("20");
+    form.push(("administration", "luga"));
+    let (s, e) = call(&app, "/serverfn/admin/save_deadlines", &form, &region).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let day = [
+        ("date", "2026-03-16"),
+        ("mark", "non_working"),
+        ("note", "День района"),
+    ];
+    let (s, e) = call(&app, "/serverfn/admin/set_day", &day, &luga_admin).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+
+    let detected = "2026-03-16T10:00:00+03:00";
+    let in_luga = app
+        .register(&authority, &message("l-set", Some("luga"), detected))
+        .await;
+    let in_main = app
+        .register(&authority, &message("m-set", Some("main"), detected))
+        .await;
+    // Main: the region's 30 minutes on its working Monday. Luga: 20 minutes from
+    // Tuesday 09:00, its first working time.
+    assert_eq!(
+        in_main["deadlines"]["return_by"]["due"],
+        "2026-03-16T10:30:00+03:00"
+    );
+    assert_eq!(
+        in_luga["deadlines"]["return_by"]["due"],
+        "2026-03-17T09:20:00+03:00"
+    );
+
+    // Each admin reads their own layer; the region's is untouched.
+    let (_, page) = call(&app, "/serverfn/admin/settings", &[], &region).await;
+    assert_eq!(page["deadlines"]["return_by"], 30 * 60, "{page}");
+    assert!(page["layer"]["current"].is_null());
+    assert_eq!(page["layer"]["choices"].as_array().unwrap().len(), 2);
+    let (_, page) = call(&app, "/serverfn/admin/settings", &[], &luga_admin).await;
+    assert_eq!(page["deadlines"]["return_by"], 20 * 60, "{page}");
+    assert_eq!(page["layer"]["current"]["code"], "luga");
+    assert!(page["layer"]["choices"].as_array().unwrap().is_empty());
+    let (_, cal) = call(
+        &app,
+        "/serverfn/admin/calendar",
+        &[("year", "2026")],
+        &region,
+    )
+    .await;
+    assert!(
+        !cal["corrections"].to_string().contains("2026-03-16"),
+        "the region's calendar keeps Monday: {cal}"
+    );
+}
+
+#[tokio::test]
+async fn an_administration_stays_within_the_region_and_its_own_settings() {
+    let app = two_administrations().await;
+    let (region, luga_admin) = admins(&app).await;
+    // Longer than the region allows: refused, naming the field and the region's length.
+    let (s, e) = call(
+        &app,
+        "/serverfn/admin/save_deadlines",
+        &deadlines("45"),
+        &luga_admin,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e.to_string().contains("return_by"), "{e}");
+    assert!(e.to_string().contains("30 минут"), "{e}");
+    // Another administration's settings: refused.
+    let (s, e) = call(
+        &app,
+        "/serverfn/admin/settings",
+        &[("administration", "main")],
+        &luga_admin,
+    )
+    .await;
+    assert!(!s.is_success(), "{e}");
+    assert!(e.to_string().contains("другой администрации"), "{e}");
+    // The region's own settings (upload limits) are not an administration's to change.
+    let uploads = [("image_mb", "5"), ("video_mb", "50")];
+    let (s, e) = call(&app, "/serverfn/admin/save_uploads", &uploads, &luga_admin).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    let (s, e) = call(&app, "/serverfn/admin/save_uploads", &uploads, &region).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    // An unknown code, from the region's admin.
+    let (s, e) = call(
+        &app,
+        "/serverfn/admin/settings",
+        &[("administration", "nowhere")],
+        &region,
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e.to_string().contains("luga"), "{e}");
+}
+
+#[tokio::test]
+async fn a_breach_alerts_only_the_messages_administrations_coordinators() {
+    let app = two_administrations().await;
+    let authority = app.token(Role::Authority).await;
+    let detected = app.state.clock.now().to_rfc3339();
+    let m = app
+        .register(&authority, &message("l-alert", Some("luga"), &detected))
+        .await;
+    let late = app.state.clock.now() + chrono::Duration::hours(2);
+    app::service::alerts::scan(&app.ctx().await.at(late))
+        .await
+        .unwrap();
+    let to: Vec<(i64,)> = match &app.state.pool {
+        app::service::db::Db::Sqlite(p) => {
+            sqlx::query_as("SELECT user_id FROM alerts WHERE message_id = $1")
+                .bind(m["id"].as_i64().unwrap())
+                .fetch_all(p)
+                .await
+                .unwrap()
+        }
+        app::service::db::Db::Postgres(p) => {
+            sqlx::query_as("SELECT user_id FROM alerts WHERE message_id = $1")
+                .bind(m["id"].as_i64().unwrap())
+                .fetch_all(p)
+                .await
+                .unwrap()
+        }
+    };
+    let luga_coordinator = app.user_id("luga-coord").await;
+    assert!(!to.is_empty());
+    assert!(to.iter().all(|(u,)| *u == luga_coordinator), "{to:?}");
+}
+
+#[tokio::test]
+async fn the_regions_admin_creates_an_administration_with_its_first_admin() {
+    let app = two_administrations().await;
+    let (region, luga_admin) = admins(&app).await;
+    let form = [
+        ("input[code]", "vyborg"),
+        ("input[name]", "Выборгский район"),
+        ("input[admin_login]", "vyborg-admin"),
+        ("input[admin_name]", "Петров Пётр Петрович"),
+        ("input[admin_password]", "vyborg-2026"),
+    ];
+    let path = "/serverfn/admin/create_administration";
+    // Only the region's admin.
+    let (s, e) = call(&app, path, &form, &luga_admin).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+    let (s, e) = call(&app, path, &form, &region).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    assert_eq!(e["code"], "vyborg");
+    // The new admin signs in and manages only the new administration.
+    let vyborg = app.sign_in("vyborg-admin", "vyborg-2026").await;
+    let (_, page) = call(&app, "/serverfn/admin/settings", &[], &vyborg).await;
+    assert_eq!(page["layer"]["current"]["code"], "vyborg", "{page}");
+    let (s, e) = call(&app, "/serverfn/admin/administrations", &[], &vyborg).await;
+    assert_eq!((s, e), (StatusCode::OK, json!([])));
+    // A taken code, or a taken login: nothing is created (one transaction).
+    let (s, e) = call(&app, path, &form, &region).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    let mut other = form;
+    other[0] = ("input[code]", "tosno");
+    other[1] = ("input[name]", "Тосненский район");
+    let (s, e) = call(&app, path, &other, &region).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert!(e.to_string().contains("vyborg-admin"), "{e}");
+    let known = app::service::administrations::known(&app.state.pool)
+        .await
+        .unwrap();
+    assert!(known.iter().all(|k| k.code != "tosno"), "{known:?}");
+    // A bad code: a Russian message naming the field.
+    other[0] = ("input[code]", "Тосно");
+    let (s, e) = call(&app, path, &other, &region).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    // The page lists the region's administrations.
+    let html = body_text(app.send(get("/admin/administrations", Some(&region))).await).await;
+    assert!(html.contains("Лужский муниципальный район"), "{html}");
+    assert!(html.contains("Выборгский район"));
+}

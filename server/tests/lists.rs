@@ -163,6 +163,7 @@ async fn the_sql_list_equals_a_brute_force_reference_on_random_workflows() {
                 let admin = UserId(app.user_id("admin").await);
                 app::service::alerts::save_settings(
                     pool,
+                    app::service::settings::Layer::Region,
                     &app::service::alerts::AlertSettings {
                         due_soon_percent: percent,
                     },

@@ -226,9 +226,13 @@ async fn alerts_of(app: &TestApp, message: i64) -> Vec<AlertRow> {
 #[tokio::test]
 async fn alerts_are_raised_once_per_threshold_and_only_in_working_time() {
     let app = TestApp::at(friday_noon()).await;
-    let cal = app::service::calendar::load(&app.state.pool, &app.state.calendars)
-        .await
-        .unwrap();
+    let cal = app::service::calendar::load(
+        &app.state.pool,
+        &app.state.calendars,
+        app::service::settings::Layer::Region,
+    )
+    .await
+    .unwrap();
     // The end of Friday's last working interval.
     let mut friday_end = friday_noon();
     let mut t = friday_noon();
@@ -323,9 +327,13 @@ async fn a_breach_goes_to_the_assignee_and_the_coordinator_and_is_pushed_live() 
     let mut stream = Stream::open(&app, Auth::Cookie(&ivanov), None).await;
     stream.drain(QUIET).await;
 
-    let cal = app::service::calendar::load(&app.state.pool, &app.state.calendars)
-        .await
-        .unwrap();
+    let cal = app::service::calendar::load(
+        &app.state.pool,
+        &app.state.calendars,
+        app::service::settings::Layer::Region,
+    )
+    .await
+    .unwrap();
     let due: DateTime<Utc> = app::on_db!(&app.state.pool, p => sqlx::query_scalar(
         "SELECT due_at FROM deadlines WHERE message_id = $1 AND rule = 'draft_by'",
     )
@@ -508,6 +516,7 @@ async fn an_alert_is_emailed_through_smtp_with_subject_and_link() {
     let admin = app.user_id("admin").await;
     app::service::mail::save_settings(
         &app.state.pool,
+        app::service::settings::Layer::Region,
         app::dto::mail::SmtpSettings {
             enabled: true,
             host: "127.0.0.1".into(),
@@ -541,9 +550,13 @@ async fn an_alert_is_emailed_through_smtp_with_subject_and_link() {
     let coordinator = app.token(Role::Coordinator).await;
     let id = intake(&app, &authority, "vk-mail-1", "Нет света в подъезде").await;
     assign(&app, &coordinator, id, executor.0).await;
-    let cal = app::service::calendar::load(&app.state.pool, &app.state.calendars)
-        .await
-        .unwrap();
+    let cal = app::service::calendar::load(
+        &app.state.pool,
+        &app.state.calendars,
+        app::service::settings::Layer::Region,
+    )
+    .await
+    .unwrap();
     let (started, due): (DateTime<Utc>, DateTime<Utc>) =
         app::on_db!(&app.state.pool, p => sqlx::query_as(
         "SELECT started_at, due_at FROM deadlines WHERE message_id = $1 AND rule = 'draft_by'",
@@ -618,6 +631,7 @@ async fn an_unreachable_smtp_server_is_retried_then_given_up() {
     };
     app::service::mail::save_settings(
         &app.state.pool,
+        app::service::settings::Layer::Region,
         app::dto::mail::SmtpSettings {
             enabled: true,
             host: "127.0.0.1".into(),

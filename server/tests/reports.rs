@@ -584,6 +584,7 @@ async fn the_page_charts_rating_and_own_figures_equal_a_brute_force_count() {
     let admin = app.user_id("admin").await;
     app::service::admin::save(
         &app.state.pool,
+        app::service::settings::Layer::Region,
         reports::RATING_KEY,
         &strict,
         app::domain::ids::UserId(admin),

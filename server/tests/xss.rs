@@ -261,6 +261,7 @@ async fn world() -> World {
     .unwrap();
     app::service::settings::put(
         pool,
+        app::service::settings::Layer::Region,
         app::service::settings::TEMPLATES_KEY,
         &AnswerTemplates(vec![AnswerTemplate {
             name: short(203),
@@ -277,6 +278,7 @@ async fn world() -> World {
     let admin = w.app.user_id("admin").await;
     app::service::admin::set_day(
         pool,
+        app::service::settings::Layer::Region,
         app::domain::ids::UserId(admin),
         "2026-03-20",
         "non_working",
@@ -285,12 +287,14 @@ async fn world() -> World {
     )
     .await
     .unwrap();
-    let mut smtp = app::service::mail::settings(pool).await.unwrap();
+    let mut smtp = app::service::mail::settings(pool, app::service::settings::Layer::Region)
+        .await
+        .unwrap();
     smtp.host = "smtp.example.ru".into();
     smtp.username = payload(207);
     smtp.from = "otklik@example.ru".into();
     smtp.base_url = url(208);
-    app::service::mail::save_settings(pool, smtp, None, now)
+    app::service::mail::save_settings(pool, app::service::settings::Layer::Region, smtp, None, now)
         .await
         .unwrap();
 

@@ -48,11 +48,16 @@ pub async fn admin_create_department(name: String) -> Result<DepartmentId, AppEr
     .await
 }
 
-/// The production calendar of `year` (default: the current year) with totals.
+/// The production calendar of `year` (default: the current year) with totals; of the
+/// administration `administration` (a code) when several (`Admin::layer`).
 #[server(prefix = "/serverfn", endpoint = "admin/calendar")]
-pub async fn admin_calendar(year: Option<i32>) -> Result<CalendarYear, AppError> {
-    crate::api::ssr::as_admin(|ctx, _me| async move {
-        crate::service::admin::calendar_year(&ctx, year).await
+pub async fn admin_calendar(
+    year: Option<i32>,
+    #[server(default)] administration: Option<String>,
+) -> Result<CalendarYear, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
+        crate::service::admin::calendar_year(&ctx, &me, layer, year).await
     })
     .await
 }
@@ -64,30 +69,39 @@ pub async fn admin_set_day(
     date: String,
     mark: String,
     #[server(default)] note: String,
+    #[server(default)] administration: Option<String>,
 ) -> Result<(), AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
-        let now = ctx.now;
-        crate::service::admin::set_day(&ctx.pool, me.id, &date, &mark, &note, now).await
+        let (pool, now) = (&ctx.pool, ctx.now);
+        let layer = me.layer(pool, administration.as_deref()).await?;
+        crate::service::admin::set_day(pool, layer, me.id, &date, &mark, &note, now).await
     })
     .await
 }
 
 /// Every settings group.
 #[server(prefix = "/serverfn", endpoint = "admin/settings")]
-pub async fn admin_settings() -> Result<SettingsPage, AppError> {
-    crate::api::ssr::as_admin(|ctx, _me| async move {
-        crate::service::admin::settings_page(&ctx.pool).await
+pub async fn admin_settings(
+    #[server(default)] administration: Option<String>,
+) -> Result<SettingsPage, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
+        crate::service::admin::settings_page(&ctx.pool, &me, layer).await
     })
     .await
 }
 
 /// Stores the weekly schedule; returns it as stored.
 #[server(prefix = "/serverfn", endpoint = "admin/save_schedule")]
-pub async fn admin_save_schedule(input: ScheduleForm) -> Result<Schedule, AppError> {
+pub async fn admin_save_schedule(
+    input: ScheduleForm,
+    #[server(default)] administration: Option<String>,
+) -> Result<Schedule, AppError> {
     use crate::service::admin::{parse_schedule, save_schedule};
     crate::api::ssr::as_admin(|ctx, me| async move {
+        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
         let schedule = parse_schedule(&input)?;
-        save_schedule(&ctx.pool, &schedule, me.id, ctx.now).await?;
+        save_schedule(&ctx.pool, layer, &schedule, me.id, ctx.now).await?;
         Ok(schedule)
     })
     .await
@@ -95,12 +109,15 @@ pub async fn admin_save_schedule(input: ScheduleForm) -> Result<Schedule, AppErr
 
 /// Stores the deadline lengths; returns them as stored.
 #[server(prefix = "/serverfn", endpoint = "admin/save_deadlines")]
-pub async fn admin_save_deadlines(input: DeadlinesForm) -> Result<DeadlineSettings, AppError> {
-    use crate::service::admin::{parse_deadlines, save};
-    use crate::service::calendar::DEADLINES_KEY;
+pub async fn admin_save_deadlines(
+    input: DeadlinesForm,
+    #[server(default)] administration: Option<String>,
+) -> Result<DeadlineSettings, AppError> {
+    use crate::service::admin::{parse_deadlines, save_deadlines};
     crate::api::ssr::as_admin(|ctx, me| async move {
+        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
         let deadlines = parse_deadlines(&input)?;
-        save(&ctx.pool, DEADLINES_KEY, &deadlines, me.id, ctx.now).await?;
+        save_deadlines(&ctx.pool, layer, &deadlines, me.id, ctx.now).await?;
         Ok(deadlines)
     })
     .await
@@ -111,9 +128,11 @@ pub async fn admin_save_deadlines(input: DeadlinesForm) -> Result<DeadlineSettin
 #[server(prefix = "/serverfn", endpoint = "admin/save_networks")]
 pub async fn admin_save_networks(
     #[server(default)] limits: BTreeMap<String, LimitForm>,
+    #[server(default)] administration: Option<String>,
 ) -> Result<Vec<NetworkSettings>, AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
-        crate::service::admin::save_networks(&ctx.pool, &limits, me.id, ctx.now).await
+        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
+        crate::service::admin::save_networks(&ctx.pool, layer, &limits, me.id, ctx.now).await
     })
     .await
 }
@@ -125,7 +144,8 @@ pub async fn admin_save_uploads(image_mb: String, video_mb: String) -> Result<Up
     use crate::service::attachments::UPLOADS_KEY;
     crate::api::ssr::as_admin(|ctx, me| async move {
         let (limits, mb) = parse_uploads(&image_mb, &video_mb)?;
-        save(&ctx.pool, UPLOADS_KEY, &limits, me.id, ctx.now).await?;
+        let layer = me.layer(&ctx.pool, None).await?;
+        save(&ctx.pool, layer, UPLOADS_KEY, &limits, me.id, ctx.now).await?;
         Ok(mb)
     })
     .await
@@ -141,7 +161,8 @@ pub async fn admin_save_rating(
     use crate::service::reports::RATING_KEY;
     crate::api::ssr::as_admin(|ctx, me| async move {
         let method = parse_rating_method(&full_marks_hours, &min_messages)?;
-        save(&ctx.pool, RATING_KEY, &method, me.id, ctx.now).await?;
+        let layer = me.layer(&ctx.pool, None).await?;
+        save(&ctx.pool, layer, RATING_KEY, &method, me.id, ctx.now).await?;
         Ok(method)
     })
     .await
@@ -151,12 +172,14 @@ pub async fn admin_save_rating(
 #[server(prefix = "/serverfn", endpoint = "admin/save_templates")]
 pub async fn admin_save_templates(
     #[server(default)] templates: Vec<TemplateForm>,
+    #[server(default)] administration: Option<String>,
 ) -> Result<Vec<AnswerTemplate>, AppError> {
     use crate::service::admin::{parse_templates, save};
     use crate::service::settings::TEMPLATES_KEY;
     crate::api::ssr::as_admin(|ctx, me| async move {
+        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
         let templates = parse_templates(&templates)?;
-        save(&ctx.pool, TEMPLATES_KEY, &templates, me.id, ctx.now).await?;
+        save(&ctx.pool, layer, TEMPLATES_KEY, &templates, me.id, ctx.now).await?;
         Ok(templates.0)
     })
     .await
@@ -209,14 +232,18 @@ pub async fn admin_revoke_token(id: i64) -> Result<(), AppError> {
 
 /// Reads the mail page.
 #[server(prefix = "/serverfn", endpoint = "admin/mail")]
-pub async fn admin_mail() -> Result<MailPage, AppError> {
-    crate::api::ssr::as_admin(|ctx, _me| async move {
-        let alerts: crate::service::alerts::AlertSettings =
-            crate::service::settings::get(&ctx.pool, crate::service::alerts::ALERTS_KEY).await?;
+pub async fn admin_mail(
+    #[server(default)] administration: Option<String>,
+) -> Result<MailPage, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        let pool = &ctx.pool;
+        let layer = me.layer(pool, administration.as_deref()).await?;
+        let alerts = crate::service::alerts::settings(pool, layer).await?;
         Ok(MailPage {
-            smtp: crate::service::mail::settings_for_page(&ctx.pool).await?,
+            smtp: crate::service::mail::settings_for_page(pool, layer).await?,
             due_soon_percent: alerts.due_soon_percent,
-            outbox: crate::service::mail::outbox(&ctx.pool, 50).await?,
+            outbox: crate::service::mail::outbox(pool, me.scope.only(), 50).await?,
+            layer: crate::service::admin::layer_info(pool, &me, layer).await?,
         })
     })
     .await
@@ -224,8 +251,12 @@ pub async fn admin_mail() -> Result<MailPage, AppError> {
 
 /// Stores the SMTP settings.
 #[server(prefix = "/serverfn", endpoint = "admin/save_smtp")]
-pub async fn admin_save_smtp(input: SmtpForm) -> Result<(), AppError> {
+pub async fn admin_save_smtp(
+    input: SmtpForm,
+    #[server(default)] administration: Option<String>,
+) -> Result<(), AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
+        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
         let on = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "on" || v == "true");
         let port = input
             .port
@@ -243,15 +274,19 @@ pub async fn admin_save_smtp(input: SmtpForm) -> Result<(), AppError> {
             from: input.from,
             base_url: input.base_url,
         };
-        crate::service::mail::save_settings(&ctx.pool, smtp, Some(me.id), ctx.now).await
+        crate::service::mail::save_settings(&ctx.pool, layer, smtp, Some(me.id), ctx.now).await
     })
     .await
 }
 
 /// Stores the due-soon threshold of alerts (percent of a deadline's budget).
 #[server(prefix = "/serverfn", endpoint = "admin/save_alerts")]
-pub async fn admin_save_alerts(due_soon_percent: String) -> Result<(), AppError> {
+pub async fn admin_save_alerts(
+    due_soon_percent: String,
+    #[server(default)] administration: Option<String>,
+) -> Result<(), AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
+        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
         let percent = due_soon_percent
             .trim()
             .parse::<u8>()
@@ -262,6 +297,7 @@ pub async fn admin_save_alerts(due_soon_percent: String) -> Result<(), AppError>
             })?;
         crate::service::alerts::save_settings(
             &ctx.pool,
+            layer,
             &crate::service::alerts::AlertSettings {
                 due_soon_percent: percent,
             },
@@ -269,6 +305,27 @@ pub async fn admin_save_alerts(due_soon_percent: String) -> Result<(), AppError>
             ctx.now,
         )
         .await
+    })
+    .await
+}
+
+/// Every administration (for the region's admin; none for an administration's).
+#[server(prefix = "/serverfn", endpoint = "admin/administrations")]
+pub async fn admin_administrations() -> Result<Vec<crate::dto::message::AdministrationRef>, AppError>
+{
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::admin::administrations(&ctx.pool, &me).await
+    })
+    .await
+}
+
+/// Creates an administration with its first admin (the region's admin only).
+#[server(prefix = "/serverfn", endpoint = "admin/create_administration")]
+pub async fn admin_create_administration(
+    input: NewAdministrationForm,
+) -> Result<crate::dto::message::AdministrationRef, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::admin::create_administration(&ctx.pool, &me, &input, ctx.now).await
     })
     .await
 }

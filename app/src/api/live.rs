@@ -7,7 +7,9 @@ use leptos::prelude::*;
 /// The server's time, the schedule, the production calendar around now, network limits.
 #[server(prefix = "/serverfn", endpoint = "live_setup")]
 pub async fn load_live_setup() -> Result<LiveSetup, AppError> {
-    crate::api::ssr::signed_in(|ctx, _| async move {
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        // The caller's administration's calendar and settings tick their countdowns.
+        let ctx = ctx.for_caller(&caller);
         let now = ctx.now;
         Ok(LiveSetup {
             now,

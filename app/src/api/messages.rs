@@ -32,6 +32,7 @@ pub(crate) struct Visible {
 pub(crate) async fn visible(filter: &MessageFilter) -> Result<Visible, AppError> {
     crate::api::ssr::signed_in(|ctx, caller| async move {
         let page = crate::service::messages::query::list(&ctx, &caller, filter).await?;
+        let ctx = ctx.for_caller(&caller);
         Ok(Visible {
             page,
             now: ctx.now,

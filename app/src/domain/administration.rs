@@ -71,6 +71,12 @@ pub enum AdministrationError {
         /// The caller's administration's code.
         own: String,
     },
+    /// An administration's admin asked for another's settings.
+    #[error("Настройки другой администрации недоступны: только своей «{own}»")]
+    OtherSettings {
+        /// The admin's administration's code.
+        own: String,
+    },
     /// A regional role was given an administration.
     #[error("Роль «{0}» региональная и не относится к администрации")]
     RegionalRole(&'static str),
@@ -190,6 +196,37 @@ pub fn route(
     }
 }
 
+/// Whose settings (schedule, calendar corrections, deadline lengths, limits, templates,
+/// alerts, SMTP) an admin of `scope` edits, given the code asked for: `None` is the
+/// region's, the deployment's own in a deployment of one administration. An
+/// administration's admin edits their own (in a deployment of several); the region's
+/// admin the region's, or the administration named.
+pub fn settings_of(
+    scope: Scope,
+    requested: Option<&str>,
+    all: &[Known],
+) -> Result<Option<AdministrationId>, AdministrationError> {
+    if all.len() <= 1 {
+        return Ok(None);
+    }
+    let asked = requested
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| find(c, all))
+        .transpose()?;
+    match (scope, asked) {
+        (Scope::One(own), Some(a)) if a != own => Err(AdministrationError::OtherSettings {
+            own: all
+                .iter()
+                .find(|k| k.id == own)
+                .map(|k| k.code.clone())
+                .unwrap_or_default(),
+        }),
+        (Scope::One(own), _) => Ok(Some(own)),
+        (Scope::Region, asked) => Ok(asked),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +311,34 @@ mod tests {
             membership(Role::Admin, None, &all()[..1]),
             Ok(Some(AdministrationId(1)))
         );
+    }
+
+    #[test]
+    fn an_admin_edits_the_settings_of_their_own_scope() {
+        let (region, own) = (Scope::Region, Scope::One(AdministrationId(2)));
+        // One administration: its settings are the deployment's.
+        assert_eq!(settings_of(own, Some("luga"), &all()[..1]), Ok(None));
+        assert_eq!(settings_of(region, None, &all()), Ok(None));
+        assert_eq!(settings_of(region, Some(" "), &all()), Ok(None));
+        assert_eq!(
+            settings_of(region, Some("Luga"), &all()),
+            Ok(Some(AdministrationId(2)))
+        );
+        assert!(matches!(
+            settings_of(region, Some("nowhere"), &all()),
+            Err(AdministrationError::Unknown { .. })
+        ));
+        assert_eq!(
+            settings_of(own, None, &all()),
+            Ok(Some(AdministrationId(2)))
+        );
+        assert_eq!(
+            settings_of(own, Some("luga"), &all()),
+            Ok(Some(AdministrationId(2)))
+        );
+        assert!(matches!(
+            settings_of(own, Some("main"), &all()),
+            Err(AdministrationError::OtherSettings { .. })
+        ));
     }
 }

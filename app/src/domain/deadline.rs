@@ -209,6 +209,70 @@ pub enum RuleLength {
 }
 
 impl DeadlineSettings {
+    /// The lengths an administration may set within the region's (issue 19): each at most
+    /// the region's, as pairs of (form field, own, region's) where its own is longer.
+    pub fn beyond(&self, region: &Self) -> Vec<(&'static str, u32, u32)> {
+        let minutes = |d: WorkingDuration| d.as_secs() / 60;
+        [
+            (
+                "return_by",
+                minutes(self.return_by),
+                minutes(region.return_by),
+            ),
+            ("draft_by", minutes(self.draft_by), minutes(region.draft_by)),
+            (
+                "draft_by_urgent",
+                minutes(self.draft_by_urgent),
+                minutes(region.draft_by_urgent),
+            ),
+            (
+                "answer_by",
+                minutes(self.answer_by),
+                minutes(region.answer_by),
+            ),
+            (
+                "answer_by_urgent",
+                minutes(self.answer_by_urgent),
+                minutes(region.answer_by_urgent),
+            ),
+            (
+                "revision_by",
+                minutes(self.revision_by),
+                minutes(region.revision_by),
+            ),
+            (
+                "publish_by",
+                minutes(self.publish_by),
+                minutes(region.publish_by),
+            ),
+            (
+                "final_draft_days",
+                self.final_draft_working_days,
+                region.final_draft_working_days,
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, own, region)| own > region)
+        .collect()
+    }
+
+    /// These lengths held within the region's: each the shorter of the two (the region
+    /// may shorten a length after an administration set its own).
+    pub fn bounded_by(&self, region: &Self) -> Self {
+        Self {
+            return_by: self.return_by.min(region.return_by),
+            draft_by: self.draft_by.min(region.draft_by),
+            draft_by_urgent: self.draft_by_urgent.min(region.draft_by_urgent),
+            answer_by: self.answer_by.min(region.answer_by),
+            answer_by_urgent: self.answer_by_urgent.min(region.answer_by_urgent),
+            revision_by: self.revision_by.min(region.revision_by),
+            publish_by: self.publish_by.min(region.publish_by),
+            final_draft_working_days: self
+                .final_draft_working_days
+                .min(region.final_draft_working_days),
+        }
+    }
+
     /// The length of `rule` for a message of `priority`.
     pub fn length(&self, rule: DeadlineRule, priority: Priority) -> RuleLength {
         match (rule, priority) {

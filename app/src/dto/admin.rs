@@ -150,6 +150,8 @@ pub struct CalendarYear {
     pub days: Vec<CalendarCell>,
     /// The deployment's corrections in the year.
     pub corrections: Vec<Correction>,
+    /// Whose calendar this is.
+    pub layer: LayerInfo,
 }
 
 /// Russian name of a correction mark choice; `None` is «как обычно».
@@ -287,6 +289,21 @@ pub struct SettingsPage {
     pub templates: Vec<AnswerTemplate>,
     /// The method of the monthly rating of departments.
     pub rating: crate::domain::report::rating::RatingMethod,
+    /// Whose settings these are.
+    pub layer: LayerInfo,
+}
+
+/// Whose settings a page shows (issue 19): the region's, or one administration's own
+/// over the region's.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerInfo {
+    /// The deployment has several administrations.
+    pub several: bool,
+    /// The administration whose settings these are (`None`: the region's).
+    pub current: Option<crate::dto::message::AdministrationRef>,
+    /// Every administration, for the region's admin to pick one (empty for an
+    /// administration's admin).
+    pub choices: Vec<crate::dto::message::AdministrationRef>,
 }
 
 /// One network's settings on the settings page.
@@ -345,6 +362,8 @@ pub struct MailPage {
     pub due_soon_percent: u8,
     /// The newest 50 e-mails.
     pub outbox: Vec<crate::dto::mail::OutboxEntry>,
+    /// Whose settings these are.
+    pub layer: LayerInfo,
 }
 
 /// The SMTP form as the page sends it (text fields, checkboxes present when on).
@@ -374,4 +393,19 @@ pub struct SmtpForm {
     /// Otklik's address for links.
     #[serde(default)]
     pub base_url: String,
+}
+
+/// The form of a new administration with its first admin (the region's admin).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAdministrationForm {
+    /// Short code (`luga`).
+    pub code: String,
+    /// Name (`Лужский муниципальный район`).
+    pub name: String,
+    /// The first admin's login.
+    pub admin_login: String,
+    /// The first admin's full name.
+    pub admin_name: String,
+    /// The first admin's password.
+    pub admin_password: String,
 }

@@ -3,7 +3,7 @@
 //! transaction (or one statement) and records who made it where the table has a column
 //! for it (`settings.updated_by`, `calendar_overrides.updated_by`).
 
-use crate::domain::administration::{membership, Scope};
+use crate::domain::administration::{membership, settings_of, Scope};
 use crate::domain::calendar::WorkingDuration;
 use crate::domain::calendar::{
     weekday_ru, DayMark, Schedule, TimeRange, WeekHours, FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR,
@@ -18,14 +18,16 @@ use crate::domain::report::rating::{RatingMethod, FULL_MARKS_HOURS, MIN_MESSAGES
 use crate::domain::role::Role;
 use crate::dto::admin::{
     AdminUser, CalendarCell, CalendarYear, Correction, DayHoursForm, DeadlinesForm, DepartmentRow,
-    LimitForm, NetworkSettings, NewUserForm, ScheduleForm, SettingsPage, TemplateForm, TokenRow,
-    UploadsMb, UsersPage,
+    LayerInfo, LimitForm, NetworkSettings, NewAdministrationForm, NewUserForm, ScheduleForm,
+    SettingsPage, TemplateForm, TokenRow, UploadsMb, UsersPage,
 };
+use crate::dto::message::AdministrationRef;
 use crate::error::AppError;
 use crate::service::attachments::{upload_limits, UploadLimits};
 use crate::service::ctx::Ctx;
 use crate::service::db::{Db, Tx};
 use crate::service::messages::begin_write;
+use crate::service::settings::Layer;
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
@@ -90,6 +92,24 @@ pub struct Admin {
     /// Their administration, or the region.
     pub scope: Scope,
 }
+
+impl Admin {
+    /// The settings layer this admin edits, given the administration's code asked for
+    /// (`domain::administration::settings_of`).
+    pub async fn layer(&self, pool: &Db, requested: Option<&str>) -> Result<Layer, AppError> {
+        let all = crate::service::administrations::known(pool).await?;
+        Ok(match settings_of(self.scope, requested, &all)? {
+            None => Layer::Region,
+            Some(a) => Layer::Administration(a),
+        })
+    }
+}
+
+/// Settings only the region has (one deployment, one method): upload limits, the rating.
+const REGION_ONLY: [&str; 2] = [
+    crate::service::attachments::UPLOADS_KEY,
+    crate::service::reports::RATING_KEY,
+];
 
 /// A role by its name, or a validation error on `field`.
 fn role_named(field: &str, name: &str) -> Result<Role, AppError> {
@@ -160,6 +180,83 @@ fn department_name(name: &str) -> Result<&str, AppError> {
     Ok(name)
 }
 
+/// A new user's login, full name and password checked (trimmed login and name).
+fn checked_person<'a>(
+    login: &'a str,
+    full_name: &'a str,
+    password: &str,
+) -> Result<(&'a str, &'a str), AppError> {
+    let login = login.trim();
+    crate::service::users::validate_login(login)?;
+    let full_name = full_name.trim();
+    if full_name.is_empty() || full_name.chars().count() > 200 {
+        return Err(AppError::validation(
+            "full_name",
+            "ФИО: укажите фамилию, имя и отчество (до 200 символов)",
+        ));
+    }
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::validation(
+            "password",
+            format!("Пароль: не меньше {MIN_PASSWORD_CHARS} символов"),
+        ));
+    }
+    if password.chars().count() > 200 {
+        return Err(AppError::validation(
+            "password",
+            "Пароль: не больше 200 символов",
+        ));
+    }
+    Ok((login, full_name))
+}
+
+/// A user checked by [`checked_person`], with the password's hash, for [`insert_user`].
+struct Person<'a> {
+    login: &'a str,
+    full_name: &'a str,
+    role: Role,
+    department: Option<(AdministrationId, &'a str)>,
+    administration: Option<AdministrationId>,
+    hash: String,
+}
+
+/// Inserts `p` inside `tx` (its department created if missing); a taken login (letter
+/// case ignored) is a conflict.
+async fn insert_user(tx: &mut Tx, p: Person<'_>, now: DateTime<Utc>) -> Result<UserId, AppError> {
+    let login = p.login;
+    let taken = || AppError::Conflict(format!("Логин «{login}» уже занят. Выберите другой логин"));
+    let exists: Option<i64> = on_tx!(tx, c => sqlx::query_scalar("SELECT id FROM users WHERE lower(login) = lower($1)")
+        .bind(login)
+        .fetch_optional(c)
+        .await)?;
+    if exists.is_some() {
+        return Err(taken());
+    }
+    let department_id = match p.department {
+        Some((a, d)) => Some(ensure_department(tx, a, d).await?),
+        None => None,
+    };
+    let res: Result<i64, sqlx::Error> = on_tx!(tx, c => sqlx::query_scalar(
+        "INSERT INTO users (login, full_name, role, department_id, password_hash, created_at, \
+                            administration_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(login)
+    .bind(p.full_name)
+    .bind(p.role)
+    .bind(department_id)
+    .bind(&p.hash)
+    .bind(now)
+    .bind(p.administration)
+    .fetch_one(c)
+    .await);
+    match res {
+        Ok(id) => Ok(UserId(id)),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(taken()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Creates a user and, if named, their department, in one transaction. A taken login
 /// (letter case ignored) is a conflict.
 pub async fn create_user(
@@ -168,15 +265,7 @@ pub async fn create_user(
     form: &NewUserForm,
     now: DateTime<Utc>,
 ) -> Result<UserId, AppError> {
-    let login = form.login.trim();
-    crate::service::users::validate_login(login)?;
-    let full_name = form.full_name.trim();
-    if full_name.is_empty() || full_name.chars().count() > 200 {
-        return Err(AppError::validation(
-            "full_name",
-            "ФИО: укажите фамилию, имя и отчество (до 200 символов)",
-        ));
-    }
+    let (login, full_name) = checked_person(&form.login, &form.full_name, &form.password)?;
     let role = role_named("role", &form.role)?;
     let administration = member_of(pool, me, role, form.administration.as_deref()).await?;
     let department = match form.department.trim() {
@@ -184,54 +273,86 @@ pub async fn create_user(
         d => Some(department_name(d)?),
     };
     let department = crate::service::users::department_of(administration, department)?;
-    if form.password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::validation(
-            "password",
-            format!("Пароль: не меньше {MIN_PASSWORD_CHARS} символов"),
-        ));
-    }
-    if form.password.chars().count() > 200 {
-        return Err(AppError::validation(
-            "password",
-            "Пароль: не больше 200 символов",
-        ));
-    }
-    let taken = || AppError::Conflict(format!("Логин «{login}» уже занят. Выберите другой логин"));
     // Hash before taking the write lock: argon2 is deliberately slow.
     let hash = crate::service::auth::hash_password(form.password.clone()).await?;
     let mut tx = begin_write(pool).await?;
-    let exists: Option<i64> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT id FROM users WHERE lower(login) = lower($1)")
-        .bind(login)
-        .fetch_optional(c)
-        .await)?;
-    if exists.is_some() {
-        return Err(taken());
-    }
-    let department_id = match department {
-        Some((a, d)) => Some(ensure_department(&mut tx, a, d).await?),
-        None => None,
+    let person = Person {
+        login,
+        full_name,
+        role,
+        department,
+        administration,
+        hash,
     };
-    let res: Result<i64, sqlx::Error> = on_tx!(&mut tx, c => sqlx::query_scalar(
-        "INSERT INTO users (login, full_name, role, department_id, password_hash, created_at, \
-                            administration_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    let id = insert_user(&mut tx, person, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Every administration of the deployment for the region's admin's page; none for an
+/// administration's admin (the page then says whose work it is).
+pub async fn administrations(pool: &Db, me: &Admin) -> Result<Vec<AdministrationRef>, AppError> {
+    if me.scope != Scope::Region {
+        return Ok(Vec::new());
+    }
+    Ok(crate::service::administrations::list(pool)
+        .await?
+        .into_iter()
+        .map(|r| AdministrationRef {
+            code: r.code,
+            name: r.name,
+        })
+        .collect())
+}
+
+const REGION_ADMIN_ONLY: &str = "Администрации создаёт администратор региона";
+
+/// Creates an administration with its first admin, in one transaction (the region's
+/// admin only): a taken code, name or login is a conflict and nothing is created.
+pub async fn create_administration(
+    pool: &Db,
+    me: &Admin,
+    form: &NewAdministrationForm,
+    now: DateTime<Utc>,
+) -> Result<AdministrationRef, AppError> {
+    use crate::domain::administration::{check_code, check_name};
+    if me.scope != Scope::Region {
+        return Err(AppError::Forbidden(REGION_ADMIN_ONLY.to_owned()));
+    }
+    let code = check_code(&form.code)?;
+    let name = check_name(&form.name).map_err(|e| AppError::validation("name", e.to_string()))?;
+    let (login, full_name) =
+        checked_person(&form.admin_login, &form.admin_name, &form.admin_password)?;
+    let hash = crate::service::auth::hash_password(form.admin_password.clone()).await?;
+    let mut tx = begin_write(pool).await?;
+    let res: Result<AdministrationId, sqlx::Error> = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "INSERT INTO administrations (code, name, created_at) VALUES ($1, $2, $3) RETURNING id",
     )
-    .bind(login)
-    .bind(full_name)
-    .bind(role)
-    .bind(department_id)
-    .bind(hash)
+    .bind(&code)
+    .bind(&name)
     .bind(now)
-    .bind(administration)
     .fetch_one(c)
     .await);
     let id = match res {
-        Ok(id) => UserId(id),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(taken()),
+        Ok(id) => id,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::Conflict(format!(
+                "Администрация с кодом «{code}» или названием «{name}» уже есть"
+            )))
+        }
         Err(e) => return Err(e.into()),
     };
+    let person = Person {
+        login,
+        full_name,
+        role: Role::Admin,
+        department: None,
+        administration: Some(id),
+        hash,
+    };
+    insert_user(&mut tx, person, now).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(AdministrationRef { code, name })
 }
 
 /// Deactivates or reactivates a user; an admin cannot deactivate themselves (so there is
@@ -290,9 +411,19 @@ pub async fn create_department(
     }
 }
 
-/// The calendar page of `year` (default: the current local year).
-pub async fn calendar_year(ctx: &Ctx, year: Option<i32>) -> Result<CalendarYear, AppError> {
-    let (pool, cal, now) = (&ctx.pool, &ctx.cal, ctx.now);
+/// The calendar page of `year` (default: the current local year) in `layer`: an
+/// administration's own corrections over the region's.
+pub async fn calendar_year(
+    ctx: &Ctx,
+    me: &Admin,
+    layer: Layer,
+    year: Option<i32>,
+) -> Result<CalendarYear, AppError> {
+    let (pool, now) = (&ctx.pool, ctx.now);
+    let cal = match layer {
+        Layer::Region => &ctx.config.region.cal,
+        Layer::Administration(a) => &ctx.config.of(a).cal,
+    };
     let tz = cal.tz();
     let year = year.unwrap_or_else(|| now.with_timezone(&tz).year());
     if !(FIRST_SUPPORTED_YEAR..=LAST_SUPPORTED_YEAR).contains(&year) {
@@ -310,22 +441,28 @@ pub async fn calendar_year(ctx: &Ctx, year: Option<i32>) -> Result<CalendarYear,
     let rows: Vec<CorrectionRow> = on_db!(pool, p => sqlx::query_as(
         "SELECT o.date, o.mark, o.note, o.updated_at, u.full_name \
              FROM calendar_overrides o LEFT JOIN users u ON u.id = o.updated_by \
-             WHERE o.date BETWEEN $1 AND $2 ORDER BY o.date",
+             WHERE o.date BETWEEN $1 AND $2 AND o.administration_id IN (0, $3) \
+             ORDER BY o.date, o.administration_id",
     )
     .bind(first)
     .bind(last)
+    .bind(layer.id())
     .fetch_all(p)
     .await)?;
-    let corrections: Vec<Correction> = rows
-        .into_iter()
-        .map(|(date, mark, note, at, by)| Correction {
+    let mut corrections: Vec<Correction> = Vec::with_capacity(rows.len());
+    for (date, mark, note, at, by) in rows {
+        // An administration's own correction of a date replaces the region's.
+        if corrections.last().is_some_and(|c| c.date == date) {
+            corrections.pop();
+        }
+        corrections.push(Correction {
             date,
             mark: mark.as_deref().and_then(DayMark::from_name),
             note,
             updated: format_datetime(at, tz),
             updated_by: by,
-        })
-        .collect();
+        });
+    }
     let schedule = cal.schedule();
     let days = cal
         .days(first, last)
@@ -343,13 +480,16 @@ pub async fn calendar_year(ctx: &Ctx, year: Option<i32>) -> Result<CalendarYear,
         summary: cal.year_summary(year),
         days,
         corrections,
+        layer: layer_info(pool, me, layer).await?,
     })
 }
 
-/// Corrects `date`: upserts the mark with a note, who and when; `usual` deletes the
-/// correction so the shipped production calendar applies again.
+/// Corrects `date` in `layer`: upserts the mark with a note, who and when; `usual`
+/// deletes the correction so the shipped production calendar applies again (for an
+/// administration over a region's correction: a correction back to the weekday rule).
 pub async fn set_day(
     pool: &Db,
+    layer: Layer,
     by: UserId,
     date: &str,
     mark: &str,
@@ -377,69 +517,107 @@ pub async fn set_day(
     }
     // The correction and the list keys it moves, in one transaction.
     let mut tx = begin_write(pool).await?;
-    if mark == "usual" {
-        on_tx!(&mut tx, c => sqlx::query("DELETE FROM calendar_overrides WHERE date = $1")
-            .bind(date)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected()))?;
-        crate::service::messages::keys::after_calendar_change(&mut tx).await?;
-        tx.commit().await?;
-        return Ok(());
-    }
+    let mark = if mark == "usual" {
+        on_tx!(&mut tx, c => sqlx::query(
+            "DELETE FROM calendar_overrides WHERE date = $1 AND administration_id = $2"
+        )
+        .bind(date)
+        .bind(layer.id())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        let regional: bool = on_tx!(&mut tx, c => sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM calendar_overrides \
+             WHERE date = $1 AND administration_id = 0 AND mark IS NOT NULL)"
+        )
+        .bind(date)
+        .fetch_one(c)
+        .await)?;
+        if layer == Layer::Region || !regional {
+            crate::service::messages::keys::after_config_change(&mut tx).await?;
+            tx.commit().await?;
+            return Ok(());
+        }
+        None
+    } else {
+        Some(mark)
+    };
     on_tx!(&mut tx, c => sqlx::query(
-        "INSERT INTO calendar_overrides (date, mark, note, updated_at, updated_by) \
-         VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (date) DO UPDATE SET mark = excluded.mark, note = excluded.note, \
-         updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        "INSERT INTO calendar_overrides (date, mark, note, updated_at, updated_by, administration_id) \
+         VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (administration_id, date) DO UPDATE SET mark = excluded.mark, \
+         note = excluded.note, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
     )
     .bind(date)
     .bind(mark)
     .bind(note)
     .bind(now)
     .bind(by)
+    .bind(layer.id())
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
-    crate::service::messages::keys::after_calendar_change(&mut tx).await?;
+    crate::service::messages::keys::after_config_change(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Stores the weekly schedule and moves the list keys it changes, in one transaction.
+/// Stores the weekly schedule of `layer` and moves the list keys it changes, in one
+/// transaction. An administration keeps the region's time zone (one region, one clock
+/// for its lists and reports).
 pub async fn save_schedule(
     pool: &Db,
+    layer: Layer,
     schedule: &Schedule,
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    if layer != Layer::Region {
+        let region = crate::service::calendar::schedule(pool, Layer::Region).await?;
+        if region.tz != schedule.tz {
+            return Err(AppError::validation(
+                "tz",
+                format!(
+                    "Часовой пояс администрации — как у региона: {}",
+                    region.tz.name()
+                ),
+            ));
+        }
+    }
     let mut tx = begin_write(pool).await?;
     crate::service::settings::put_in(
         &mut tx,
+        layer,
         crate::service::calendar::SCHEDULE_KEY,
         schedule,
         Some(by),
         now,
     )
     .await?;
-    crate::service::messages::keys::after_calendar_change(&mut tx).await?;
+    crate::service::messages::keys::after_config_change(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Every settings group for the settings page.
-pub async fn settings_page(pool: &Db) -> Result<SettingsPage, AppError> {
+/// Every settings group of `layer` for the settings page.
+pub async fn settings_page(pool: &Db, me: &Admin, layer: Layer) -> Result<SettingsPage, AppError> {
     let uploads = upload_limits(pool).await?;
     Ok(SettingsPage {
-        schedule: crate::service::calendar::schedule(pool).await?,
-        deadlines: crate::service::calendar::deadline_settings(pool).await?,
-        networks: network_settings(pool).await?,
+        schedule: crate::service::calendar::schedule(pool, layer).await?,
+        deadlines: crate::service::calendar::deadline_settings(pool, layer).await?,
+        networks: network_settings(pool, layer).await?,
         uploads: UploadsMb {
             image_mb: mb(uploads.max_image_bytes),
             video_mb: mb(uploads.max_video_bytes),
         },
-        templates: crate::service::settings::templates(pool).await?.0,
-        rating: crate::service::settings::get(pool, crate::service::reports::RATING_KEY).await?,
+        templates: crate::service::settings::templates(pool, layer).await?.0,
+        rating: crate::service::settings::get(
+            pool,
+            Layer::Region,
+            crate::service::reports::RATING_KEY,
+        )
+        .await?,
+        layer: layer_info(pool, me, layer).await?,
     })
 }
 
@@ -450,9 +628,9 @@ fn mb(bytes: u64) -> u32 {
 
 /// Every network's settings (answer limits and link hosts), in the order of
 /// [`Network::ALL`].
-pub async fn network_settings(pool: &Db) -> Result<Vec<NetworkSettings>, AppError> {
-    let limits = crate::service::settings::network_limits(pool).await?;
-    let hosts = crate::service::settings::link_hosts(pool).await?;
+pub async fn network_settings(pool: &Db, layer: Layer) -> Result<Vec<NetworkSettings>, AppError> {
+    let limits = crate::service::settings::network_limits(pool, layer).await?;
+    let hosts = crate::service::settings::link_hosts(pool, layer).await?;
     Ok(Network::ALL
         .map(|network| NetworkSettings {
             network,
@@ -462,9 +640,11 @@ pub async fn network_settings(pool: &Db) -> Result<Vec<NetworkSettings>, AppErro
         .to_vec())
 }
 
-/// Stores the networks' limits and link hosts from the form, in one transaction.
+/// Stores the networks' limits and link hosts of `layer` from the form, in one
+/// transaction.
 pub async fn save_networks(
     pool: &Db,
+    layer: Layer,
     form: &BTreeMap<String, LimitForm>,
     by: UserId,
     now: DateTime<Utc>,
@@ -472,24 +652,84 @@ pub async fn save_networks(
     use crate::service::settings::{
         link_hosts, network_limits, put_in, LINK_HOSTS_KEY, NETWORKS_KEY,
     };
-    let hosts = parse_link_hosts(link_hosts(pool).await?, form)?;
-    let limits = parse_networks(network_limits(pool).await?, form)?;
+    let hosts = parse_link_hosts(link_hosts(pool, layer).await?, form)?;
+    let limits = parse_networks(network_limits(pool, layer).await?, form)?;
     let mut tx = begin_write(pool).await?;
-    put_in(&mut tx, NETWORKS_KEY, &limits, Some(by), now).await?;
-    put_in(&mut tx, LINK_HOSTS_KEY, &hosts, Some(by), now).await?;
+    put_in(&mut tx, layer, NETWORKS_KEY, &limits, Some(by), now).await?;
+    put_in(&mut tx, layer, LINK_HOSTS_KEY, &hosts, Some(by), now).await?;
     tx.commit().await?;
-    network_settings(pool).await
+    network_settings(pool, layer).await
 }
 
-/// Stores settings group `key` as set by `by` (one statement: its own transaction).
+/// Stores settings group `key` of `layer` as set by `by` (one statement: its own
+/// transaction). Upload limits and the rating are the region's alone.
 pub async fn save<T: Serialize>(
     pool: &Db,
+    layer: Layer,
     key: &str,
     value: &T,
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    crate::service::settings::put(pool, key, value, Some(by), now).await
+    if layer != Layer::Region && REGION_ONLY.contains(&key) {
+        return Err(AppError::Forbidden(
+            "Это настройка всего региона: её меняет администратор региона".to_owned(),
+        ));
+    }
+    crate::service::settings::put(pool, layer, key, value, Some(by), now).await
+}
+
+/// Stores the deadline lengths of `layer`: an administration's each at most the
+/// region's (`DeadlineSettings::beyond`).
+pub async fn save_deadlines(
+    pool: &Db,
+    layer: Layer,
+    deadlines: &DeadlineSettings,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    use crate::service::calendar::{deadline_settings, DEADLINES_KEY};
+    if layer != Layer::Region {
+        let region = deadline_settings(pool, Layer::Region).await?;
+        if let Some((field, _, max)) = deadlines.beyond(&region).first() {
+            let unit = if *field == "final_draft_days" {
+                "рабочих дней"
+            } else {
+                "минут"
+            };
+            return Err(AppError::validation(
+                field,
+                format!("Срок не может быть длиннее установленного регионом: {max} {unit}"),
+            ));
+        }
+    }
+    save(pool, layer, DEADLINES_KEY, deadlines, by, now).await
+}
+
+/// Whose settings a page shows, and the administrations the region's admin may pick.
+pub async fn layer_info(pool: &Db, me: &Admin, layer: Layer) -> Result<LayerInfo, AppError> {
+    let all = crate::service::administrations::list(pool).await?;
+    let current = layer
+        .administration()
+        .and_then(|a| all.iter().find(|r| r.id == a))
+        .map(|r| AdministrationRef {
+            code: r.code.clone(),
+            name: r.name.clone(),
+        });
+    Ok(LayerInfo {
+        several: all.len() > 1,
+        current,
+        choices: match me.scope {
+            Scope::Region => all
+                .into_iter()
+                .map(|r| AdministrationRef {
+                    code: r.code,
+                    name: r.name,
+                })
+                .collect(),
+            Scope::One(_) => Vec::new(),
+        },
+    })
 }
 
 /// A whole number in `range` from a form field, or a validation error naming it.
@@ -841,7 +1081,9 @@ pub fn parse_templates(rows: &[TemplateForm]) -> Result<AnswerTemplates, AppErro
 
 /// Every API token, active first, the newest first.
 pub async fn tokens(pool: &Db, me: &Admin) -> Result<Vec<TokenRow>, AppError> {
-    let tz = crate::service::calendar::schedule(pool).await?.tz;
+    let tz = crate::service::calendar::schedule(pool, Layer::Region)
+        .await?
+        .tz;
     let rows: Vec<TokenDbRow> = on_db!(pool, p => sqlx::query_as(
         "SELECT id, name, role, created_at, revoked_at FROM api_tokens \
          WHERE ($1 IS NULL OR administration_id = $1 OR (administration_id IS NULL AND (SELECT COUNT(*) FROM administrations) = 1)) \

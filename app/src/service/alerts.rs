@@ -7,7 +7,7 @@
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::countdown::format_datetime;
 use crate::domain::deadline::{Deadline, Pressure};
-use crate::domain::ids::{DeadlineId, MessageId, UserId};
+use crate::domain::ids::{AdministrationId, DeadlineId, MessageId, UserId};
 use crate::domain::role::Role;
 use crate::domain::workflow::MessageState;
 use crate::dto::live::{AlertDto, AlertKind, AlertsDto};
@@ -18,6 +18,7 @@ use crate::service::events::{self, AlertRow, ALERT_COLUMNS};
 use crate::service::mail;
 use crate::service::messages::begin_write;
 use crate::service::messages::deadlines::DEADLINE_COLUMNS;
+use crate::service::settings::Layer;
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -41,24 +42,24 @@ impl Default for AlertSettings {
     }
 }
 
-/// The deployment's alert settings (the due-soon threshold is also the colours' and the
+/// The alert settings of `layer` (the due-soon threshold is also the colours' and the
 /// escalation list's).
-pub async fn settings(db: &Db) -> Result<AlertSettings, AppError> {
-    crate::service::settings::get(db, ALERTS_KEY).await
+pub async fn settings(db: &Db, layer: Layer) -> Result<AlertSettings, AppError> {
+    crate::service::settings::get(db, layer, ALERTS_KEY).await
 }
 
-/// Stores the alert settings and moves every message's due-soon instant with the new
-/// share, in one transaction.
+/// Stores the alert settings of `layer` and moves the messages' due-soon instants with
+/// the new share, in one transaction.
 pub async fn save_settings(
     pool: &Db,
+    layer: Layer,
     settings: &AlertSettings,
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    crate::service::settings::put_in(&mut tx, ALERTS_KEY, settings, Some(by), now).await?;
-    let cal = crate::service::calendar::load_in(&mut tx, &Default::default()).await?;
-    crate::service::messages::keys::refresh_all(&mut tx, settings.due_soon_percent, &cal).await?;
+    crate::service::settings::put_in(&mut tx, layer, ALERTS_KEY, settings, Some(by), now).await?;
+    crate::service::messages::keys::after_config_change(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -77,6 +78,7 @@ struct OpenDeadline {
     id: DeadlineId,
     message_id: MessageId,
     assignee_id: Option<UserId>,
+    administration_id: AdministrationId,
     breached_raised: bool,
     due_soon_raised: bool,
 }
@@ -87,6 +89,7 @@ crate::from_row!(OpenDeadline, |row| {
         id: row.try_get("id")?,
         message_id: row.try_get("message_id")?,
         assignee_id: row.try_get("assignee_id")?,
+        administration_id: row.try_get("administration_id")?,
         breached_raised: row.try_get("breached_raised")?,
         due_soon_raised: row.try_get("due_soon_raised")?,
     })
@@ -102,20 +105,24 @@ pub struct ScanReport {
 }
 
 /// Raises the alerts due at `now`. Outside working time nothing is raised (a deadline
-/// due Monday 09:10 wakes nobody on Sunday night; it is alerted at 09:00).
+/// due Monday 09:10 wakes nobody on Sunday night; it is alerted at 09:00): the working
+/// time, the calendar and the threshold of the message's administration.
 pub async fn scan(ctx: &Ctx) -> Result<ScanReport, AppError> {
-    let (pool, cal, now) = (&ctx.pool, &*ctx.cal, ctx.now);
+    let (pool, now) = (&ctx.pool, ctx.now);
     let mut report = ScanReport::default();
-    if !cal.is_working(now) {
+    let config = &ctx.config;
+    let any_working = std::iter::once(&config.region)
+        .chain(config.local.values())
+        .any(|l| l.cal.is_working(now));
+    if !any_working {
         return Ok(report);
     }
-    let settings = ctx.settings.alerts;
     // Only running deadlines: a task no longer pending never alerts (its deadline closed
     // when the message was taken into work, returned, rejected or answered); and only of
     // messages under pressure (their stored due-soon instant has come).
     let open: Vec<OpenDeadline> = on_db!(pool, p, DB => {
         let mut q = sqlx::QueryBuilder::<DB>::new(format!(
-            "SELECT {DEADLINE_COLUMNS}, m.assignee_id, \
+            "SELECT {DEADLINE_COLUMNS}, m.assignee_id, m.administration_id, \
                 EXISTS (SELECT 1 FROM deadline_alerts x WHERE x.deadline_id = d.id AND x.kind = 'breached') AS breached_raised, \
                 EXISTS (SELECT 1 FROM deadline_alerts x WHERE x.deadline_id = d.id AND x.kind = 'due_soon') AS due_soon_raised \
              FROM deadlines d JOIN messages m ON m.id = d.message_id \
@@ -130,9 +137,14 @@ pub async fn scan(ctx: &Ctx) -> Result<ScanReport, AppError> {
         q.build_query_as().fetch_all(p).await
     })?;
     for d in open.into_iter().filter(|d| !d.breached_raised) {
+        let layer = config.of(d.administration_id);
+        let cal = &*layer.cal;
+        if !cal.is_working(now) {
+            continue;
+        }
         let Some(kind) = d
             .deadline
-            .pressure(now, cal, settings.due_soon_percent)
+            .pressure(now, cal, layer.settings.alerts.due_soon_percent)
             .map(alert_kind)
         else {
             continue;
@@ -182,17 +194,22 @@ async fn raise(
         tx.rollback().await?;
         return Ok(0);
     }
-    let coordinators: Vec<UserId> = on_tx!(&mut tx, c => sqlx::query_scalar("SELECT id FROM users WHERE role = $1 AND active = TRUE ORDER BY id")
-            .bind(Role::Coordinator)
-            .fetch_all(c)
-            .await)?;
+    // The coordinators of the message's administration, never another's.
+    let coordinators: Vec<UserId> = on_tx!(&mut tx, c => sqlx::query_scalar(
+        "SELECT id FROM users WHERE role = $1 AND active = TRUE AND administration_id = $2 \
+         ORDER BY id",
+    )
+    .bind(Role::Coordinator)
+    .bind(d.administration_id)
+    .fetch_all(c)
+    .await)?;
     let mut to: Vec<UserId> = d.assignee_id.into_iter().collect();
     if kind == AlertKind::Breached || to.is_empty() {
         to.extend(coordinators);
     }
     to.sort();
     to.dedup();
-    let smtp = mail::settings(pool).await?;
+    let smtp = mail::settings(pool, Layer::Administration(d.administration_id)).await?;
     let rule = d.deadline.rule;
     for user in &to {
         let alert_id: i64 = on_tx!(&mut tx, c => sqlx::query_scalar(

@@ -53,7 +53,7 @@ impl Default for UploadLimits {
 
 /// The deployment's upload limits (defaults until an admin changes them).
 pub async fn upload_limits(pool: &Db) -> Result<UploadLimits, AppError> {
-    super::settings::get(pool, UPLOADS_KEY).await
+    super::settings::get(pool, super::settings::Layer::Region, UPLOADS_KEY).await
 }
 
 /// A stored attachment (row of `attachments`).

@@ -9,12 +9,12 @@ use crate::domain::deadline::DeadlineSettings;
 use crate::domain::ids::AdministrationId;
 use crate::domain::network::{AnswerTemplates, LinkHosts, NetworkLimits};
 use crate::error::AppError;
-use crate::on_db;
 use crate::service::alerts::{AlertSettings, ALERTS_KEY};
-use crate::service::calendar::{CalendarCache, DEADLINES_KEY};
+use crate::service::calendar::{CalendarCache, DEADLINES_KEY, SCHEDULE_KEY};
 use crate::service::db::dialect::MatchCache;
-use crate::service::db::Db;
+use crate::service::db::{Db, Tx};
 use crate::service::settings::{LINK_HOSTS_KEY, NETWORKS_KEY, TEMPLATES_KEY};
+use crate::{on_db, on_tx};
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -37,40 +37,187 @@ pub struct RuleSettings {
     pub administrations: Vec<Known>,
 }
 
-impl RuleSettings {
-    /// Every setting the rules read, each its default until an admin stored another.
-    pub async fn load(db: &Db) -> Result<Self, AppError> {
-        let rows: Vec<(String, String)> = on_db!(db, p => {
-            sqlx::query_as("SELECT key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5)")
-                .bind(DEADLINES_KEY)
-                .bind(ALERTS_KEY)
-                .bind(NETWORKS_KEY)
-                .bind(LINK_HOSTS_KEY)
-                .bind(TEMPLATES_KEY)
-                .fetch_all(p)
-                .await
-        })?;
-        let stored: HashMap<String, String> = rows.into_iter().collect();
-        fn read<T: DeserializeOwned + Default>(
-            stored: &HashMap<String, String>,
-            key: &str,
-        ) -> Result<T, AppError> {
-            match stored.get(key) {
-                Some(json) => serde_json::from_str(json).map_err(|e| {
-                    tracing::error!(error = %e, key, "stored setting is not valid JSON");
-                    AppError::Internal
-                }),
-                None => Ok(T::default()),
-            }
+/// The keys [`RuleSettings`] and the calendar read.
+const RULE_KEYS: [&str; 6] = [
+    DEADLINES_KEY,
+    ALERTS_KEY,
+    NETWORKS_KEY,
+    LINK_HOSTS_KEY,
+    TEMPLATES_KEY,
+    SCHEDULE_KEY,
+];
+
+/// Stored setting rows and correction rows of every layer, as read.
+struct Stored {
+    /// (administration id or 0, key, JSON value).
+    settings: Vec<(i64, String, String)>,
+    /// (administration id or 0, date, mark), by date, the region's first on a date.
+    overrides: Vec<(i64, chrono::NaiveDate, Option<String>)>,
+    administrations: Vec<Known>,
+}
+
+fn read<T: DeserializeOwned + Default>(
+    stored: &HashMap<&str, &str>,
+    key: &str,
+) -> Result<T, AppError> {
+    match stored.get(key) {
+        Some(json) => serde_json::from_str(json).map_err(|e| {
+            tracing::error!(error = %e, key, "stored setting is not valid JSON");
+            AppError::Internal
+        }),
+        None => Ok(T::default()),
+    }
+}
+
+/// The settings and calendar of one layer: the region's, or an administration's own over
+/// the region's.
+fn layer(
+    stored: &Stored,
+    id: i64,
+    region: Option<&RuleSettings>,
+    cache: &CalendarCache,
+) -> Result<(Arc<WorkingCalendar>, RuleSettings), AppError> {
+    let mut values: HashMap<&str, &str> = HashMap::new();
+    for (a, key, value) in &stored.settings {
+        if *a == 0 {
+            values.entry(key.as_str()).or_insert(value.as_str());
         }
-        Ok(Self {
-            deadlines: read(&stored, DEADLINES_KEY)?,
-            alerts: read(&stored, ALERTS_KEY)?,
-            limits: read(&stored, NETWORKS_KEY)?,
-            link_hosts: read(&stored, LINK_HOSTS_KEY)?,
-            templates: read(&stored, TEMPLATES_KEY)?,
-            administrations: crate::service::administrations::known(db).await?,
-        })
+    }
+    for (a, key, value) in &stored.settings {
+        if *a == id && id != 0 {
+            values.insert(key.as_str(), value.as_str());
+        }
+    }
+    let deadlines: DeadlineSettings = read(&values, DEADLINES_KEY)?;
+    let settings = RuleSettings {
+        deadlines: match region {
+            Some(r) => deadlines.bounded_by(&r.deadlines),
+            None => deadlines,
+        },
+        alerts: read(&values, ALERTS_KEY)?,
+        limits: read(&values, NETWORKS_KEY)?,
+        link_hosts: read(&values, LINK_HOSTS_KEY)?,
+        templates: read(&values, TEMPLATES_KEY)?,
+        administrations: stored.administrations.clone(),
+    };
+    let rows = stored
+        .overrides
+        .iter()
+        .filter(|(a, _, _)| *a == 0 || *a == id)
+        .map(|(_, date, mark)| (*date, mark.clone()))
+        .collect();
+    let schedule = read(&values, SCHEDULE_KEY)?;
+    let cal =
+        crate::service::calendar::build(cache, schedule, crate::service::calendar::marks(rows))?;
+    Ok((cal, settings))
+}
+
+/// The calendar and settings the rules read: the region's and those of each
+/// administration with settings or corrections of its own.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The region's (every administration's without its own).
+    pub region: Layered,
+    /// Administrations with their own settings or corrections.
+    pub local: HashMap<AdministrationId, Layered>,
+}
+
+/// One layer's calendar and settings.
+#[derive(Clone, Debug)]
+pub struct Layered {
+    /// The working calendar.
+    pub cal: Arc<WorkingCalendar>,
+    /// The settings.
+    pub settings: Arc<RuleSettings>,
+}
+
+const STORED_SETTINGS: &str =
+    "SELECT administration_id, key, value FROM settings WHERE key IN ($1, $2, $3, $4, $5, $6)";
+const STORED_OVERRIDES: &str =
+    "SELECT administration_id, date, mark FROM calendar_overrides ORDER BY date, administration_id";
+
+impl Config {
+    fn build(stored: Stored, cache: &CalendarCache) -> Result<Self, AppError> {
+        let (cal, settings) = layer(&stored, 0, None, cache)?;
+        let region = Layered {
+            cal,
+            settings: Arc::new(settings),
+        };
+        let mut own: Vec<i64> = stored
+            .settings
+            .iter()
+            .map(|(a, _, _)| *a)
+            .chain(stored.overrides.iter().map(|(a, _, _)| *a))
+            .filter(|a| *a != 0)
+            .collect();
+        own.sort_unstable();
+        own.dedup();
+        let mut local = HashMap::new();
+        for id in own {
+            let (cal, settings) = layer(&stored, id, Some(&region.settings), cache)?;
+            local.insert(
+                AdministrationId(id),
+                Layered {
+                    cal,
+                    settings: Arc::new(settings),
+                },
+            );
+        }
+        Ok(Self { region, local })
+    }
+
+    /// Every layer's calendar and settings.
+    pub async fn load(db: &Db, cache: &CalendarCache) -> Result<Self, AppError> {
+        let settings = on_db!(db, p => {
+            let mut q = sqlx::query_as(STORED_SETTINGS);
+            for key in RULE_KEYS {
+                q = q.bind(key);
+            }
+            q.fetch_all(p).await
+        })?;
+        let overrides = on_db!(db, p => sqlx::query_as(STORED_OVERRIDES).fetch_all(p).await)?;
+        let administrations = crate::service::administrations::known(db).await?;
+        Self::build(
+            Stored {
+                settings,
+                overrides,
+                administrations,
+            },
+            cache,
+        )
+    }
+
+    /// Every layer's calendar and settings as transaction `tx` sees them.
+    pub async fn load_in(tx: &mut Tx, cache: &CalendarCache) -> Result<Self, AppError> {
+        let settings = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(STORED_SETTINGS);
+            for key in RULE_KEYS {
+                q = q.bind(key);
+            }
+            q.fetch_all(c).await
+        })?;
+        let overrides = on_tx!(tx, c => sqlx::query_as(STORED_OVERRIDES).fetch_all(c).await)?;
+        let administrations: Vec<Known> = on_tx!(tx, c => sqlx::query_as(
+            "SELECT id, code FROM administrations ORDER BY id"
+        )
+        .fetch_all(c)
+        .await)?
+        .into_iter()
+        .map(|(id, code): (AdministrationId, String)| Known { id, code })
+        .collect();
+        Self::build(
+            Stored {
+                settings,
+                overrides,
+                administrations,
+            },
+            cache,
+        )
+    }
+
+    /// The calendar and settings of `administration`'s messages.
+    pub fn of(&self, administration: AdministrationId) -> &Layered {
+        self.local.get(&administration).unwrap_or(&self.region)
     }
 }
 
@@ -81,12 +228,19 @@ pub struct Ctx {
     pub pool: Db,
     /// The request's "now" (whole seconds), read once from the clock.
     pub now: DateTime<Utc>,
-    /// The working calendar.
+    /// The working calendar: the region's, or one administration's after
+    /// [`Ctx::in_administration`].
     pub cal: Arc<WorkingCalendar>,
-    /// The settings the rules read.
+    /// The settings the rules read (the same layer as `cal`).
     pub settings: Arc<RuleSettings>,
+    /// Every layer's calendar and settings.
+    pub config: Arc<Config>,
     /// The ids broad searches matched, kept by the process.
     pub matches: Arc<MatchCache>,
+    /// The `config_version` the settings were read at.
+    pub version: i64,
+    /// The last board counted, kept by the process.
+    pub board: Arc<crate::service::board::BoardCache>,
 }
 
 /// The calendar and settings of the last `config_version` a request read: reused while no
@@ -95,8 +249,8 @@ pub struct Ctx {
 #[derive(Default)]
 pub struct ConfigCache(Mutex<Option<Configured>>);
 
-/// A `config_version` with the calendar and settings read for it.
-type Configured = (i64, Arc<WorkingCalendar>, Arc<RuleSettings>);
+/// A `config_version` with the configuration read for it.
+type Configured = (i64, Arc<Config>);
 
 impl std::fmt::Debug for ConfigCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -105,16 +259,16 @@ impl std::fmt::Debug for ConfigCache {
 }
 
 impl ConfigCache {
-    fn get(&self, version: i64) -> Option<(Arc<WorkingCalendar>, Arc<RuleSettings>)> {
+    fn get(&self, version: i64) -> Option<Arc<Config>> {
         let slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         match &*slot {
-            Some((v, cal, settings)) if *v == version => Some((cal.clone(), settings.clone())),
+            Some((v, config)) if *v == version => Some(config.clone()),
             _ => None,
         }
     }
 
-    fn put(&self, version: i64, cal: Arc<WorkingCalendar>, settings: Arc<RuleSettings>) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((version, cal, settings));
+    fn put(&self, version: i64, config: Arc<Config>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some((version, config));
     }
 }
 
@@ -143,22 +297,44 @@ impl Ctx {
                 .fetch_one(p)
                 .await
         })?;
-        let (cal, settings) = match cache.config.get(version) {
+        let config = match cache.config.get(version) {
             Some(hit) => hit,
             None => {
-                let cal = crate::service::calendar::load(pool, cache).await?;
-                let settings = Arc::new(RuleSettings::load(pool).await?);
-                cache.config.put(version, cal.clone(), settings.clone());
-                (cal, settings)
+                let config = Arc::new(Config::load(pool, cache).await?);
+                cache.config.put(version, config.clone());
+                config
             }
         };
         Ok(Self {
             pool: pool.clone(),
             now: now.trunc_subsecs(0),
-            cal,
-            settings,
+            cal: config.region.cal.clone(),
+            settings: config.region.settings.clone(),
+            config,
             matches: cache.matches.clone(),
+            version,
+            board: cache.board.clone(),
         })
+    }
+
+    /// The context of what `caller` sees ticking: their administration's calendar and
+    /// settings, the region's for a regional caller.
+    pub fn for_caller(&self, caller: &crate::service::messages::Caller) -> Self {
+        match caller.administration {
+            Some(a) => self.in_administration(a),
+            None => self.clone(),
+        }
+    }
+
+    /// The context for `administration`'s messages: its own calendar and settings where
+    /// it has them, the region's otherwise.
+    pub fn in_administration(&self, administration: AdministrationId) -> Self {
+        let layer = self.config.of(administration);
+        Self {
+            cal: layer.cal.clone(),
+            settings: layer.settings.clone(),
+            ..self.clone()
+        }
     }
 
     /// The context of a request to the running server.

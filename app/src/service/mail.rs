@@ -1,14 +1,17 @@
 //! E-mail alerts: the SMTP settings, the outbox (what is to be sent, what was sent, what
 //! failed and why) and the sender that works through it with retries (`lettre`).
 
+use crate::domain::ids::AdministrationId;
 use crate::dto::mail::{OutboxEntry, SmtpSettings};
 use crate::error::AppError;
 use crate::service::db::Db;
+use crate::service::settings::Layer;
 use crate::{on_db, on_tx};
 use chrono::{DateTime, Duration, Utc};
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::collections::HashMap;
 use std::str::FromStr;
 
 /// Settings key of [`SmtpSettings`].
@@ -21,23 +24,25 @@ pub fn valid_address(s: &str) -> bool {
     lettre::Address::from_str(s).is_ok()
 }
 
-/// The stored SMTP settings (with the password).
-pub async fn settings(pool: &Db) -> Result<SmtpSettings, AppError> {
-    let mut s: SmtpSettings = crate::service::settings::get(pool, SMTP_KEY).await?;
+/// The SMTP settings of `layer` (with the password): an administration's own server, or
+/// the region's.
+pub async fn settings(pool: &Db, layer: Layer) -> Result<SmtpSettings, AppError> {
+    let mut s: SmtpSettings = crate::service::settings::get(pool, layer, SMTP_KEY).await?;
     s.password_set = !s.password.is_empty();
     Ok(s)
 }
 
 /// The settings for the administration page: the password blanked.
-pub async fn settings_for_page(pool: &Db) -> Result<SmtpSettings, AppError> {
-    let mut s = settings(pool).await?;
+pub async fn settings_for_page(pool: &Db, layer: Layer) -> Result<SmtpSettings, AppError> {
+    let mut s = settings(pool, layer).await?;
     s.password.clear();
     Ok(s)
 }
 
-/// Checks and stores `new` (an empty password keeps the stored one).
+/// Checks and stores `new` in `layer` (an empty password keeps the stored one).
 pub async fn save_settings(
     pool: &Db,
+    layer: Layer,
     mut new: SmtpSettings,
     by: Option<crate::domain::ids::UserId>,
     now: DateTime<Utc>,
@@ -71,10 +76,10 @@ pub async fn save_settings(
         ));
     }
     if new.password.is_empty() {
-        new.password = settings(pool).await?.password;
+        new.password = settings(pool, layer).await?.password;
     }
     new.password_set = false;
-    crate::service::settings::put(pool, SMTP_KEY, &new, by, now).await
+    crate::service::settings::put(pool, layer, SMTP_KEY, &new, by, now).await
 }
 
 /// Queues an e-mail inside the caller's transaction (sent by [`send_due`]).
@@ -118,7 +123,11 @@ struct Pending {
     subject: String,
     body: String,
     attempts: i64,
+    /// The administration of the alert's message (0: none, the region's server).
+    layer: i64,
 }
+
+type Mailer = AsyncSmtpTransport<Tokio1Executor>;
 
 /// Why an e-mail could not be sent (recorded in the outbox).
 #[derive(Debug, thiserror::Error)]
@@ -174,26 +183,38 @@ pub fn retry_after(attempts: i64) -> Duration {
     }
 }
 
-/// Sends the queued e-mails that are due at `now` (nothing while SMTP is off).
+/// Sends the queued e-mails that are due at `now`, each through the SMTP server of its
+/// message's administration (nothing where SMTP is off).
 pub async fn send_due(pool: &Db, now: DateTime<Utc>) -> Result<SendReport, AppError> {
     let mut report = SendReport::default();
-    let s = settings(pool).await?;
-    if !s.enabled || s.host.is_empty() {
-        return Ok(report);
-    }
     let pending: Vec<Pending> = on_db!(pool, p => sqlx::query_as(
-        "SELECT id, recipient, subject, body, attempts FROM email_outbox \
-         WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT 50",
+        "SELECT o.id, o.recipient, o.subject, o.body, o.attempts, \
+                COALESCE(m.administration_id, 0) AS layer \
+         FROM email_outbox o LEFT JOIN alerts a ON a.id = o.alert_id \
+         LEFT JOIN messages m ON m.id = a.message_id \
+         WHERE o.status = 'pending' AND o.next_attempt_at <= $1 ORDER BY o.id LIMIT 50",
     )
     .bind(now)
     .fetch_all(p)
     .await)?;
-    if pending.is_empty() {
-        return Ok(report);
-    }
-    let mailer = transport(&s).map_err(|e| e.to_string());
+    let mut servers: HashMap<i64, (SmtpSettings, Result<Mailer, String>)> = HashMap::new();
     for p in pending {
-        let result = match &mailer {
+        if !servers.contains_key(&p.layer) {
+            let layer = match p.layer {
+                0 => Layer::Region,
+                a => Layer::Administration(AdministrationId(a)),
+            };
+            let s = settings(pool, layer).await?;
+            let mailer = transport(&s).map_err(|e| e.to_string());
+            servers.insert(p.layer, (s, mailer));
+        }
+        let Some((s, mailer)) = servers.get(&p.layer) else {
+            continue;
+        };
+        if !s.enabled || s.host.is_empty() {
+            continue;
+        }
+        let result = match mailer {
             Ok(m) => send_one(m, &s.from, &p).await.map_err(|e| e.to_string()),
             Err(e) => Err(e.clone()),
         };
@@ -236,15 +257,29 @@ pub async fn send_due(pool: &Db, now: DateTime<Utc>) -> Result<SendReport, AppEr
     Ok(report)
 }
 
-/// The newest e-mails of the outbox (administration page).
-pub async fn outbox(pool: &Db, limit: i64) -> Result<Vec<OutboxEntry>, AppError> {
-    Ok(on_db!(pool, p => sqlx::query_as(
-        "SELECT id, recipient, subject, status, attempts, last_error, created_at, sent_at \
-         FROM email_outbox ORDER BY id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(p)
-    .await)?)
+/// The newest e-mails of the outbox (administration page): those about `within`'s
+/// messages only, when given.
+pub async fn outbox(
+    pool: &Db,
+    within: Option<AdministrationId>,
+    limit: i64,
+) -> Result<Vec<OutboxEntry>, AppError> {
+    const COLUMNS: &str = "SELECT o.id, o.recipient, o.subject, o.status, o.attempts, \
+         o.last_error, o.created_at, o.sent_at FROM email_outbox o";
+    Ok(match within {
+        None => on_db!(pool, p => sqlx::query_as(&format!("{COLUMNS} ORDER BY o.id DESC LIMIT $1"))
+            .bind(limit)
+            .fetch_all(p)
+            .await)?,
+        Some(a) => on_db!(pool, p => sqlx::query_as(&format!(
+            "{COLUMNS} JOIN alerts a ON a.id = o.alert_id JOIN messages m ON m.id = a.message_id \
+             WHERE m.administration_id = $1 ORDER BY o.id DESC LIMIT $2"
+        ))
+        .bind(a)
+        .bind(limit)
+        .fetch_all(p)
+        .await)?,
+    })
 }
 
 /// Sends the due e-mails once, failures logged (the leader's background task).

@@ -123,6 +123,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/calendar") view={Lazy::<routes::AdminCalendarRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/settings") view={Lazy::<routes::AdminSettingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/tokens") view={Lazy::<routes::AdminTokensRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/administrations") view={Lazy::<routes::AdminAdministrationsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/mail") view={Lazy::<routes::AdminMailRoute>::new()} ssr=SsrMode::Async />
                 </FlatRoutes>
             </main>

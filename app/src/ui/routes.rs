@@ -62,4 +62,6 @@ lazy_page! {
     AdminTokensRoute => pages::admin::tokens::TokensPage;
     /// `/admin/mail`
     AdminMailRoute => pages::admin::mail::MailSettingsPage;
+    /// `/admin/administrations`
+    AdminAdministrationsRoute => pages::admin::administrations::AdministrationsPage;
 }

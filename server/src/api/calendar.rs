@@ -4,6 +4,7 @@ use super::caller::ApiCaller;
 use super::error::ApiError;
 use app::dto::calendar::CalendarDayDto;
 use app::error::AppError;
+use app::service::settings::Layer;
 use app::service::state::AppState;
 use axum::extract::{Query, State};
 use axum::Json;
@@ -47,7 +48,7 @@ fn date(field: &str, value: &str) -> Result<NaiveDate, AppError> {
 )]
 pub async fn days(
     State(state): State<AppState>,
-    ApiCaller(_caller): ApiCaller,
+    ApiCaller(caller): ApiCaller,
     range: Result<Query<Range>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<CalendarDayDto>>, ApiError> {
     let Query(range) =
@@ -63,7 +64,11 @@ pub async fn days(
         )
         .into());
     }
-    let cal = app::service::calendar::load(&state.pool, &state.calendars).await?;
+    // The caller's administration's calendar (its own corrections over the region's).
+    let layer = caller
+        .administration
+        .map_or(Layer::Region, Layer::Administration);
+    let cal = app::service::calendar::load(&state.pool, &state.calendars, layer).await?;
     Ok(Json(
         cal.days(from, to)
             .map(|(d, info)| CalendarDayDto::new(d, info))

@@ -45,7 +45,12 @@ async fn calendar(
 ) -> Result<std::sync::Arc<WorkingCalendar>, Box<dyn std::error::Error>> {
     if target.url.is_some() || app::service::db::database_path(&target.data_dir).exists() {
         let pool = app::service::db::connect(target).await?;
-        Ok(app::service::calendar::load(&pool, &Default::default()).await?)
+        Ok(app::service::calendar::load(
+            &pool,
+            &Default::default(),
+            app::service::settings::Layer::Region,
+        )
+        .await?)
     } else {
         Ok(std::sync::Arc::new(WorkingCalendar::standard()?))
     }

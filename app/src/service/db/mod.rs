@@ -329,15 +329,18 @@ pub async fn connect(target: &Target) -> Result<Db, DbError> {
         }
         Some(_) => return Err(DbError::Url),
     };
-    let cal = crate::service::calendar::load(&db, &Default::default())
-        .await
-        .map_err(DbError::Backfill)?;
+    // Rows before outcomes existed predate administrations: the region's calendar.
+    let cal = crate::service::calendar::load(
+        &db,
+        &Default::default(),
+        crate::service::settings::Layer::Region,
+    )
+    .await
+    .map_err(DbError::Backfill)?;
     crate::service::messages::deadlines::backfill_lateness(&db, &cal)
         .await
         .map_err(DbError::Backfill)?;
-    backfill_list_keys(&db, &cal)
-        .await
-        .map_err(DbError::Backfill)?;
+    backfill_list_keys(&db).await.map_err(DbError::Backfill)?;
     Ok(db)
 }
 
@@ -360,20 +363,12 @@ async fn sqlite(url: &str, synchronous: Synchronous) -> Result<Db, DbError> {
 }
 
 /// Gives messages written before list keys existed (migration 0010) their keys.
-async fn backfill_list_keys(
-    db: &Db,
-    cal: &crate::domain::calendar::WorkingCalendar,
-) -> Result<(), crate::error::AppError> {
+async fn backfill_list_keys(db: &Db) -> Result<(), crate::error::AppError> {
     use crate::service::messages::keys;
     let mut tx = begin_write(db).await?;
     if keys::missing(&mut tx).await? {
-        let percent = crate::service::settings::get_in::<crate::service::alerts::AlertSettings>(
-            &mut tx,
-            crate::service::alerts::ALERTS_KEY,
-        )
-        .await?
-        .due_soon_percent;
-        keys::refresh_all(&mut tx, percent, cal).await?;
+        let config = crate::service::ctx::Config::load_in(&mut tx, &Default::default()).await?;
+        keys::refresh_all(&mut tx, &config).await?;
     }
     tx.commit().await?;
     Ok(())

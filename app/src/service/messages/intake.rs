@@ -187,6 +187,8 @@ pub async fn intake_in(
         msg.administration.as_deref(),
         &ctx.settings.administrations,
     )?;
+    // The administration's calendar and settings start the deadlines.
+    let ctx = &ctx.in_administration(administration);
     // §12: flag for the coordinator; a person decides.
     let flags = crate::domain::moderation::check(&msg.text);
     let flagged = flags.is_flagged();

@@ -4,10 +4,11 @@
 
 use crate::domain::calendar::WorkingCalendar;
 use crate::domain::deadline::Deadline;
-use crate::domain::ids::MessageId;
+use crate::domain::ids::{AdministrationId, MessageId};
 use crate::domain::listing::{list_keys, ListKeys, SORT_ACTIVE_WITHOUT_DEADLINE, SORT_CLOSED};
 use crate::domain::workflow::MessageState;
 use crate::error::AppError;
+use crate::service::ctx::Config;
 use crate::service::db::Tx;
 use crate::{from_row, on_tx};
 use std::collections::BTreeMap;
@@ -44,28 +45,27 @@ pub(crate) async fn store(
     Ok(keys)
 }
 
-/// A running deadline with its message's state.
+/// A running deadline with its message's state and administration.
 struct Running {
     state: MessageState,
+    administration: AdministrationId,
     deadline: super::deadlines::OfMessage,
 }
 
 from_row!(Running, |row| {
     Ok(Running {
         state: row.try_get("message_state")?,
+        administration: row.try_get("message_administration")?,
         deadline: sqlx::FromRow::from_row(row)?,
     })
 });
 
 /// Recomputes the keys of every message (after a change of the calendar or of the
-/// due-soon threshold, or for rows written before the keys existed). Messages without a
-/// running deadline get theirs in one statement; the others from their running
-/// deadlines. Returns how many messages with running deadlines were recomputed.
-pub async fn refresh_all(
-    tx: &mut Tx,
-    due_soon_percent: u8,
-    cal: &WorkingCalendar,
-) -> Result<usize, AppError> {
+/// due-soon threshold, or for rows written before the keys existed), each with its
+/// administration's calendar and threshold from `config`. Messages without a running
+/// deadline get theirs in one statement; the others from their running deadlines.
+/// Returns how many messages with running deadlines were recomputed.
+pub async fn refresh_all(tx: &mut Tx, config: &Config) -> Result<usize, AppError> {
     on_tx!(tx, c, DB => {
         let mut q = sqlx::QueryBuilder::<DB>::new(
             "UPDATE messages SET next_due_at = NULL, stage_rule = NULL, due_soon_at = NULL, \
@@ -86,21 +86,25 @@ pub async fn refresh_all(
         q.build().execute(&mut *c).await.map(|r| r.rows_affected())
     })?;
     let sql = format!(
-        "SELECT m.state AS message_state, {} FROM deadlines d JOIN messages m ON m.id = d.message_id \
+        "SELECT m.state AS message_state, m.administration_id AS message_administration, {} \
+         FROM deadlines d JOIN messages m ON m.id = d.message_id \
          WHERE d.done_at IS NULL ORDER BY d.message_id, d.id",
         super::deadlines::DEADLINE_COLUMNS
     );
     let rows: Vec<Running> = on_tx!(tx, c => sqlx::query_as(&sql).fetch_all(c).await)?;
-    let mut running: BTreeMap<MessageId, (MessageState, Vec<Deadline>)> = BTreeMap::new();
+    let mut running: BTreeMap<MessageId, (MessageState, AdministrationId, Vec<Deadline>)> =
+        BTreeMap::new();
     for row in rows {
         running
             .entry(row.deadline.message)
-            .or_insert_with(|| (row.state, Vec::new()))
-            .1
+            .or_insert_with(|| (row.state, row.administration, Vec::new()))
+            .2
             .push(row.deadline.deadline);
     }
-    for (id, (state, ledger)) in &running {
-        store(tx, *id, *state, ledger, due_soon_percent, cal).await?;
+    for (id, (state, administration, ledger)) in &running {
+        let layer = config.of(*administration);
+        let percent = layer.settings.alerts.due_soon_percent;
+        store(tx, *id, *state, ledger, percent, &layer.cal).await?;
     }
     Ok(running.len())
 }
@@ -114,16 +118,11 @@ pub(crate) async fn missing(tx: &mut Tx) -> Result<bool, AppError> {
     .await)?)
 }
 
-/// After the schedule or the calendar corrections changed inside this transaction: every
-/// message's threshold instants move with the calendar (recorded due instants do not).
-pub(crate) async fn after_calendar_change(tx: &mut Tx) -> Result<(), AppError> {
-    let cal = crate::service::calendar::load_in(tx, &Default::default()).await?;
-    let percent = crate::service::settings::get_in::<crate::service::alerts::AlertSettings>(
-        tx,
-        crate::service::alerts::ALERTS_KEY,
-    )
-    .await?
-    .due_soon_percent;
-    refresh_all(tx, percent, &cal).await?;
+/// After the schedule, the calendar corrections or the due-soon threshold changed inside
+/// this transaction: every message's threshold instants move with them (recorded due
+/// instants do not).
+pub(crate) async fn after_config_change(tx: &mut Tx) -> Result<(), AppError> {
+    let config = Config::load_in(tx, &Default::default()).await?;
+    refresh_all(tx, &config).await?;
     Ok(())
 }

@@ -140,6 +140,8 @@ pub async fn act_in(
 ) -> Result<i64, AppError> {
     let now = ctx.now;
     let row = load(tx, caller, id).await?;
+    // The message's administration's calendar and settings rule it.
+    let ctx = &ctx.in_administration(row.administration_id);
     if expected_version.is_some_and(|v| v != row.version) {
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
     }

@@ -323,7 +323,12 @@ pub async fn facts(ctx: &Ctx, span: &Span) -> Result<Vec<MessageFacts>, AppError
         }
     }
     for (i, f) in out.iter_mut().enumerate() {
-        f.answer_secs = first_pub[i].map(|t| ctx.cal.between(detected[i], t));
+        // Working time by the message's administration's calendar.
+        let cal = match &f.administration {
+            Some((a, _)) => &ctx.config.of(AdministrationId(*a)).cal,
+            None => &ctx.cal,
+        };
+        f.answer_secs = first_pub[i].map(|t| cal.between(detected[i], t));
     }
     Ok(out)
 }
@@ -466,7 +471,12 @@ pub const RATING_KEY: &str = "rating";
 
 /// The rating's method as the admin set it (defaults: 8 working hours, 2 messages).
 pub async fn rating_method(ctx: &Ctx) -> Result<RatingMethod, AppError> {
-    crate::service::settings::get(&ctx.pool, RATING_KEY).await
+    crate::service::settings::get(
+        &ctx.pool,
+        crate::service::settings::Layer::Region,
+        RATING_KEY,
+    )
+    .await
 }
 
 /// The first and last day of the month of `day`.

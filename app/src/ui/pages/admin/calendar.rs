@@ -3,7 +3,9 @@
 //! date for this deployment (SPEC "Working time": next year's decree, extraordinary
 //! non-working periods). A day's link fills the form's date, also without WASM.
 
-use super::{outcome_of, AdminOnly, Crumbs, Status};
+use super::{
+    layer_arg, outcome_of, use_layer_code, AdminOnly, Crumbs, LayerField, LayerPicker, Status,
+};
 use crate::api::admin::{
     admin_calendar, legend_ru, mark_ru, AdminSetDay, CalendarCell, CalendarYear,
 };
@@ -89,9 +91,10 @@ pub fn CalendarPage() -> impl IntoView {
         <h1>"Производственный календарь"</h1>
         <AdminOnly>
             {move || {
+                let code = use_layer_code();
                 let data = crate::ui::data::load(
-                    move || (year.get(), set_day.version().get()),
-                    |(year, _)| admin_calendar(year),
+                    move || (year.get(), set_day.version().get(), code.get()),
+                    |(year, _, code)| admin_calendar(year, layer_arg(&code)),
                 );
                 let shown = move |f: fn(CalendarYear) -> AnyView| {
                     Suspend::new(async move {
@@ -102,6 +105,9 @@ pub fn CalendarPage() -> impl IntoView {
                     })
                 };
                 view! {
+                    <Transition fallback=|| ()>
+                        {move || shown(|y| view! { <LayerPicker info=y.layer /> }.into_any())}
+                    </Transition>
                     <Transition fallback=|| view! { <p>"Загрузка…"</p> }>
                         {move || shown(|y| view! { <YearNav year=y.year first=y.first_year last=y.last_year /> }.into_any())}
                     </Transition>
@@ -192,6 +198,7 @@ fn DayForm(set_day: ServerAction<AdminSetDay>, day: Memo<String>) -> impl IntoVi
         <section class="card" aria-labelledby="day-form-h">
             <h2 id="day-form-h">"Исправить день"</h2>
             <ActionForm action=set_day attr:class="form admin-form" attr:id="day-form" attr:data-testid="day-form">
+                <LayerField />
                 <label for="cd-date">"Дата"</label>
                 <input id="cd-date" type="date" name="date" required min=min max=max value=move || day.get() prop:value=move || day.get() />
                 <label for="cd-mark">"Каким будет день"</label>

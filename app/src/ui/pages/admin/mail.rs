@@ -1,7 +1,9 @@
 //! `/admin/mail` — «Почта и уведомления»: the SMTP server for e-mail alerts, the due-soon
 //! threshold of alerts, and the outbox (what was sent, what is waiting, what failed).
 
-use super::{outcome_of, AdminOnly, Crumbs, Status};
+use super::{
+    layer_arg, outcome_of, use_layer_code, AdminOnly, Crumbs, LayerField, LayerPicker, Status,
+};
 use crate::api::admin::{admin_mail, AdminSaveAlerts, AdminSaveSmtp, MailPage};
 use crate::domain::countdown::format_datetime;
 use crate::ui::components::error_box::ErrorBox;
@@ -14,9 +16,16 @@ pub fn MailSettingsPage() -> impl IntoView {
     let live = crate::ui::live::use_live();
     let save_smtp = ServerAction::<AdminSaveSmtp>::new();
     let save_alerts = ServerAction::<AdminSaveAlerts>::new();
+    let code = use_layer_code();
     let data = crate::ui::data::load(
-        move || (save_smtp.version().get(), save_alerts.version().get()),
-        |_| admin_mail(),
+        move || {
+            (
+                save_smtp.version().get(),
+                save_alerts.version().get(),
+                code.get(),
+            )
+        },
+        |(_, _, code)| admin_mail(layer_arg(&code)),
     );
     view! {
         <Title text="Почта и уведомления" />
@@ -45,9 +54,11 @@ fn Forms(
 ) -> impl IntoView {
     let s = page.smtp;
     view! {
+        <LayerPicker info=page.layer />
         <section class="card" aria-labelledby="alerts-h">
             <h2 id="alerts-h">"Когда предупреждать"</h2>
             <ActionForm action=save_alerts attr:class="form admin-form" attr:data-testid="alerts-form">
+                <LayerField />
                 <div class="field">
                     <label for="due-soon">"«Срок истекает»: последние, % рабочего времени срока"</label>
                     <input id="due-soon" type="number" inputmode="numeric" min="1" max="90" step="1" name="due_soon_percent" value=page.due_soon_percent required />
@@ -60,6 +71,7 @@ fn Forms(
         <section class="card" aria-labelledby="smtp-h">
             <h2 id="smtp-h">"SMTP-сервер"</h2>
             <ActionForm action=save_smtp attr:class="form admin-form" attr:data-testid="smtp-form">
+                <LayerField />
                 <label class="confirm"><input type="checkbox" name="input[enabled]" value="on" checked=s.enabled />" Отправлять уведомления письмом"</label>
                 <div class="fields">
                     <div class="field"><label for="smtp-host">"Сервер"</label><input id="smtp-host" name="input[host]" value=s.host placeholder="smtp.admin.ru" /></div>

@@ -2,6 +2,8 @@
 //! calendar, settings (schedule, deadline lengths, network limits, uploads, templates),
 //! API tokens. The server refuses every other role; the pages only say so politely.
 
+/// `/admin/administrations` — the region's administrations (the region's admin).
+pub mod administrations;
 /// `/admin/calendar` — the production calendar of a year and its corrections.
 pub mod calendar;
 /// `/admin/mail` — SMTP, the alert threshold, the outbox.
@@ -75,7 +77,31 @@ pub fn AdminHome() -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
+            <RegionSection />
         </AdminOnly>
+    }
+}
+
+/// The region's admin's section (only where there are several administrations: a
+/// district deployment never shows the word).
+#[component]
+fn RegionSection() -> impl IntoView {
+    let data = crate::ui::data::load(|| (), |_| crate::api::admin::admin_administrations());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await.ok().filter(|all| all.len() > 1).map(|_| view! {
+                    <ul class="admin-sections">
+                        <li>
+                            <a href="/admin/administrations" class="admin-section card" data-testid="section-administrations">
+                                <strong>"Администрации"</strong>
+                                <span class="muted">"Администрации региона, новая администрация и её администратор"</span>
+                            </a>
+                        </li>
+                    </ul>
+                })
+            })}
+        </Transition>
     }
 }
 
@@ -104,6 +130,71 @@ pub fn AdminOnly(children: ChildrenFn) -> impl IntoView {
 #[component]
 pub fn Crumbs() -> impl IntoView {
     view! { <p class="crumbs"><a href="/admin">"← Администрирование"</a></p> }
+}
+
+/// The administration whose settings an admin page shows (`?administration=CODE`); empty
+/// for the region's (and in a deployment of one administration).
+pub fn use_layer_code() -> Memo<String> {
+    let query = leptos_router::hooks::use_query_map();
+    Memo::new(move |_| query.with(|q| q.get("administration").unwrap_or_default()))
+}
+
+/// [`use_layer_code`] as a server function's argument.
+pub fn layer_arg(code: &str) -> Option<String> {
+    (!code.is_empty()).then(|| code.to_owned())
+}
+
+/// The hidden field that sends the page's administration with a form.
+#[component]
+pub fn LayerField() -> impl IntoView {
+    let code = use_layer_code();
+    view! { <input type="hidden" name="administration" prop:value=move || code.get() /> }
+}
+
+/// Whose settings the page shows (only with several administrations): the region's admin
+/// picks an administration or the region; an administration's admin is told it is theirs.
+#[component]
+pub fn LayerPicker(info: crate::dto::admin::LayerInfo) -> impl IntoView {
+    if !info.several {
+        return ().into_any();
+    }
+    let current = info.current.clone();
+    if info.choices.is_empty() {
+        let name = current.map(|c| c.name).unwrap_or_default();
+        return view! {
+            <p class="layer muted" data-testid="layer">
+                "Настройки администрации «" {name}
+                "». Где своё значение не задано, действует региональное."
+            </p>
+        }
+        .into_any();
+    }
+    let code = current.as_ref().map(|c| c.code.clone()).unwrap_or_default();
+    let region = code.is_empty();
+    view! {
+        <form method="get" class="layer-picker card" data-testid="layer-picker">
+            <label>
+                "Чьи настройки "
+                <select name="administration" data-testid="layer-select">
+                    <option value="" selected=region>"Весь регион (по умолчанию для всех)"</option>
+                    {info
+                        .choices
+                        .into_iter()
+                        .map(|c| {
+                            let selected = c.code == code;
+                            view! { <option value=c.code selected=selected>{c.name}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            " "
+            <button type="submit">"Показать"</button>
+            {(!region).then(|| view! {
+                <p class="muted">"Где у администрации нет своего значения, действует региональное."</p>
+            })}
+        </form>
+    }
+    .into_any()
 }
 
 /// The result of a form's last submission: `Ok` with nothing to show, or the error text.

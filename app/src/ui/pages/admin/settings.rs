@@ -3,7 +3,9 @@
 //! upload limits, answer templates. Bad input is refused by the server with a Russian
 //! message that names the field; the form keeps what was typed.
 
-use super::{outcome_of, AdminOnly, Crumbs, Status};
+use super::{
+    layer_arg, outcome_of, use_layer_code, AdminOnly, Crumbs, LayerField, LayerPicker, Status,
+};
 use crate::api::admin::{
     admin_settings, AdminSaveDeadlines, AdminSaveNetworks, AdminSaveRating, AdminSaveSchedule,
     AdminSaveTemplates, AdminSaveUploads, DayHoursForm, NetworkSettings, SettingsPage as Settings,
@@ -38,7 +40,11 @@ pub fn SettingsPage() -> impl IntoView {
         <h1>"Настройки"</h1>
         <AdminOnly>
             {move || {
-                let data = crate::ui::data::load(|| (), |_| admin_settings());
+                let code = use_layer_code();
+                let data = crate::ui::data::load(
+                    move || code.get(),
+                    |code| admin_settings(layer_arg(&code)),
+                );
                 view! {
                     <Suspense fallback=|| view! { <p>"Загрузка…"</p> }>
                         {move || Suspend::new(async move {
@@ -56,7 +62,10 @@ pub fn SettingsPage() -> impl IntoView {
 
 #[component]
 fn Groups(s: Settings) -> impl IntoView {
+    // Upload limits and the rating are the region's alone.
+    let regional = s.layer.current.is_none();
     view! {
+        <LayerPicker info=s.layer.clone() />
         <nav class="toc" aria-label="Группы настроек">
             <a href="#schedule-h">"Расписание"</a>
             <a href="#deadlines-h">"Сроки"</a>
@@ -68,9 +77,9 @@ fn Groups(s: Settings) -> impl IntoView {
         <ScheduleGroup schedule=s.schedule />
         <DeadlinesGroup d=s.deadlines />
         <NetworksGroup networks=s.networks />
-        <UploadsGroup uploads=s.uploads />
+        {regional.then(|| view! { <UploadsGroup uploads=s.uploads /> })}
         <TemplatesGroup initial=s.templates />
-        <RatingGroup method=s.rating />
+        {regional.then(|| view! { <RatingGroup method=s.rating /> })}
     }
 }
 
@@ -87,6 +96,7 @@ fn ScheduleGroup(schedule: Schedule) -> impl IntoView {
                 "В сокращённый предпраздничный день работа заканчивается на час раньше."
             </p>
             <ActionForm action=save attr:class="form admin-form" attr:data-testid="schedule-form">
+                <LayerField />
                 <div class="week-hours">
                     {WEEK
                         .into_iter()
@@ -217,6 +227,7 @@ fn DeadlinesGroup(d: DeadlineSettings) -> impl IntoView {
             <h2 id="deadlines-h">"Сроки"</h2>
             <p class="muted">"Рабочее время по расписанию и производственному календарю."</p>
             <ActionForm action=save attr:class="form admin-form" attr:data-testid="deadlines-form">
+                <LayerField />
                 <div class="fields">
                     {rows
                         .into_iter()
@@ -254,6 +265,7 @@ fn NetworksGroup(networks: Vec<NetworkSettings>) -> impl IntoView {
         <section class="card" aria-labelledby="networks-h">
             <h2 id="networks-h">"Ограничения соцсетей (§11)"</h2>
             <ActionForm action=save attr:class="form admin-form" attr:data-testid="networks-form">
+                <LayerField />
                 <div class="networks">
                     {networks
                         .into_iter()
@@ -412,6 +424,7 @@ fn TemplatesGroup(initial: Vec<AnswerTemplate>) -> impl IntoView {
                 <code>"{дата}"</code> " — сегодняшнюю дату (ДД.ММ.ГГГГ). Исполнитель выбирает шаблон в редакторе ответа."
             </p>
             <ActionForm action=save attr:class="form admin-form" attr:data-testid="templates-form">
+                <LayerField />
                 {move || {
                     let list = rows.get();
                     let new_index = list.len();
