@@ -26,9 +26,12 @@ pub const MAX_AGE: Duration = Duration::from_secs(5);
 /// What a count was taken at: the last journal event and the settings' version.
 type Key = (i64, i64);
 
-/// The last board counted, with its key and when it was counted.
+/// A board counted: its key, when, and the rows.
+type Counted = (Key, DateTime<Utc>, Arc<Vec<Row>>);
+
+/// The last board counted.
 #[derive(Default)]
-pub struct BoardCache(tokio::sync::Mutex<Option<(Key, DateTime<Utc>, Arc<Vec<Row>>)>>);
+pub struct BoardCache(tokio::sync::Mutex<Option<Counted>>);
 
 impl std::fmt::Debug for BoardCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

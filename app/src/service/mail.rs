@@ -199,14 +199,14 @@ pub async fn send_due(pool: &Db, now: DateTime<Utc>) -> Result<SendReport, AppEr
     .await)?;
     let mut servers: HashMap<i64, (SmtpSettings, Result<Mailer, String>)> = HashMap::new();
     for p in pending {
-        if !servers.contains_key(&p.layer) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = servers.entry(p.layer) {
             let layer = match p.layer {
                 0 => Layer::Region,
                 a => Layer::Administration(AdministrationId(a)),
             };
             let s = settings(pool, layer).await?;
             let mailer = transport(&s).map_err(|e| e.to_string());
-            servers.insert(p.layer, (s, mailer));
+            slot.insert((s, mailer));
         }
         let Some((s, mailer)) = servers.get(&p.layer) else {
             continue;
