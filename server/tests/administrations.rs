@@ -505,6 +505,10 @@ async fn the_board_counts_each_administrations_open_and_overdue_messages() {
     // An administration's coordinator sees its own row only; an executor none.
     let own = board(app.token_of(Role::Coordinator, Some(LUGA)).await).await;
     assert_eq!(own, vec![row]);
+    // Time runs out with no event at all: the kept count is not reused past its age.
+    app.state.clock.advance(chrono::Duration::hours(10));
+    let later = luga(&board(authority.clone()).await);
+    assert_eq!(later["overdue"], 2, "{later}");
     let executor = app.token_of(Role::Executor, Some(LUGA)).await;
     let (s, _) = app
         .api("GET", "/api/v1/board", Auth::Token(&executor), None)
