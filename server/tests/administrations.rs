@@ -505,10 +505,19 @@ async fn the_board_counts_each_administrations_open_and_overdue_messages() {
     // An administration's coordinator sees its own row only; an executor none.
     let own = board(app.token_of(Role::Coordinator, Some(LUGA)).await).await;
     assert_eq!(own, vec![row]);
-    // Time runs out with no event at all: the kept count is not reused past its age.
+    // Time runs out with no event at all: past its age, the kept count is answered once
+    // more while it is counted again in the background, then the new count.
     app.state.clock.advance(chrono::Duration::hours(10));
-    let later = luga(&board(authority.clone()).await);
-    assert_eq!(later["overdue"], 2, "{later}");
+    let mut overdue = Vec::new();
+    for _ in 0..100 {
+        overdue.push(luga(&board(authority.clone()).await)["overdue"].clone());
+        if overdue.last() == Some(&json!(2)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(overdue.first(), Some(&json!(1)), "{overdue:?}");
+    assert_eq!(overdue.last(), Some(&json!(2)), "{overdue:?}");
     let executor = app.token_of(Role::Executor, Some(LUGA)).await;
     let (s, _) = app
         .api("GET", "/api/v1/board", Auth::Token(&executor), None)

@@ -3,10 +3,10 @@
 //! Counted in SQL on the keys each message keeps (`domain::listing`), compared with the
 //! request's "now"; the answers of today come from a partial index of the journal.
 //!
-//! Counting is a pass over every open message of the region (a million in the benchmark:
-//! about 0.3 s on PostgreSQL), so the process keeps the last count ([`BoardCache`]) and
-//! reuses it while no journal event and no settings change came, for at most
-//! [`MAX_AGE`]; one request counts while the others wait for its result.
+//! Counting is a pass over every open message of the region (a million in the benchmark),
+//! so the process keeps the last count ([`BoardCache`]): after an event it counts again
+//! before answering; without one, it answers with the kept count and re-counts in the
+//! background once that is [`MAX_AGE`] old.
 
 use crate::domain::listing::SORT_CLOSED;
 use crate::domain::workflow::MessageState;
@@ -19,8 +19,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How long a count may be reused while nothing was written (a deadline runs out with no
-/// event: the figures are at most this old).
+/// How old a kept count may be before it is counted again in the background (a deadline
+/// runs out with no event: without events the figures are this old, plus one count).
 pub const MAX_AGE: Duration = Duration::from_secs(5);
 
 /// What a count was taken at: the last journal event and the settings' version.
@@ -29,13 +29,29 @@ type Key = (i64, i64);
 /// A board counted: its key, when, and the rows.
 type Counted = (Key, DateTime<Utc>, Arc<Vec<Row>>);
 
-/// The last board counted.
+/// The last board counted, and the turn to count.
 #[derive(Default)]
-pub struct BoardCache(tokio::sync::Mutex<Option<Counted>>);
+pub struct BoardCache {
+    kept: std::sync::Mutex<Option<Counted>>,
+    /// Held while counting: one count at a time.
+    counting: tokio::sync::Mutex<()>,
+    /// A count in the background is under way.
+    refreshing: std::sync::atomic::AtomicBool,
+}
 
-impl std::fmt::Debug for BoardCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("BoardCache")
+impl BoardCache {
+    fn kept(&self) -> Option<Counted> {
+        self.kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn keep(&self, counted: Counted) {
+        *self
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(counted);
     }
 }
 
@@ -76,20 +92,43 @@ pub async fn board(ctx: &Ctx, caller: &Caller) -> Result<Vec<BoardRow>, AppError
         .collect())
 }
 
-/// Every administration's counts: the kept ones while still current, else counted now.
+/// Every administration's counts. After a journal event or a settings change, counted
+/// now (one count at a time; who comes meanwhile takes its result). Without either, the
+/// kept count, re-counted in the background once it is [`MAX_AGE`] old (deadlines run out
+/// with no event), so readers never wait for it.
 async fn counted(ctx: &Ctx) -> Result<Arc<Vec<Row>>, AppError> {
+    use std::sync::atomic::Ordering;
     let journal = crate::service::events::last_journal_id(&ctx.pool).await?;
     let key = (journal, ctx.version);
-    // One count at a time: who comes while it runs takes its result.
-    let mut kept = ctx.board.0.lock().await;
-    if let Some((k, at, rows)) = kept.as_ref() {
-        let age = (ctx.now - *at).to_std().unwrap_or_default();
-        if *k == key && age <= MAX_AGE && *at <= ctx.now {
-            return Ok(rows.clone());
+    let cache = &ctx.board;
+    let current = |kept: &Option<Counted>| match kept {
+        Some((k, _, rows)) if *k == key => Some(rows.clone()),
+        _ => None,
+    };
+    let kept = cache.kept();
+    if let Some(rows) = current(&kept) {
+        let at = kept.as_ref().map_or(ctx.now, |(_, at, _)| *at);
+        let old = (ctx.now - at).to_std().unwrap_or_default() > MAX_AGE;
+        if old && !cache.refreshing.swap(true, Ordering::SeqCst) {
+            let ctx = ctx.clone();
+            tokio::spawn(async move {
+                let cache = ctx.board.clone();
+                let _turn = cache.counting.lock().await;
+                match count(&ctx).await {
+                    Ok(rows) => cache.keep((key, ctx.now, Arc::new(rows))),
+                    Err(e) => tracing::warn!(error = %e, "board: background count failed"),
+                }
+                cache.refreshing.store(false, Ordering::SeqCst);
+            });
         }
+        return Ok(rows);
+    }
+    let _turn = cache.counting.lock().await;
+    if let Some(rows) = current(&cache.kept()) {
+        return Ok(rows);
     }
     let rows = Arc::new(count(ctx).await?);
-    *kept = Some((key, ctx.now, rows.clone()));
+    cache.keep((key, ctx.now, rows.clone()));
     Ok(rows)
 }
 
