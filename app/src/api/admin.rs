@@ -56,7 +56,7 @@ pub async fn admin_calendar(
     #[server(default)] administration: Option<String>,
 ) -> Result<CalendarYear, AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
-        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
+        let layer = me.layer(&ctx.settings.administrations, administration.as_deref())?;
         crate::service::admin::calendar_year(&ctx, &me, layer, year).await
     })
     .await
@@ -73,7 +73,7 @@ pub async fn admin_set_day(
 ) -> Result<(), AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
         let (pool, now) = (&ctx.pool, ctx.now);
-        let layer = me.layer(pool, administration.as_deref()).await?;
+        let layer = me.layer(&ctx.settings.administrations, administration.as_deref())?;
         crate::service::admin::set_day(pool, layer, me.id, &date, &mark, &note, now).await
     })
     .await
@@ -85,7 +85,7 @@ pub async fn admin_settings(
     #[server(default)] administration: Option<String>,
 ) -> Result<SettingsPage, AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
-        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
+        let layer = me.layer(&ctx.settings.administrations, administration.as_deref())?;
         crate::service::admin::settings_page(&ctx.pool, &me, layer).await
     })
     .await
@@ -99,7 +99,7 @@ pub async fn admin_save_schedule(
 ) -> Result<Schedule, AppError> {
     use crate::service::admin::{parse_schedule, save_schedule};
     crate::api::ssr::as_admin(|ctx, me| async move {
-        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
+        let layer = me.layer(&ctx.settings.administrations, administration.as_deref())?;
         let schedule = parse_schedule(&input)?;
         save_schedule(&ctx.pool, layer, &schedule, me.id, ctx.now).await?;
         Ok(schedule)
@@ -115,7 +115,7 @@ pub async fn admin_save_deadlines(
 ) -> Result<DeadlineSettings, AppError> {
     use crate::service::admin::{parse_deadlines, save_deadlines};
     crate::api::ssr::as_admin(|ctx, me| async move {
-        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
+        let layer = me.layer(&ctx.settings.administrations, administration.as_deref())?;
         let deadlines = parse_deadlines(&input)?;
         save_deadlines(&ctx.pool, layer, &deadlines, me.id, ctx.now).await?;
         Ok(deadlines)
@@ -131,7 +131,7 @@ pub async fn admin_save_networks(
     #[server(default)] administration: Option<String>,
 ) -> Result<Vec<NetworkSettings>, AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
-        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
+        let layer = me.layer(&ctx.settings.administrations, administration.as_deref())?;
         crate::service::admin::save_networks(&ctx.pool, layer, &limits, me.id, ctx.now).await
     })
     .await
@@ -144,7 +144,7 @@ pub async fn admin_save_uploads(image_mb: String, video_mb: String) -> Result<Up
     use crate::service::attachments::UPLOADS_KEY;
     crate::api::ssr::as_admin(|ctx, me| async move {
         let (limits, mb) = parse_uploads(&image_mb, &video_mb)?;
-        let layer = me.layer(&ctx.pool, None).await?;
+        let layer = me.layer(&ctx.settings.administrations, None)?;
         save(&ctx.pool, layer, UPLOADS_KEY, &limits, me.id, ctx.now).await?;
         Ok(mb)
     })
@@ -161,7 +161,7 @@ pub async fn admin_save_rating(
     use crate::service::reports::RATING_KEY;
     crate::api::ssr::as_admin(|ctx, me| async move {
         let method = parse_rating_method(&full_marks_hours, &min_messages)?;
-        let layer = me.layer(&ctx.pool, None).await?;
+        let layer = me.layer(&ctx.settings.administrations, None)?;
         save(&ctx.pool, layer, RATING_KEY, &method, me.id, ctx.now).await?;
         Ok(method)
     })
@@ -177,7 +177,7 @@ pub async fn admin_save_templates(
     use crate::service::admin::{parse_templates, save};
     use crate::service::settings::TEMPLATES_KEY;
     crate::api::ssr::as_admin(|ctx, me| async move {
-        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
+        let layer = me.layer(&ctx.settings.administrations, administration.as_deref())?;
         let templates = parse_templates(&templates)?;
         save(&ctx.pool, layer, TEMPLATES_KEY, &templates, me.id, ctx.now).await?;
         Ok(templates.0)
@@ -237,7 +237,7 @@ pub async fn admin_mail(
 ) -> Result<MailPage, AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
         let pool = &ctx.pool;
-        let layer = me.layer(pool, administration.as_deref()).await?;
+        let layer = me.layer(&ctx.settings.administrations, administration.as_deref())?;
         let alerts = crate::service::alerts::settings(pool, layer).await?;
         Ok(MailPage {
             smtp: crate::service::mail::settings_for_page(pool, layer).await?,
@@ -256,7 +256,7 @@ pub async fn admin_save_smtp(
     #[server(default)] administration: Option<String>,
 ) -> Result<(), AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
-        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
+        let layer = me.layer(&ctx.settings.administrations, administration.as_deref())?;
         let on = |v: &Option<String>| v.as_deref().is_some_and(|v| v == "on" || v == "true");
         let port = input
             .port
@@ -286,7 +286,7 @@ pub async fn admin_save_alerts(
     #[server(default)] administration: Option<String>,
 ) -> Result<(), AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
-        let layer = me.layer(&ctx.pool, administration.as_deref()).await?;
+        let layer = me.layer(&ctx.settings.administrations, administration.as_deref())?;
         let percent = due_soon_percent
             .trim()
             .parse::<u8>()

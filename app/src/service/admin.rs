@@ -3,7 +3,7 @@
 //! transaction (or one statement) and records who made it where the table has a column
 //! for it (`settings.updated_by`, `calendar_overrides.updated_by`).
 
-use crate::domain::administration::{membership, settings_of, Scope};
+use crate::domain::administration::{membership, settings_of, Known, Scope};
 use crate::domain::calendar::WorkingDuration;
 use crate::domain::calendar::{
     weekday_ru, DayMark, Schedule, TimeRange, WeekHours, FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR,
@@ -94,11 +94,10 @@ pub struct Admin {
 }
 
 impl Admin {
-    /// The settings layer this admin edits, given the administration's code asked for
-    /// (`domain::administration::settings_of`).
-    pub async fn layer(&self, pool: &Db, requested: Option<&str>) -> Result<Layer, AppError> {
-        let all = crate::service::administrations::known(pool).await?;
-        Ok(match settings_of(self.scope, requested, &all)? {
+    /// The settings layer this admin edits among the deployment's administrations
+    /// (`Ctx::settings`), given the code asked for (`domain::administration::settings_of`).
+    pub fn layer(&self, all: &[Known], requested: Option<&str>) -> Result<Layer, AppError> {
+        Ok(match settings_of(self.scope, requested, all)? {
             None => Layer::Region,
             Some(a) => Layer::Administration(a),
         })
