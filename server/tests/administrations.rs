@@ -928,3 +928,38 @@ async fn the_regions_admin_creates_an_administration_with_its_first_admin() {
     assert!(html.contains("Лужский муниципальный район"), "{html}");
     assert!(html.contains("Выборгский район"));
 }
+
+#[tokio::test]
+async fn an_administrations_schedule_keeps_the_regions_time_zone() {
+    use app::service::settings::Layer;
+    let app = two_administrations().await;
+    let pool = &app.state.pool;
+    let (now, by) = (
+        app.state.clock.now(),
+        app::domain::ids::UserId(app.user_id("admin").await),
+    );
+    let mut schedule = app::service::calendar::schedule(pool, Layer::Region)
+        .await
+        .unwrap();
+    schedule.tz = chrono_tz::Asia::Yekaterinburg;
+    let err =
+        app::service::admin::save_schedule(pool, Layer::Administration(LUGA), &schedule, by, now)
+            .await
+            .unwrap_err();
+    assert!(err.to_string().contains("Europe/Moscow"), "{err}");
+    // The same hours in the region's zone are Luga's own; the region's stay as they were.
+    schedule.tz = chrono_tz::Europe::Moscow;
+    // Friday as long as Thursday (the region's Friday is shorter).
+    schedule.week.fri = schedule.week.thu.clone();
+    app::service::admin::save_schedule(pool, Layer::Administration(LUGA), &schedule, by, now)
+        .await
+        .unwrap();
+    let own = app::service::calendar::schedule(pool, Layer::Administration(LUGA))
+        .await
+        .unwrap();
+    let region = app::service::calendar::schedule(pool, Layer::Region)
+        .await
+        .unwrap();
+    assert_eq!(own, schedule);
+    assert_ne!(region, schedule);
+}
