@@ -963,3 +963,31 @@ async fn an_administrations_schedule_keeps_the_regions_time_zone() {
     assert_eq!(own, schedule);
     assert_ne!(region, schedule);
 }
+
+#[tokio::test]
+async fn an_administration_may_keep_an_ordinary_day_the_region_corrected() {
+    use app::service::settings::Layer;
+    let app = two_administrations().await;
+    let (region, luga_admin) = admins(&app).await;
+    let day = |mark: &'static str| [("date", "2026-03-18"), ("mark", mark), ("note", "")];
+    let (s, e) = call(
+        &app,
+        "/serverfn/admin/set_day",
+        &day("non_working"),
+        &region,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let (s, e) = call(&app, "/serverfn/admin/set_day", &day("usual"), &luga_admin).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    // Wednesday 18 March 2026, 12:00 Moscow.
+    let noon = chrono::DateTime::parse_from_rfc3339("2026-03-18T12:00:00+03:00")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let cal = |layer| app::service::calendar::load(&app.state.pool, &app.state.calendars, layer);
+    assert!(!cal(Layer::Region).await.unwrap().is_working(noon));
+    assert!(cal(Layer::Administration(LUGA))
+        .await
+        .unwrap()
+        .is_working(noon));
+}
