@@ -46,6 +46,10 @@ pub enum AppError {
     /// The request did not reach the server or its answer was unreadable.
     #[error("Нет связи с сервером: {0}")]
     Transport(String),
+    /// A social network's API refused or failed to publish (the reason in Russian); the
+    /// request stays in the outbox.
+    #[error("{0}")]
+    Network(String),
 }
 
 impl AppError {
@@ -68,7 +72,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Validation { .. } => 422,
             AppError::Internal => 500,
-            AppError::Transport(_) => 502,
+            AppError::Transport(_) | AppError::Network(_) => 502,
         }
     }
 
@@ -85,6 +89,7 @@ impl AppError {
             AppError::Validation { .. } => "validation",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
+            AppError::Network(_) => "network",
         }
     }
 }

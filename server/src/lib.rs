@@ -64,6 +64,9 @@ pub async fn open_state_at(
         events,
         calendars: Default::default(),
         hashing: app::service::auth::HashGate::for_this_machine(),
+        networks: Arc::new(app::service::publishing::Networks::from_env(
+            target.data_dir.clone(),
+        )),
     })
 }
 

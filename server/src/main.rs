@@ -3,7 +3,7 @@
 use app::service::db::Synchronous;
 use clap::Parser;
 use server::cli::{
-    admin, calendar, serve, AdministrationCommand, Cli, Command, TokenCommand, UserCommand,
+    admin, calendar, network, serve, AdministrationCommand, Cli, Command, TokenCommand, UserCommand,
 };
 use std::process::ExitCode;
 
@@ -39,6 +39,7 @@ async fn main() -> ExitCode {
         Command::Administration {
             command: AdministrationCommand::List,
         } => admin::administration_list(target).await,
+        Command::Network { command } => network::run(target, command).await,
         Command::Backup(args) => admin::backup(target, args).await,
         Command::Restore(args) => admin::restore(target, args).await,
         Command::Due(args) => calendar::run_due(target, args).await,

@@ -8,10 +8,11 @@
 mod common;
 
 use app::api::admin::{
-    AdminCalendar, AdminCreateDepartment, AdminCreateUser, AdminIssueToken, AdminMail,
-    AdminRevokeToken, AdminSaveAlerts, AdminSaveDeadlines, AdminSaveNetworks, AdminSaveRating,
-    AdminSaveSchedule, AdminSaveSmtp, AdminSaveTemplates, AdminSaveUploads, AdminSetDay,
-    AdminSetUserActive, AdminSettings, AdminTokens, AdminUsers, ADMIN_ONLY,
+    AdminCalendar, AdminConnectNetwork, AdminCreateDepartment, AdminCreateUser,
+    AdminDisconnectNetwork, AdminIssueToken, AdminMail, AdminNetworks, AdminRevokeToken,
+    AdminSaveAlerts, AdminSaveDeadlines, AdminSaveNetworks, AdminSaveRating, AdminSaveSchedule,
+    AdminSaveSmtp, AdminSaveTemplates, AdminSaveUploads, AdminSetDay, AdminSetUserActive,
+    AdminSettings, AdminTokens, AdminUsers, ADMIN_ONLY,
 };
 use app::domain::calendar::WorkingDuration;
 use app::domain::ids::UserId;
@@ -163,6 +164,16 @@ async fn every_call(app: &TestApp) -> Vec<(&'static str, Form)> {
             smtp_form("smtp.admin.test", "587", "секрет"),
         ),
         (AdminSaveAlerts::PATH, form(&[("due_soon_percent", "30")])),
+        (AdminNetworks::PATH, vec![]),
+        (
+            AdminConnectNetwork::PATH,
+            form(&[
+                ("input[network]", "vk"),
+                ("input[token]", "vk1.a.community-token-0001"),
+                ("input[group_id]", "77"),
+            ]),
+        ),
+        (AdminDisconnectNetwork::PATH, form(&[("network", "max")])),
     ]
 }
 
@@ -264,6 +275,7 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM settings",
         "SELECT COUNT(*) FROM api_tokens",
         "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NOT NULL",
+        "SELECT COUNT(*) FROM network_connections",
     ] {
         out.push(
             app::on_db!(&app.state.pool, p => sqlx::query_scalar(sql)
@@ -278,7 +290,11 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
 async fn every_admin_function_refuses_coordinator_and_observer_and_serves_the_admin() {
     let app = TestApp::new().await;
     let calls = every_call(&app).await;
-    assert_eq!(calls.len(), 19, "one call per admin server function");
+    assert_eq!(
+        calls.len(),
+        22,
+        "one call per admin server function but the network check"
+    );
     let before = snapshot(&app).await;
     for login in ["coordinator", "observer"] {
         let cookie = app.sign_in(login, "demo").await;

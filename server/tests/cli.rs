@@ -323,3 +323,116 @@ fn administrations_are_added_listed_and_joined_by_users_and_tokens() {
     assert!(token("executor", Some("luga")).status.success());
     assert!(token("authority", None).status.success());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn networks_are_connected_listed_checked_and_disconnected() {
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let fake = MockServer::start().await;
+    Mock::given(path("/method/groups.getById"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "response": { "groups": [{ "id": 77, "name": "Лужский район" }] }
+        })))
+        .mount(&fake)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let vk_url = format!("{}/method/", fake.uri());
+    let run = move |args: &'static [&'static str]| {
+        let dir = dir.path().to_owned();
+        let vk_url = vk_url.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                Command::new(env!("CARGO_BIN_EXE_otklik"))
+                    .args(args)
+                    .env("OTKLIK_DATA_DIR", &dir)
+                    .env("OTKLIK_LOG", "debug")
+                    .env("OTKLIK_VK_API_URL", vk_url)
+                    .output()
+                    .unwrap()
+            })
+            .await
+            .unwrap()
+        }
+    };
+    const TOKEN: &str = "vk1.a.cli-secret-token-9fK2";
+    let out = run(&[
+        "network",
+        "connect",
+        "vk",
+        "--token",
+        TOKEN,
+        "--group-id",
+        "club77",
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout(&out), "vk connected\n");
+    let out = run(&[
+        "network",
+        "connect",
+        "telegram",
+        "--token",
+        "7000:tg-secret-token-AbCd",
+        "--chat-map",
+        "luga_news=-1001",
+        "--chat-map",
+        "@luga_sport=-1002",
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&[
+        "network",
+        "connect",
+        "max",
+        "--token",
+        "max-secret-token-QwEr",
+    ])
+    .await;
+    assert!(out.status.success());
+    let out = run(&["network", "list"]).await;
+    assert_eq!(
+        stdout(&out),
+        "max\ttoken задан, …QwEr\n\
+         telegram\ttoken задан, …AbCd\tluga_news=-1001\tluga_sport=-1002\n\
+         vk\ttoken задан, …9fK2\tgroup 77\n"
+    );
+    let out = run(&["network", "check", "vk"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout(&out),
+        "Подключено: сообщество «Лужский район» (id 77)\n"
+    );
+    let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !all.contains("cli-secret"),
+        "the token in the output: {all}"
+    );
+    let sent = fake.received_requests().await.unwrap();
+    assert_eq!(sent.len(), 1);
+
+    // Refusals, in Russian where they come from the rules.
+    let out = run(&["network", "connect", "ok", "--token", "x-token-value"]).await;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("нет открытого API"));
+    let out = run(&["network", "connect", "vk", "--token", "x-token-value"]).await;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("идентификатор сообщества"));
+    let out = run(&["network", "disconnect", "telegram"]).await;
+    assert_eq!(stdout(&out), "telegram disconnected\n");
+    let out = run(&["network", "disconnect", "telegram"]).await;
+    assert!(!out.status.success());
+    let out = run(&["network", "list"]).await;
+    assert_eq!(stdout(&out).lines().count(), 2);
+}

@@ -329,3 +329,98 @@ pub async fn admin_create_administration(
     })
     .await
 }
+
+/// The network connections of an administration (page «Сети»); tokens only as hints.
+#[server(prefix = "/serverfn", endpoint = "admin/networks")]
+pub async fn admin_networks(
+    #[server(default)] administration: Option<String>,
+) -> Result<crate::dto::networks::NetworksPage, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        let all = &ctx.settings.administrations;
+        let layer = me.layer(all, administration.as_deref())?;
+        let connections = match me.connections_of(all, administration.as_deref()) {
+            Ok(a) => Some(crate::service::publishing::connections::list(&ctx.pool, a).await?),
+            Err(_) => None,
+        };
+        Ok(crate::dto::networks::NetworksPage {
+            connections,
+            layer: crate::service::admin::layer_info(&ctx.pool, &me, layer).await?,
+        })
+    })
+    .await
+}
+
+/// Reads a network's name from a form.
+#[cfg(feature = "ssr")]
+fn network_named(name: &str) -> Result<crate::domain::network::Network, AppError> {
+    name.trim()
+        .parse()
+        .map_err(|m: String| AppError::validation("network", m))
+}
+
+/// Connects a network (replacing its earlier connection).
+#[server(prefix = "/serverfn", endpoint = "admin/connect_network")]
+pub async fn admin_connect_network(
+    input: crate::dto::networks::ConnectForm,
+    #[server(default)] administration: Option<String>,
+) -> Result<(), AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        let a = me.connections_of(&ctx.settings.administrations, administration.as_deref())?;
+        let network = network_named(&input.network)?;
+        let connection = crate::service::publishing::connections::NewConnection {
+            token: input.token,
+            group_id: input.group_id,
+            chat_map: input
+                .chat_map
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+        };
+        crate::service::publishing::connections::connect(
+            &ctx.pool,
+            a,
+            network,
+            &connection,
+            ctx.now,
+        )
+        .await
+    })
+    .await
+}
+
+/// Disconnects a network.
+#[server(prefix = "/serverfn", endpoint = "admin/disconnect_network")]
+pub async fn admin_disconnect_network(
+    network: String,
+    #[server(default)] administration: Option<String>,
+) -> Result<(), AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        let a = me.connections_of(&ctx.settings.administrations, administration.as_deref())?;
+        crate::service::publishing::connections::disconnect(&ctx.pool, a, network_named(&network)?)
+            .await
+            .map(|_| ())
+    })
+    .await
+}
+
+/// «Проверить»: a harmless call with the connection; the network's answer in Russian
+/// (`Ok`: it works; `Err`: why not).
+#[server(prefix = "/serverfn", endpoint = "admin/check_network")]
+pub async fn admin_check_network(
+    network: String,
+    #[server(default)] administration: Option<String>,
+) -> Result<String, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        let a = me.connections_of(&ctx.settings.administrations, administration.as_deref())?;
+        let network = network_named(&network)?;
+        let state = crate::api::ssr::state()?;
+        let connection = crate::service::publishing::connections::load(&ctx.pool, a, network)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Сеть {} не подключена", network.label())))?;
+        crate::service::publishing::check(&state.networks, &connection)
+            .await
+            .map_err(AppError::Network)
+    })
+    .await
+}

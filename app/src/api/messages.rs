@@ -66,6 +66,20 @@ pub async fn act_on_message(
     .await
 }
 
+/// Publishes the approved answer of message `id`, seen at `version`, through the
+/// network's API (the `publish` action with `"via": "network"`); returns the message after.
+#[server(prefix = "/serverfn", endpoint = "publish_via_network")]
+pub async fn publish_via_network(
+    id: MessageId,
+    #[server(default)] version: Option<i64>,
+) -> Result<MessageDto, AppError> {
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        let state = crate::api::ssr::state()?;
+        crate::service::publishing::publish(&ctx, &state.networks, id, version, &caller).await
+    })
+    .await
+}
+
 /// Active executors by name (for the assign form and the dashboard filter).
 #[server(prefix = "/serverfn", endpoint = "executors")]
 pub async fn executors() -> Result<Vec<crate::dto::message::ExecutorOption>, AppError> {

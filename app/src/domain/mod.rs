@@ -61,6 +61,8 @@ pub mod moderation;
 pub mod moment;
 /// Social networks.
 pub mod network;
+/// Publishing an approved answer through a network's API: post links, refusals.
+pub mod publishing;
 pub mod report;
 /// Roles of SPEC "Roles".
 pub mod role;

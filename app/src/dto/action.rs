@@ -46,6 +46,78 @@ pub fn read_action(
     Ok((version, cmd))
 }
 
+/// Where the `publish` action's answer goes: `"via": "network"` sends it through the
+/// network's API (the server records the link and time the network returns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Via {
+    /// Through the network's API (VK, Telegram, MAX) with the administration's connection.
+    Network,
+}
+
+/// The body of `publish` through the network's API: `{"via": "network"}` and an optional
+/// `version`; no `link` or `published_at` (the network gives them).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PublishVia {
+    /// `network`.
+    pub via: Via,
+    /// The version the caller saw (409 when stale).
+    pub version: Option<i64>,
+}
+
+/// An action's body: the action's fields, or for `publish` `{"via": "network"}`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum ActionBody {
+    /// The action's own fields (`publish`: `link`, `published_at`).
+    Command(Command),
+    /// `publish` through the network's API.
+    PublishVia(PublishVia),
+}
+
+/// For `publish`: `Some(version)` when the body asks to publish through the network
+/// (`"via": "network"`), `None` for a manual publication. A `via` with another value, or
+/// with `link` or `published_at`, is a 422.
+pub fn read_via(
+    action: ActionKind,
+    body: &Map<String, Value>,
+) -> Result<Option<Option<i64>>, AppError> {
+    let Some(via) = body.get("via") else {
+        return Ok(None);
+    };
+    if action != ActionKind::Publish {
+        return Err(AppError::validation(
+            "via",
+            format!("Поле «via» не относится к действию «{}»", action.label()),
+        ));
+    }
+    if via != &Value::String("network".into()) {
+        return Err(AppError::validation(
+            "via",
+            "Поле «via» принимает только значение \"network\": публикация через API сети",
+        ));
+    }
+    if let Some(field) = body
+        .keys()
+        .find(|k| !matches!(k.as_str(), "via" | "version" | "action"))
+    {
+        return Err(AppError::validation(
+            field,
+            format!(
+                "При публикации через API сети ссылку и время присылает сеть: уберите поле «{field}»"
+            ),
+        ));
+    }
+    let mut rest = body.clone();
+    rest.remove("via");
+    rest.insert("link".into(), Value::String("https://via.network".into()));
+    let (version, _) = read_action(action, rest)?;
+    Ok(Some(version))
+}
+
 /// What a field is, in Russian, for «Укажите …».
 fn what(field: &str, action: Option<ActionKind>) -> &'static str {
     match (field, action) {
@@ -126,6 +198,40 @@ mod tests {
 
     fn read(action: ActionKind, body: Value) -> Result<(Option<i64>, Command), AppError> {
         read_action(action, body.as_object().cloned().unwrap())
+    }
+
+    #[test]
+    fn publish_via_network_takes_no_link_and_only_network() {
+        let body = |v: Value| v.as_object().cloned().unwrap();
+        assert_eq!(
+            read_via(
+                ActionKind::Publish,
+                &body(json!({ "via": "network", "version": 4 }))
+            )
+            .unwrap(),
+            Some(Some(4))
+        );
+        assert_eq!(
+            read_via(
+                ActionKind::Publish,
+                &body(json!({ "link": "https://vk.com/wall-1_2" }))
+            )
+            .unwrap(),
+            None
+        );
+        let err = read_via(
+            ActionKind::Publish,
+            &body(json!({ "via": "network", "link": "https://vk.com/wall-1_2" })),
+        )
+        .unwrap_err();
+        assert!(matches!(err, AppError::Validation { ref field, .. } if field == "link"));
+        assert!(read_via(ActionKind::Publish, &body(json!({ "via": "mail" }))).is_err());
+        assert!(read_via(ActionKind::Approve, &body(json!({ "via": "network" }))).is_err());
+        assert!(read_via(
+            ActionKind::Publish,
+            &body(json!({ "via": "network", "version": "x" }))
+        )
+        .is_err());
     }
 
     #[test]

@@ -247,6 +247,8 @@ pub struct MessageDetailDto {
     pub deadline_history: Vec<DeadlineRecordDto>,
     /// What the caller may do now.
     pub actions: Vec<ActionKind>,
+    /// Publishing through the network's API: available or why not, the last attempt.
+    pub publishing: crate::dto::networks::PublishingDto,
 }
 
 /// A page of the dashboard's list, rendered by the server (rows with their countdowns).

@@ -17,6 +17,8 @@ pub mod live;
 pub mod mail;
 /// Messages as the API and the pages show them.
 pub mod message;
+/// Network connections and publishing through them.
+pub mod networks;
 pub mod report;
 
 use crate::domain::ids::{DepartmentId, UserId};

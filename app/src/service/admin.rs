@@ -102,6 +102,25 @@ impl Admin {
             Some(a) => Layer::Administration(a),
         })
     }
+
+    /// The administration whose network connections this admin edits: the one asked for,
+    /// their own, or the only one; the region's admin of several must choose.
+    pub fn connections_of(
+        &self,
+        all: &[Known],
+        requested: Option<&str>,
+    ) -> Result<AdministrationId, AppError> {
+        match self.layer(all, requested)? {
+            Layer::Administration(a) => Ok(a),
+            Layer::Region => match all {
+                [only] => Ok(only.id),
+                _ => Err(AppError::validation(
+                    "administration",
+                    "Сети подключаются для каждой администрации: выберите администрацию",
+                )),
+            },
+        }
+    }
 }
 
 /// Settings only the region has (one deployment, one method): upload limits, the rating.

@@ -81,6 +81,7 @@ pub async fn run_background(state: AppState, alerts_every: Duration, mail_every:
             }
             if since_mail >= mail_every {
                 crate::service::mail::send_once(&state).await;
+                crate::service::publishing::retry_once(&state).await;
                 since_mail = Duration::ZERO;
             }
         }

@@ -35,6 +35,8 @@ pub mod leader;
 pub mod mail;
 /// Messages: intake and workflow actions.
 pub mod messages;
+/// Publishing approved answers through the networks' APIs, and their connections.
+pub mod publishing;
 /// Reports: figures per period and group from the recorded outcomes.
 pub mod reports;
 /// Deployment settings stored as JSON (limits, schedule, deadline lengths).

@@ -22,4 +22,6 @@ pub struct AppState {
     pub calendars: std::sync::Arc<super::calendar::CalendarCache>,
     /// Bounds concurrent password checks (sign-in).
     pub hashing: super::auth::HashGate,
+    /// The networks' APIs for publishing answers.
+    pub networks: std::sync::Arc<super::publishing::Networks>,
 }

@@ -26,6 +26,8 @@ pub const TABLES: &[&str] = &[
     "deadline_alerts",
     "alerts",
     "email_outbox",
+    "network_connections",
+    "publish_outbox",
 ];
 
 /// Rows per `INSERT` (PostgreSQL takes at most 65,535 bound values per statement).

@@ -6,12 +6,14 @@ use super::error::{parse_json, ApiError};
 use super::extract::{ApiPath, JsonBody};
 use app::domain::ids::MessageId;
 use app::domain::workflow::ActionKind;
-use app::domain::workflow::Command;
+use app::dto::action::ActionBody;
 use app::dto::message::{MessageDetailDto, MessageDto, MessageFilter};
 use app::error::AppError;
 use app::service::messages::intake::{intake, Intake, NewMessage};
 use app::service::messages::{query, transition};
+use app::service::state::AppState;
 use axum::extract::Query;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
@@ -104,7 +106,7 @@ pub async fn list(
         ("id" = i64, Path, description = "Message id"),
         ("action" = ActionKind, Path, description = "assign, return, send_back, reject, submit_draft, approve, request_revision, publish, author_replied, set_urgent"),
     ),
-    request_body(content = Command, description = "Only the fields of this action (the `action` tag may be left out: the path names it) and an optional `version` (409 when stale). An empty body is `{}`."),
+    request_body(content = ActionBody, description = "Only the fields of this action (the `action` tag may be left out: the path names it) and an optional `version` (409 when stale). An empty body is `{}`. `publish` takes either `link` (and `published_at`): published by hand; or `\"via\": \"network\"`: the server sends the approved answer through the network's API (VK, Telegram, MAX) with the administration's connection and records the link and time the network returns."),
     responses(
         (status = 200, description = "Done; the message after the action", body = MessageDto),
         (status = 400, description = "The body is not JSON"),
@@ -114,11 +116,13 @@ pub async fn list(
         (status = 409, description = "Not possible in the current state, or a stale version"),
         (status = 413, description = "Body over 256 KiB"),
         (status = 415, description = "A body not sent as `application/json`"),
-        (status = 422, description = "Missing or invalid field, or an id that is not a 64-bit integer"),
+        (status = 422, description = "Missing or invalid field, or an id that is not a 64-bit integer; with `via`: the network has no API, is not connected, or the post's link cannot be read"),
+        (status = 502, description = "With `via`: the network refused or did not answer; `error.message` gives its reason in Russian. The message stays `approved` and the request stays in the outbox (retried where that is safe)"),
     ),
     security(("bearer" = []))
 )]
 pub async fn act(
+    State(state): State<AppState>,
     ApiCtx(ctx): ApiCtx,
     ApiCaller(caller): ApiCaller,
     ApiPath((id, action)): ApiPath<(i64, String)>,
@@ -133,6 +137,12 @@ pub async fn act(
         } else {
             parse_json(&body)?
         };
+    if let Some(version) = app::dto::action::read_via(action, &body)? {
+        let id = MessageId(id);
+        return Ok(Json(
+            app::service::publishing::publish(&ctx, &state.networks, id, version, &caller).await?,
+        ));
+    }
     let (version, cmd) = app::dto::action::read_action(action, body)?;
     Ok(Json(
         transition::act_on(&ctx, MessageId(id), version, cmd, &caller).await?,

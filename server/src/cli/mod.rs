@@ -4,6 +4,8 @@
 pub mod admin;
 /// `otklik due`, `otklik calendar`.
 pub mod calendar;
+/// `otklik network`.
+pub mod network;
 /// `otklik serve`.
 pub mod serve;
 
@@ -44,6 +46,13 @@ pub enum Command {
         /// What to do with administrations.
         #[command(subcommand)]
         command: AdministrationCommand,
+    },
+    /// Connect the social networks answers are published to through their APIs (VK,
+    /// Telegram, MAX).
+    Network {
+        /// What to do with network connections.
+        #[command(subcommand)]
+        command: NetworkCommand,
     },
     /// Manage API tokens for the regional systems and scripts.
     Token {
@@ -283,6 +292,59 @@ pub struct AdministrationAddArgs {
     /// Name, e.g. "Лужский муниципальный район".
     #[arg(long)]
     pub name: String,
+}
+
+/// `otklik network` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum NetworkCommand {
+    /// Connect a network: `vk --token … --group-id …`, `telegram --token …
+    /// [--chat-map CHANNEL=DISCUSSION_CHAT_ID]`, `max --token …` (replaces an earlier
+    /// connection of the same network).
+    Connect(NetworkConnectArgs),
+    /// List the connected networks (tokens only as their last four characters).
+    List(NetworkAdministrationArg),
+    /// Disconnect a network: vk, telegram or max.
+    Disconnect(NetworkNameArgs),
+    /// Check a connection with a harmless call (groups.getById, getMe, /me).
+    Check(NetworkNameArgs),
+}
+
+/// The administration a network command is about.
+#[derive(Debug, Args)]
+pub struct NetworkAdministrationArg {
+    /// The administration's code; may be left out when there is one.
+    #[arg(long, env = "OTKLIK_ADMINISTRATION")]
+    pub administration: Option<String>,
+}
+
+/// `otklik network connect` arguments.
+#[derive(Debug, Args)]
+pub struct NetworkConnectArgs {
+    /// The network: vk, telegram or max.
+    pub network: app::domain::network::Network,
+    /// The community's (VK) or bot's (Telegram, MAX) access token.
+    #[arg(long, env = "OTKLIK_NETWORK_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// VK: the community id answers are published from.
+    #[arg(long)]
+    pub group_id: Option<String>,
+    /// Telegram: a channel (username or -100… id) and the chat id of its discussion
+    /// group, `CHANNEL=DISCUSSION_CHAT_ID`; repeat for several channels.
+    #[arg(long)]
+    pub chat_map: Vec<String>,
+    /// The administration.
+    #[command(flatten)]
+    pub administration: NetworkAdministrationArg,
+}
+
+/// `otklik network disconnect|check` arguments.
+#[derive(Debug, Args)]
+pub struct NetworkNameArgs {
+    /// The network: vk, telegram or max.
+    pub network: app::domain::network::Network,
+    /// The administration.
+    #[command(flatten)]
+    pub administration: NetworkAdministrationArg,
 }
 
 /// `otklik backup` flags.

@@ -246,7 +246,10 @@ pub async fn detail(
             role: caller.role,
         },
     );
+    let publishing =
+        crate::service::publishing::status(ctx, row.administration_id, id, row.network).await?;
     Ok(MessageDetailDto {
+        publishing,
         drafts: drafts
             .iter()
             .enumerate()

@@ -48,6 +48,71 @@ async fn load(tx: &mut Tx, caller: &Caller, id: MessageId) -> Result<Row, AppErr
     .ok_or_else(|| super::query::not_found(id))
 }
 
+/// What publishing message `id` through a network needs, once `caller` may publish it now.
+pub(crate) struct Publishable {
+    /// Its administration.
+    pub administration_id: AdministrationId,
+    /// Its network.
+    pub network: Network,
+    /// The post's link.
+    pub url: String,
+    /// The approved draft.
+    pub draft_id: i64,
+    /// When it was approved.
+    pub approved_at: Option<DateTime<Utc>>,
+}
+
+/// Checks, as `decide` would, that `caller` may publish message `id` (seen at
+/// `expected_version`) now, without publishing it.
+pub(crate) async fn publishable(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: MessageId,
+    expected_version: Option<i64>,
+    caller: &Caller,
+) -> Result<Publishable, AppError> {
+    let row = load(tx, caller, id).await?;
+    if expected_version.is_some_and(|v| v != row.version) {
+        return Err(AppError::Conflict(STALE_VERSION.to_owned()));
+    }
+    let ctx = &ctx.in_administration(row.administration_id);
+    let view = MessageView {
+        state: row.state,
+        network: row.network,
+        tz: ctx.tz(),
+        link_hosts: ctx.settings.link_hosts.get(row.network),
+        assignee: row.assignee_id,
+        department: row.department_id,
+        urgent: row.urgent,
+        draft_kind: row.draft_kind,
+        approved_at: row.approved_at,
+        final_draft_started: false,
+    };
+    let actor = Actor {
+        user: caller.user,
+        role: caller.role,
+    };
+    crate::domain::workflow::permitted(
+        &view,
+        crate::domain::workflow::ActionKind::Publish,
+        &actor,
+    )?;
+    let draft_id = row
+        .draft_id
+        .ok_or_else(|| AppError::Conflict("Нет согласованного проекта ответа".into()))?;
+    let url: String = on_tx!(tx, c => sqlx::query_scalar("SELECT url FROM messages WHERE id = $1")
+        .bind(id)
+        .fetch_one(c)
+        .await)?;
+    Ok(Publishable {
+        administration_id: row.administration_id,
+        network: row.network,
+        url,
+        draft_id,
+        approved_at: row.approved_at,
+    })
+}
+
 /// Appends a journal event.
 pub(crate) async fn journal(
     tx: &mut Tx,
@@ -138,6 +203,20 @@ pub async fn act_in(
     cmd: Command,
     caller: &Caller,
 ) -> Result<i64, AppError> {
+    act_in_noting(tx, ctx, id, expected_version, cmd, caller, None).await
+}
+
+/// [`act_in`], with `note` (a key and a value) added to the journal event's details:
+/// what the service knows beyond the command (the network an answer went through).
+pub(crate) async fn act_in_noting(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: MessageId,
+    expected_version: Option<i64>,
+    cmd: Command,
+    caller: &Caller,
+    note: Option<(&str, serde_json::Value)>,
+) -> Result<i64, AppError> {
     let now = ctx.now;
     let row = load(tx, caller, id).await?;
     // The message's administration's calendar and settings rule it.
@@ -187,6 +266,9 @@ pub async fn act_in(
         .map(|r| r.rows_affected()))?;
     if done != 1 {
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
+    }
+    if let Some((key, value)) = note {
+        details[key] = value;
     }
     journal(tx, id, now, caller, &decision, details).await?;
     Ok(row.version + 1)
