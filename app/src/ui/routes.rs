@@ -62,6 +62,8 @@ lazy_page! {
     AdminTokensRoute => pages::admin::tokens::TokensPage;
     /// `/admin/mail`
     AdminMailRoute => pages::admin::mail::MailSettingsPage;
+    /// `/admin/networks`
+    AdminNetworksRoute => pages::admin::networks::NetworksSettingsPage;
     /// `/admin/administrations`
     AdminAdministrationsRoute => pages::admin::administrations::AdministrationsPage;
 }

@@ -2,7 +2,7 @@
 //! its verdict, the actions the signed-in role may take now, the draft versions with the
 //! authority's remarks and a diff, and the journal as a timeline.
 
-use crate::api::messages::{executors, message_detail, ActOnMessage};
+use crate::api::messages::{executors, message_detail, ActOnMessage, PublishViaNetwork};
 use crate::domain::countdown::format_datetime;
 use crate::domain::deadline::{DeadlineNote, DeadlineRule};
 use crate::domain::diff::Change;
@@ -25,13 +25,21 @@ pub fn MessagePage() -> impl IntoView {
     let params = use_params_map();
     let live = use_live();
     let act = ServerAction::<ActOnMessage>::new();
+    let via = ServerAction::<PublishViaNetwork>::new();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
     // Another user's action on this message re-reads it in place (unless the user is
     // typing: then a notice offers to re-read).
     let refresh = crate::ui::stream::use_refresh(move |n| Some(n.message_id.0) == id());
     let detail = crate::ui::data::load(
-        move || (id(), act.version().get(), refresh.tick.get()),
-        |(id, _, _)| async move {
+        move || {
+            (
+                id(),
+                act.version().get(),
+                via.version().get(),
+                refresh.tick.get(),
+            )
+        },
+        |(id, _, _, _)| async move {
             match id {
                 Some(id) => message_detail(MessageId(id)).await,
                 None => Err(crate::error::AppError::NotFound(
@@ -41,9 +49,9 @@ pub fn MessagePage() -> impl IntoView {
         },
     );
     let error = move || {
-        act.value()
-            .get()
-            .and_then(|r| r.err())
+        let failed = |e: Option<Result<_, crate::error::AppError>>| e.and_then(|r| r.err());
+        failed(via.value().get().map(|r| r.map(|_| ())))
+            .or_else(|| failed(act.value().get().map(|r| r.map(|_| ()))))
             .map(|e| e.to_string())
     };
     view! {
@@ -59,7 +67,7 @@ pub fn MessagePage() -> impl IntoView {
                         refresh.rendered();
                         view! {
                             <div class="contents" on:input=move |_| refresh.dirty.set(true)>
-                                <Message d ready act error=Signal::derive(error) />
+                                <Message d ready act via error=Signal::derive(error) />
                             </div>
                         }
                             .into_any()
@@ -81,6 +89,7 @@ fn Message(
     d: MessageDetailDto,
     ready: Ready,
     act: ServerAction<ActOnMessage>,
+    via: ServerAction<PublishViaNetwork>,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let m = d.message.clone();
@@ -153,7 +162,7 @@ fn Message(
             <section class="card actions" aria-labelledby="actions-h">
                 <h2 id="actions-h">"Действия"</h2>
                 {move || error.get().map(|message| view! { <ErrorBox message /> })}
-                <Actions d=d.clone() ready=ready.clone() act />
+                <Actions d=d.clone() ready=ready.clone() act via />
             </section>
         })}
 
@@ -172,12 +181,20 @@ fn Message(
                     let detail = ["remarks", "justification", "reason", "link", "reply", "assignee_name"]
                         .iter()
                         .find_map(|k| j.details.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
+                    // «опубликовано через API ВКонтакте»: the network the answer went through.
+                    let through = j
+                        .details
+                        .get("via")
+                        .and_then(|v| v.as_str())
+                        .and_then(crate::domain::network::Network::from_name)
+                        .map(|n| format!("опубликовано через API {}", n.label()));
                     view! {
                         <li class:pause=pause>
                             <time>{format_datetime(j.at.with_timezone(&Utc), tz)}</time>
                             " " <strong>{j.action.label()}</strong>
                             " — " {j.actor.clone()}
                             {j.from.map(|f| format!(" ({} → {})", f.label(), j.to.label()))}
+                            {through.map(|t| view! { <div class="detail" data-testid="published-via">{t}</div> })}
                             {detail.map(|t| view! { <div class="detail">{t}</div> })}
                             {deadline_notes(&j.details).map(|n| view! {
                                 <ul class="detail deadline-notes" data-testid="deadline-notes">
@@ -237,7 +254,12 @@ fn button_text(a: ActionKind) -> &'static str {
 }
 
 #[component]
-fn Actions(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -> impl IntoView {
+fn Actions(
+    d: MessageDetailDto,
+    ready: Ready,
+    act: ServerAction<ActOnMessage>,
+    via: ServerAction<PublishViaNetwork>,
+) -> impl IntoView {
     let m = d.message.clone();
     let (id, v) = (m.id, m.version);
     let people = crate::ui::data::load(|| (), |_| executors());
@@ -351,7 +373,9 @@ fn Actions(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -
                 }.into_any(),
                 ActionKind::Intake => ().into_any(),
             };
+            let through = (a == ActionKind::Publish).then(|| view! { <ThroughNetwork d=d.clone() via /> });
             view! {
+                {through}
                 <ActionForm action=act attr:class="form action" attr:data-testid=testid>
                     {form}
                 </ActionForm>
@@ -359,6 +383,41 @@ fn Actions(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -
             .into_any()
         })
         .collect_view()
+}
+
+/// Publishing through the network's API, first; why not, when it cannot be; the last
+/// attempt's outcome. The manual form follows.
+#[component]
+fn ThroughNetwork(d: MessageDetailDto, via: ServerAction<PublishViaNetwork>) -> impl IntoView {
+    use crate::dto::networks::OutboxStatus;
+    let p = d.publishing.clone();
+    let m = d.message;
+    let last = p.last_error.clone().unwrap_or_default();
+    let status = match p.status {
+        Some(OutboxStatus::Pending) => Some(format!("Не отправлено: {last}")),
+        Some(OutboxStatus::Failed) => Some(format!("Не отправлено: {last}")),
+        Some(OutboxStatus::Unknown) => Some(format!(
+            "{last}: ответ мог появиться в сети. Проверьте пост и, если ответ есть, внесите ссылку вручную"
+        )),
+        Some(OutboxStatus::Sending) => Some("Ответ отправляется в сеть…".to_owned()),
+        Some(OutboxStatus::Sent) | None => None,
+    };
+    let label = p.label.clone();
+    view! {
+        {p.available.then(|| view! {
+            <ActionForm action=via attr:class="form action" attr:data-testid="action-publish-via">
+                <input type="hidden" name="id" value=m.id.0 />
+                <input type="hidden" name="version" value=m.version />
+                <button type="submit" class="button primary" disabled=move || via.pending().get()>
+                    {move || if via.pending().get() { "Публикуется…".to_owned() } else { label.clone() }}
+                </button>
+                <small class="muted">"Ответ и фото уйдут в сеть от имени администрации; ссылка и время запишутся сами"</small>
+            </ActionForm>
+        })}
+        {status.map(|s| view! { <p class="notice warn" role="status" data-testid="publish-status">{s}</p> })}
+        {p.manual_reason.map(|r| view! { <p class="muted" data-testid="manual-only">{r}</p> })}
+        {p.available.then(|| view! { <p class="muted">"Или вручную, если ответ уже размещён:"</p> })}
+    }
 }
 
 #[component]

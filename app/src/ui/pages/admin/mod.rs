@@ -8,6 +8,8 @@ pub mod administrations;
 pub mod calendar;
 /// `/admin/mail` — SMTP, the alert threshold, the outbox.
 pub mod mail;
+/// `/admin/networks` — publishing through VK, Telegram and MAX.
+pub mod networks;
 /// `/admin/settings` — schedule, deadline lengths, limits, templates.
 pub mod settings;
 /// `/admin/tokens` — API tokens.
@@ -24,7 +26,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The sections: (href, title, what is there, test id).
-const SECTIONS: [(&str, &str, &str, &str); 5] = [
+const SECTIONS: [(&str, &str, &str, &str); 6] = [
     (
         "/admin/users",
         "Пользователи и отделы",
@@ -54,6 +56,12 @@ const SECTIONS: [(&str, &str, &str, &str); 5] = [
         "Почта и уведомления",
         "SMTP-сервер для писем о сроках, порог «срок истекает», отправленные письма",
         "section-mail",
+    ),
+    (
+        "/admin/networks",
+        "Сети",
+        "Публикация ответов через API ВКонтакте, Telegram и MAX: токены, проверка",
+        "section-networks",
     ),
 ];
 
