@@ -163,7 +163,7 @@ async fn every_error_answer_is_documented_with_the_json_error_body() {
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             for (status, response) in op["responses"].as_object().unwrap() {
-                if status.starts_with('4') {
+                if status.starts_with('4') || status.starts_with('5') {
                     errors += 1;
                     assert_eq!(
                         response["content"]["application/json"]["schema"]["$ref"],
@@ -175,6 +175,19 @@ async fn every_error_answer_is_documented_with_the_json_error_body() {
         }
     }
     assert!(errors > 30, "{errors}");
+    // `publish` takes `"via": "network"` as well as a link, and says what a network's
+    // refusal looks like.
+    let act = &doc["paths"]["/api/v1/messages/{id}/{action}"]["post"];
+    assert!(act["responses"]["502"]["description"]
+        .as_str()
+        .unwrap()
+        .contains("via"));
+    let via = &doc["components"]["schemas"]["PublishVia"];
+    assert_eq!(
+        via["properties"]["via"]["$ref"], "#/components/schemas/Via",
+        "{via}"
+    );
+    assert_eq!(doc["components"]["schemas"]["Via"]["enum"][0], "network");
     let detail = &doc["components"]["schemas"]["ErrorDetail"];
     let mut required: Vec<&str> = detail["required"]
         .as_array()

@@ -273,6 +273,7 @@ async fn vk_publishes_a_comment_with_exact_parameters_and_records_its_link() {
     let last = journal.last().unwrap();
     assert_eq!(last["action"], "publish");
     assert_eq!(last["details"]["via"], "vk", "{last}");
+    assert_eq!(last["details"]["note"], "опубликовано через API ВКонтакте");
     assert_eq!(detail["publishing"]["status"], "sent");
     assert_eq!(
         detail["deadlines"]["publish_by"]["met"], true,

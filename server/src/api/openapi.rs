@@ -76,7 +76,9 @@ impl Modify for ErrorBodies {
             ];
             for operation in operations.into_iter().flatten() {
                 for (status, response) in operation.responses.responses.iter_mut() {
-                    if let (true, RefOr::T(response)) = (status.starts_with('4'), response) {
+                    if let (true, RefOr::T(response)) =
+                        (status.starts_with('4') || status.starts_with('5'), response)
+                    {
                         response.content.insert(
                             "application/json".to_owned(),
                             Content::new(Some(RefOr::Ref(Ref::from_schema_name("ErrorBody")))),

@@ -206,8 +206,8 @@ pub async fn act_in(
     act_in_noting(tx, ctx, id, expected_version, cmd, caller, None).await
 }
 
-/// [`act_in`], with `note` (a key and a value) added to the journal event's details:
-/// what the service knows beyond the command (the network an answer went through).
+/// [`act_in`], with `note`'s keys added to the journal event's details: what the service
+/// knows beyond the command (the network an answer went through).
 pub(crate) async fn act_in_noting(
     tx: &mut Tx,
     ctx: &Ctx,
@@ -215,7 +215,7 @@ pub(crate) async fn act_in_noting(
     expected_version: Option<i64>,
     cmd: Command,
     caller: &Caller,
-    note: Option<(&str, serde_json::Value)>,
+    note: Option<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<i64, AppError> {
     let now = ctx.now;
     let row = load(tx, caller, id).await?;
@@ -267,7 +267,7 @@ pub(crate) async fn act_in_noting(
     if done != 1 {
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
     }
-    if let Some((key, value)) = note {
+    for (key, value) in note.into_iter().flatten() {
         details[key] = value;
     }
     journal(tx, id, now, caller, &decision, details).await?;

@@ -262,7 +262,13 @@ async fn record(ctx: &Ctx, job: &Job, sent: &Sent, caller: &Caller) -> Result<()
         link: sent.link.clone(),
         published_at: Some(Moment::At(at)),
     };
-    let note = Some(("via", serde_json::json!(job.network)));
+    let mut note = serde_json::Map::new();
+    note.insert("via".into(), serde_json::json!(job.network));
+    note.insert(
+        "note".into(),
+        serde_json::json!(format!("опубликовано через API {}", job.network.label())),
+    );
+    let note = Some(note);
     let done = transition::act_in_noting(&mut tx, ctx, job.message, None, cmd, caller, note).await;
     if let Err(e) = done {
         drop(tx);
