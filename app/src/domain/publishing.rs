@@ -72,11 +72,11 @@ fn unreadable(network: Network, example: &str) -> String {
     )
 }
 
+/// A link's path segments and query pairs.
+type LinkParts<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
 /// The path segments and query pairs of an `https` link on one of `hosts`.
-fn split_link<'a>(
-    link: &'a str,
-    hosts: &[&str],
-) -> Option<(Vec<&'a str>, Vec<(&'a str, &'a str)>)> {
+fn split_link<'a>(link: &'a str, hosts: &[&str]) -> Option<LinkParts<'a>> {
     let host = super::network::https_host(link)?;
     let bare = host.strip_prefix("www.").unwrap_or(&host);
     if !hosts.contains(&bare) {

@@ -114,11 +114,11 @@ pub async fn list(
         .collect())
 }
 
+/// A connection's token, community id and chat map, as stored.
+type Checked = (String, Option<String>, BTreeMap<String, String>);
+
 /// Reads `input` for `network`: the fields it needs, in Russian when wrong.
-fn checked(
-    network: Network,
-    input: &NewConnection,
-) -> Result<(String, Option<String>, BTreeMap<String, String>), AppError> {
+fn checked(network: Network, input: &NewConnection) -> Result<Checked, AppError> {
     if !network.has_publishing_api() {
         return Err(AppError::validation(
             "network",

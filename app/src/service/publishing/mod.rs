@@ -363,6 +363,15 @@ async fn fail(ctx: &Ctx, job: &Job, failure: &Failure, reason: &str) -> Result<(
     mark(ctx, job.outbox, status, Some(reason), next, None).await
 }
 
+/// The last attempt of a message's publication through the network.
+#[derive(sqlx::FromRow)]
+struct LastAttempt {
+    status: OutboxStatus,
+    last_error: Option<String>,
+    next_attempt_at: Option<DateTime<Utc>>,
+    attempts: i64,
+}
+
 /// The message page's publishing block: whether the network can be used, and the last
 /// attempt.
 pub async fn status(
@@ -375,7 +384,7 @@ pub async fn status(
         && connections::load(&ctx.pool, administration, network)
             .await?
             .is_some();
-    let last: Option<(OutboxStatus, Option<String>, Option<DateTime<Utc>>, i64)> = on_db!(&ctx.pool, p => sqlx::query_as(
+    let last: Option<LastAttempt> = on_db!(&ctx.pool, p => sqlx::query_as(
         "SELECT status, last_error, next_attempt_at, attempts FROM publish_outbox \
          WHERE message_id = $1 ORDER BY id DESC LIMIT 1",
     )
@@ -396,10 +405,10 @@ pub async fn status(
         available: connected,
         label: network.publish_label(),
         manual_reason,
-        status: last.as_ref().map(|l| l.0),
-        last_error: last.as_ref().and_then(|l| l.1.clone()),
-        next_attempt_at: last.as_ref().and_then(|l| l.2),
-        attempts: last.map_or(0, |l| l.3),
+        status: last.as_ref().map(|l| l.status),
+        last_error: last.as_ref().and_then(|l| l.last_error.clone()),
+        next_attempt_at: last.as_ref().and_then(|l| l.next_attempt_at),
+        attempts: last.map_or(0, |l| l.attempts),
     })
 }
 
