@@ -41,6 +41,8 @@ macro_rules! named_enum {
 pub mod administration;
 /// Working-time calendar: schedule, production calendar, working-time arithmetic.
 pub mod calendar;
+/// Cases: posts about one problem linked to a lead message.
+pub mod case;
 /// Live countdowns and Russian formatting of times and durations.
 pub mod countdown;
 /// Dates and times in the interface's shapes.
@@ -66,5 +68,7 @@ pub mod publishing;
 pub mod report;
 /// Roles of SPEC "Roles".
 pub mod role;
+/// Topics: the default catalogue, and suggesting one from a post's text.
+pub mod topic;
 /// The message workflow: states, commands, permissions, deadline effects.
 pub mod workflow;
