@@ -31,6 +31,24 @@ struct Row {
     approved_at: Option<DateTime<Utc>>,
 }
 
+impl Row {
+    /// What `decide` reads of the stored message, in its administration's `ctx`.
+    fn view(&self, ctx: &Ctx, final_draft_started: bool) -> MessageView {
+        MessageView {
+            state: self.state,
+            network: self.network,
+            tz: ctx.tz(),
+            link_hosts: ctx.settings.link_hosts.get(self.network),
+            assignee: self.assignee_id,
+            department: self.department_id,
+            urgent: self.urgent,
+            draft_kind: self.draft_kind,
+            approved_at: self.approved_at,
+            final_draft_started,
+        }
+    }
+}
+
 /// Message `id` for an action, if it is of an administration the caller acts on.
 async fn load(tx: &mut Tx, caller: &Caller, id: MessageId) -> Result<Row, AppError> {
     on_tx!(tx, c => sqlx::query_as(
@@ -76,18 +94,7 @@ pub(crate) async fn publishable(
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
     }
     let ctx = &ctx.in_administration(row.administration_id);
-    let view = MessageView {
-        state: row.state,
-        network: row.network,
-        tz: ctx.tz(),
-        link_hosts: ctx.settings.link_hosts.get(row.network),
-        assignee: row.assignee_id,
-        department: row.department_id,
-        urgent: row.urgent,
-        draft_kind: row.draft_kind,
-        approved_at: row.approved_at,
-        final_draft_started: false,
-    };
+    let view = row.view(ctx, false);
     let actor = Actor {
         user: caller.user,
         role: caller.role,
@@ -225,18 +232,10 @@ pub(crate) async fn act_in_noting(
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
     }
     let mut ledger = super::deadlines::load(tx, id).await?;
-    let view = MessageView {
-        state: row.state,
-        network: row.network,
-        tz: ctx.tz(),
-        link_hosts: ctx.settings.link_hosts.get(row.network),
-        assignee: row.assignee_id,
-        department: row.department_id,
-        urgent: row.urgent,
-        draft_kind: row.draft_kind,
-        approved_at: row.approved_at,
-        final_draft_started: ledger.iter().any(|d| d.rule == DeadlineRule::FinalDraftBy),
-    };
+    let view = row.view(
+        ctx,
+        ledger.iter().any(|d| d.rule == DeadlineRule::FinalDraftBy),
+    );
     let actor = Actor {
         user: caller.user,
         role: caller.role,
