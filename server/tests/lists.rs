@@ -478,9 +478,14 @@ async fn broad_and_narrow_searches_list_the_same_rows_as_the_reference() {
     let pool = &app.state.pool;
     let sqlite = matches!(pool, app::service::db::Db::Sqlite(_));
     let matches = ctx.matches.clone();
+    let app = &app;
     let plan = |q: &str| {
         let (words, matches) = (search_words(q), matches.clone());
-        async move { search_plan(pool, &matches, &words).await.unwrap() }
+        async move {
+            // Each request reads the counters afresh with its context.
+            let version = app.ctx().await.search_version;
+            search_plan(pool, &matches, version, &words).await.unwrap()
+        }
     };
     let (broad, narrow) = (plan("дорог").await, plan("яма").await);
     if sqlite {
@@ -490,9 +495,12 @@ async fn broad_and_narrow_searches_list_the_same_rows_as_the_reference() {
     let all = everything(&app).await;
     let now = t + Duration::hours(3);
     let list = |reader: &Caller, filter: MessageFilter| {
-        let ctx = ctx.at(now);
         let reader = reader.clone();
-        async move { query::list(&ctx, &reader, &filter).await.unwrap() }
+        // A fresh context per call, as per request: a new message moves the search counter.
+        async move {
+            let ctx = app.ctx().await.at(now);
+            query::list(&ctx, &reader, &filter).await.unwrap()
+        }
     };
     for q in ["дорог", "Яма", "дорога разб", "двор"] {
         for active in [None, Some(true)] {

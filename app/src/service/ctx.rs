@@ -239,6 +239,9 @@ pub struct Ctx {
     pub matches: Arc<MatchCache>,
     /// The `config_version` the settings were read at.
     pub version: i64,
+    /// The `config_version.search` read with it: the ids a search reads afterwards are
+    /// at least as new as this number.
+    pub search_version: i64,
     /// The last board counted, kept by the process.
     pub board: Arc<crate::service::board::BoardCache>,
 }
@@ -292,8 +295,9 @@ impl Ctx {
     ) -> Result<Self, AppError> {
         // Read first: what is loaded below is at least as new as this number, so a
         // change committed in between is seen by the next request (the number moved on).
-        let version: i64 = on_db!(pool, p => {
-            sqlx::query_scalar("SELECT n FROM config_version WHERE id = 1")
+        // The search counter comes in the same read (one query less per search).
+        let (version, search_version): (i64, i64) = on_db!(pool, p => {
+            sqlx::query_as("SELECT n, search FROM config_version WHERE id = 1")
                 .fetch_one(p)
                 .await
         })?;
@@ -313,6 +317,7 @@ impl Ctx {
             config,
             matches: cache.matches.clone(),
             version,
+            search_version,
             board: cache.board.clone(),
         })
     }

@@ -101,16 +101,15 @@ impl MatchCache {
 pub async fn search_plan(
     db: &Db,
     cache: &MatchCache,
+    version: i64,
     words: &[String],
 ) -> Result<SearchPlan, sqlx::Error> {
     let Db::Sqlite(p) = db else {
         return Ok(SearchPlan::InSql);
     };
     let expr = search_expr::<Sqlite>(words);
-    // Read first: the ids read below are at least as new as this number.
-    let version: i64 = sqlx::query_scalar("SELECT search FROM config_version WHERE id = 1")
-        .fetch_one(p)
-        .await?;
+    // `version` was read before (with the request's context): the ids read below are at
+    // least as new as it.
     if let Some(ids) = cache.get(version, &expr) {
         return Ok(SearchPlan::Walk(ids));
     }

@@ -381,7 +381,7 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
     let plan = if words.is_empty() {
         None
     } else {
-        Some(search_plan(pool, &ctx.matches, &words).await?)
+        Some(search_plan(pool, &ctx.matches, ctx.search_version, &words).await?)
     };
     let offset = i64::from(filter.offset.unwrap_or(0));
     let within = ctx.within(caller);
