@@ -492,7 +492,7 @@ async fn broad_and_narrow_searches_list_the_same_rows_as_the_reference() {
         assert!(matches!(broad, SearchPlan::Walk(_)), "{broad:?}");
         assert_eq!(narrow, SearchPlan::InSql);
     }
-    let all = everything(&app).await;
+    let all = everything(app).await;
     let now = t + Duration::hours(3);
     let list = |reader: &Caller, filter: MessageFilter| {
         let reader = reader.clone();
@@ -576,7 +576,7 @@ async fn broad_and_narrow_searches_list_the_same_rows_as_the_reference() {
         .iter()
         .map(|m| m.id)
         .collect();
-    let all = everything(&app).await;
+    let all = everything(app).await;
     assert!(found.contains(&new), "the new message is found at once");
     assert_eq!(
         found,

@@ -40,11 +40,13 @@ fn allowed(action: ActionKind) -> &'static [&'static str] {
         ActionKind::AuthorReplied => &["coordinator", "executor", "authority"],
         ActionKind::SetUrgent => &["coordinator", "authority"],
         ActionKind::Intake => &["coordinator", "authority"],
+        ActionKind::Link | ActionKind::Unlink => &["coordinator"],
     }
 }
 
-/// The body of each action.
-fn input(action: ActionKind, executor: i64) -> Value {
+/// The body of each action on message `id` (`link`: to the lead [`prepare`] took in just
+/// before it).
+fn input(action: ActionKind, executor: i64, id: MessageId) -> Value {
     match action {
         ActionKind::Assign => json!({ "executor_id": executor }),
         ActionKind::Return => json!({ "justification": "Вопрос федерального ведения" }),
@@ -56,7 +58,8 @@ fn input(action: ActionKind, executor: i64) -> Value {
         ActionKind::Publish => json!({ "link": "https://t.me/c/1/2?comment=9" }),
         ActionKind::AuthorReplied => json!({ "text": "Дом 5, подъезд 2" }),
         ActionKind::SetUrgent => json!({ "urgent": true }),
-        ActionKind::Intake => json!({}),
+        ActionKind::Link => json!({ "to": id.0 - 1 }),
+        ActionKind::Intake | ActionKind::Unlink => json!({}),
     }
 }
 
@@ -77,6 +80,25 @@ async fn prepare(app: &TestApp, action: ActionKind, n: usize) -> MessageId {
     let authority = caller(app, "authority").await;
     let coordinator = caller(app, "coordinator").await;
     let executor = caller(app, "executor").await;
+    let lead = if matches!(action, ActionKind::Link | ActionKind::Unlink) {
+        let msg = NewMessage {
+            administration: None,
+            external_id: format!("matrix-{n}-lead"),
+            network: Network::Vk,
+            url: "https://vk.com/wall-1_1".into(),
+            author: "Анна".into(),
+            author_url: None,
+            text: "Тот же вопрос".into(),
+            topic: None,
+            detected_at: now,
+        };
+        match intake(&ctx, msg, &authority).await.unwrap() {
+            Intake::Created(lead) => Some(lead),
+            _ => panic!("duplicate"),
+        }
+    } else {
+        None
+    };
     let msg = NewMessage {
         administration: None,
         external_id: format!("matrix-{n}"),
@@ -111,7 +133,11 @@ async fn prepare(app: &TestApp, action: ActionKind, n: usize) -> MessageId {
         published_at: None,
     };
     match action {
-        ActionKind::Assign | ActionKind::Reject | ActionKind::Intake => {}
+        ActionKind::Assign | ActionKind::Reject | ActionKind::Intake | ActionKind::Link => {}
+        ActionKind::Unlink => {
+            let to = lead.unwrap_or(id);
+            run(Command::Link { to }, &coordinator).await;
+        }
         ActionKind::Return | ActionKind::SubmitDraft | ActionKind::SetUrgent => {
             run(assign, &coordinator).await
         }
@@ -197,7 +223,7 @@ async fn every_action_by_every_role_through_both_doors() {
                 n += 1;
                 let id = prepare(&app, action, n).await;
                 let before = snapshot(&app, id).await;
-                let body = input(action, executor_id);
+                let body = input(action, executor_id, id);
                 let (status, error) = if door == "rest" {
                     let (s, v) = app
                         .api(
@@ -257,7 +283,7 @@ async fn every_action_by_every_role_through_both_doors() {
             }
         }
     }
-    assert_eq!(checked, 10 * 6 * 2);
+    assert_eq!(checked, 12 * 6 * 2);
 }
 
 #[tokio::test]

@@ -3,9 +3,10 @@
 //! `decide` is the one choke-point: the server persists what it returns, and the UI asks
 //! `permitted` what to show.
 
+use crate::domain::case::{CaseError, Membership};
 pub use crate::domain::deadline::DeadlineEffect;
 use crate::domain::deadline::{DeadlineRule, Responsible};
-use crate::domain::ids::{DepartmentId, FileId, UserId};
+use crate::domain::ids::{DepartmentId, FileId, MessageId, UserId};
 use crate::domain::moment::Moment;
 use crate::domain::network::Network;
 use crate::domain::role::Role;
@@ -195,6 +196,8 @@ pub struct MessageView {
     /// Whether `final_draft_by` has ever started: only the first intermediate answer
     /// published starts it (§10).
     pub final_draft_started: bool,
+    /// Its place in a case (issue 21): alone, leading posts, or a post of a lead.
+    pub case: Membership,
 }
 
 impl MessageView {
@@ -244,6 +247,10 @@ pub enum ActionKind {
     AuthorReplied,
     /// Mark or unmark urgent.
     SetUrgent,
+    /// Link the message to a lead as the same problem (issue 21).
+    Link,
+    /// Unlink it from its case.
+    Unlink,
 }
 
 named_enum!(ActionKind {
@@ -258,6 +265,8 @@ named_enum!(ActionKind {
     Publish => ("publish", "Ответ размещён"),
     AuthorReplied => ("author_replied", "Автор ответил"),
     SetUrgent => ("set_urgent", "Срочно"),
+    Link => ("link", "Связать с делом"),
+    Unlink => ("unlink", "Отвязать от дела"),
 });
 
 impl ActionKind {
@@ -274,6 +283,8 @@ impl ActionKind {
             ActionKind::Approve | ActionKind::RequestRevision => &[OnApproval],
             ActionKind::Publish => &[Approved],
             ActionKind::AuthorReplied => &[AwaitingAuthor],
+            ActionKind::Link => &[New, InWork, Revision],
+            ActionKind::Unlink => &[New, InWork, OnApproval, Revision],
             ActionKind::SetUrgent => &[
                 New,
                 InWork,
@@ -292,7 +303,9 @@ impl ActionKind {
         use Role::*;
         match self {
             ActionKind::Intake => &[Authority, Coordinator],
-            ActionKind::Assign | ActionKind::Reject => &[Coordinator],
+            ActionKind::Assign | ActionKind::Reject | ActionKind::Link | ActionKind::Unlink => {
+                &[Coordinator]
+            }
             ActionKind::Return => &[Coordinator, Executor],
             ActionKind::SendBack | ActionKind::Approve | ActionKind::RequestRevision => {
                 &[Authority]
@@ -394,6 +407,15 @@ pub enum Command {
         #[serde(deserialize_with = "crate::domain::lenient::boolean")]
         urgent: bool,
     },
+    /// Link this message to another as the same problem: it joins that message's case
+    /// (the other's lead when the other is itself a post of a case).
+    Link {
+        /// The message to link to.
+        #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+        to: MessageId,
+    },
+    /// Unlink this post from its case (until the case's draft is approved).
+    Unlink,
 }
 
 impl Command {
@@ -410,6 +432,8 @@ impl Command {
             Command::Publish { .. } => ActionKind::Publish,
             Command::AuthorReplied { .. } => ActionKind::AuthorReplied,
             Command::SetUrgent { .. } => ActionKind::SetUrgent,
+            Command::Link { .. } => ActionKind::Link,
+            Command::Unlink => ActionKind::Unlink,
         }
     }
 }
@@ -480,6 +504,16 @@ pub enum Change {
         /// Urgent or not.
         urgent: bool,
     },
+    /// Linked to the message `to` (the service finds the case's lead, `domain::case::link`).
+    Linked {
+        /// The message named.
+        to: MessageId,
+    },
+    /// Unlinked from the case of `lead`.
+    Unlinked {
+        /// The case's lead.
+        lead: MessageId,
+    },
 }
 
 impl Change {
@@ -517,6 +551,8 @@ impl Change {
             }
             Change::AuthorReplied { text } => json!({ "reply": text }),
             Change::UrgencySet { urgent } => json!({ "after": { "urgent": urgent } }),
+            Change::Linked { to } => json!({ "to": to }),
+            Change::Unlinked { lead } => json!({ "lead": lead }),
         }
     }
 }
@@ -570,6 +606,9 @@ pub enum TransitionError {
         /// What is wrong.
         message: String,
     },
+    /// A rule of cases (issue 21).
+    #[error("{0}")]
+    Case(#[from] CaseError),
 }
 
 /// Maximum length of free-text reasons and remarks.
@@ -589,6 +628,8 @@ pub fn permitted(
             action,
         });
     }
+    // A post's draft is its lead's: said before anything about its state.
+    crate::domain::case::allows(action, view.case)?;
     if actor.role == Role::Executor
         && action.needs_assignee()
         && (actor.user.is_none() || view.assignee != actor.user)
@@ -833,6 +874,14 @@ pub fn decide(
                 vec![]
             };
             (view.state, Change::UrgencySet { urgent: *urgent }, effects)
+        }
+        // Linking changes no state and no deadline: each post keeps its own.
+        Command::Link { to } => (view.state, Change::Linked { to: *to }, vec![]),
+        Command::Unlink => {
+            let crate::domain::case::Membership::Post { lead } = view.case else {
+                return Err(CaseError::NotLinked.into());
+            };
+            (view.state, Change::Unlinked { lead }, vec![])
         }
     };
     let after = MessageView {

@@ -65,6 +65,7 @@ impl Msg {
                 draft_kind: None,
                 approved_at: None,
                 final_draft_started: false,
+                case: crate::domain::case::Membership::Alone,
             },
             ledger,
             cal,
@@ -570,6 +571,10 @@ fn command_for(action: ActionKind, choice: u8, at: DateTime<Utc>) -> Command {
         ActionKind::SetUrgent => Command::SetUrgent {
             urgent: choice.is_multiple_of(2),
         },
+        ActionKind::Link => Command::Link {
+            to: crate::domain::ids::MessageId(999),
+        },
+        ActionKind::Unlink => Command::Unlink,
         ActionKind::Intake => unreachable!("intake is not an action on a message"),
     }
 }
@@ -620,6 +625,95 @@ proptest! {
                 prop_assert!(d.responsible_at_end.is_some());
             }
             prop_assert!(m.rows(FinalDraftBy).len() <= 1);
+        }
+    }
+}
+
+/// A case as the service runs it: the lead's mirrored actions (`case::mirrored`) are
+/// carried to each post, ruled as on a message alone; everything else is per message.
+struct CaseRun {
+    lead: Msg,
+    posts: Vec<Msg>,
+}
+
+impl CaseRun {
+    fn on_lead(&mut self, role: Role, cmd: Command, at: DateTime<Utc>) {
+        self.lead.act(role, cmd.clone(), at).unwrap();
+        if crate::domain::case::mirrored(cmd.kind()) {
+            for p in &mut self.posts {
+                let membership = p.view.case;
+                p.view.case = crate::domain::case::Membership::Alone;
+                p.act(role, cmd.clone(), at).unwrap();
+                p.view.case = membership;
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Whatever the posts' detection times, the revisions and the publication times:
+    /// a post's own draft is refused (its lead's is the case's), and once every post is
+    /// published each is answered with its own publication, and its own `answer_by`
+    /// closed at its own publication, met exactly when that is no later than its own due.
+    #[test]
+    fn every_post_of_an_answered_case_has_its_own_publication_and_answer_by_outcome(
+        detected in prop::collection::vec(0i64..900, 2..6),
+        revisions in 0usize..3,
+        gaps in prop::collection::vec(1i64..900, 8..16),
+    ) {
+        use crate::domain::case::Membership;
+        let start = msk(16, 9, 0);
+        let mut t = start + TimeDelta::minutes(*detected.iter().max().unwrap());
+        let mut gaps = gaps.into_iter().cycle();
+        let lead_id = crate::domain::ids::MessageId(1);
+        let mut run = CaseRun {
+            lead: Msg::intake(start + TimeDelta::minutes(detected[0]), t),
+            posts: detected[1..]
+                .iter()
+                .map(|d| {
+                    let mut p = Msg::intake(start + TimeDelta::minutes(*d), t);
+                    p.view.case = Membership::Post { lead: lead_id };
+                    p
+                })
+                .collect(),
+        };
+        run.lead.view.case = Membership::Lead { posts: run.posts.len() };
+        let mut next = |t: &mut DateTime<Utc>| {
+            *t += TimeDelta::minutes(gaps.next().unwrap_or(60));
+            *t
+        };
+        run.on_lead(Role::Coordinator, assign(E1), next(&mut t));
+        // A post's own draft is refused: the case drafts once.
+        let own = run.posts[0].act(Role::Executor, draft(AnswerKind::Final), t);
+        prop_assert!(matches!(
+            own,
+            Err(TransitionError::Case(crate::domain::case::CaseError::FollowsLead(1)))
+        ));
+        run.on_lead(Role::Executor, draft(AnswerKind::Final), next(&mut t));
+        for _ in 0..revisions {
+            let remarks = Command::RequestRevision { remarks: "Уточните".into() };
+            run.on_lead(Role::Authority, remarks, next(&mut t));
+            run.on_lead(Role::Executor, draft(AnswerKind::Final), next(&mut t));
+        }
+        run.on_lead(Role::Authority, Command::Approve, next(&mut t));
+        // Each post is published on its own, at its own time.
+        let mut published = Vec::new();
+        for m in std::iter::once(&mut run.lead).chain(run.posts.iter_mut()) {
+            let at = next(&mut t);
+            m.act(Role::Executor, publish(at), at).unwrap();
+            published.push(at);
+        }
+        for (m, at) in std::iter::once(&run.lead).chain(run.posts.iter()).zip(published) {
+            prop_assert_eq!(m.view.state, Answered);
+            let answer = m.rows(AnswerBy);
+            prop_assert_eq!(answer.len(), 1);
+            let d = answer[0];
+            prop_assert_eq!(d.done_at, Some(at));
+            let met = at <= d.due_at;
+            prop_assert_eq!(d.outcome, Some(if met { Outcome::Met } else { Outcome::Breached }));
+            prop_assert!(m.running().is_empty());
         }
     }
 }

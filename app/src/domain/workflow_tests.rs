@@ -23,6 +23,7 @@ fn view(state: MessageState) -> MessageView {
         tz: chrono_tz::Europe::Moscow,
         link_hosts: vec!["vk.com".into(), "vk.ru".into(), "m.vk.com".into()],
         final_draft_started: false,
+        case: crate::domain::case::Membership::Alone,
         assignee: Some(EXECUTOR),
         department: Some(DepartmentId(1)),
         urgent: false,
@@ -75,6 +76,10 @@ fn sample(action: ActionKind) -> Option<Command> {
             text: "Дом 5".into(),
         },
         ActionKind::SetUrgent => Command::SetUrgent { urgent: true },
+        ActionKind::Link => Command::Link {
+            to: crate::domain::ids::MessageId(2),
+        },
+        ActionKind::Unlink => Command::Unlink,
     })
 }
 

@@ -128,6 +128,7 @@ fn what(field: &str, action: Option<ActionKind>) -> &'static str {
         ("text", Some(ActionKind::AuthorReplied)) => "ответ автора",
         ("text", _) => "текст ответа",
         ("remarks", _) => "замечания",
+        ("to", _) => "номер сообщения, с которым связать",
         ("link", _) => "ссылку на опубликованный ответ",
         ("urgent", _) => "срочность",
         ("action", _) => "действие",

@@ -135,6 +135,22 @@ pub struct MessageDto {
     /// The started deadlines by rule id (`return_by`, `draft_by`, ...), the latest of each.
     #[cfg_attr(feature = "ssr", schema(value_type = BTreeMap<String, DeadlineDto>))]
     pub deadlines: BTreeMap<String, DeadlineDto>,
+    /// The case it belongs to (posts about one problem), `null` when it is in none.
+    #[serde(default)]
+    pub case: Option<CaseDto>,
+}
+
+/// A case: the lead message, where the draft and the approval happen once, and the posts
+/// linked to it, each published on its own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CaseDto {
+    /// The lead message's id.
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub lead: MessageId,
+    /// The linked posts' ids (the lead not included), in order.
+    #[cfg_attr(feature = "ssr", schema(value_type = Vec<i64>))]
+    pub posts: Vec<MessageId>,
 }
 
 /// An uploaded file.
@@ -249,6 +265,29 @@ pub struct MessageDetailDto {
     pub actions: Vec<ActionKind>,
     /// Publishing through the network's API: available or why not, the last attempt.
     pub publishing: crate::dto::networks::PublishingDto,
+    /// When the caller may link it to a case: open messages of its administration that
+    /// look like the same problem, the likeliest first.
+    #[serde(default)]
+    pub case_candidates: Vec<CandidateDto>,
+}
+
+/// A message suggested for linking, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CandidateDto {
+    /// Its id.
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub id: MessageId,
+    /// Its network.
+    pub network: Network,
+    /// Its author.
+    pub author: String,
+    /// The start of its text.
+    pub text: String,
+    /// The same topic.
+    pub same_topic: bool,
+    /// The words both texts share.
+    pub words: Vec<String>,
 }
 
 /// A page of the dashboard's list, rendered by the server (rows with their countdowns).

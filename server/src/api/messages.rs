@@ -104,7 +104,7 @@ pub async fn list(
     post, path = "/api/v1/messages/{id}/{action}", tag = "workflow",
     params(
         ("id" = i64, Path, description = "Message id"),
-        ("action" = ActionKind, Path, description = "assign, return, send_back, reject, submit_draft, approve, request_revision, publish, author_replied, set_urgent"),
+        ("action" = ActionKind, Path, description = "assign, return, send_back, reject, submit_draft, approve, request_revision, publish, author_replied, set_urgent, link, unlink"),
     ),
     request_body(content = ActionBody, description = "Only the fields of this action (the `action` tag may be left out: the path names it) and an optional `version` (409 when stale). An empty body is `{}`. `publish` takes either `link` (and `published_at`): published by hand; or `\"via\": \"network\"`: the server sends the approved answer through the network's API (VK, Telegram, MAX) with the administration's connection and records the link and time the network returns."),
     responses(
@@ -131,20 +131,102 @@ pub async fn act(
     let action = ActionKind::from_name(&action)
         .filter(|a| *a != ActionKind::Intake)
         .ok_or_else(|| AppError::NotFound(format!("Неизвестное действие «{action}»")))?;
+    take(&state, &ctx, &caller, id, action, &body).await
+}
+
+/// The body of `link`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // documentation only: read as the `link` command
+pub struct LinkBody {
+    /// The message this one is the same problem as: its case's lead, or any post of it
+    /// (the post then joins that case's lead).
+    to: i64,
+    /// The version the caller saw (409 when stale).
+    version: Option<i64>,
+}
+
+/// The body of `unlink`: empty, or the version the caller saw.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // documentation only
+pub struct UnlinkBody {
+    /// The version the caller saw (409 when stale).
+    version: Option<i64>,
+}
+
+/// Links the message to another as the same problem: a case with one lead, where the
+/// draft and the approval happen once; each post keeps its own deadlines and is published
+/// on its own. Coordinators only.
+#[utoipa::path(
+    post, path = "/api/v1/messages/{id}/link", tag = "cases",
+    params(("id" = i64, Path, description = "The message to link (it becomes a post of the case)")),
+    request_body(content = LinkBody, description = "`{\"to\": LEAD_ID}`"),
+    responses(
+        (status = 200, description = "Linked; the message after it, with `case`", body = MessageDto),
+        (status = 401, description = "No valid token"),
+        (status = 403, description = "Not a coordinator"),
+        (status = 404, description = "No such message"),
+        (status = 409, description = "Refused by the case rules, in Russian: a cycle, a closed message, a message already in a case or leading posts, a case past approval; or a stale version"),
+        (status = 422, description = "`to` missing, the message itself, unknown, or of another administration"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn link(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<MessageDto>, ApiError> {
+    take(&state, &ctx, &caller, id, ActionKind::Link, &body).await
+}
+
+/// Unlinks a post from its case (until the case's draft is approved). Coordinators only.
+#[utoipa::path(
+    post, path = "/api/v1/messages/{id}/unlink", tag = "cases",
+    params(("id" = i64, Path, description = "A post of a case")),
+    request_body(content = UnlinkBody, description = "`{}` or an empty body"),
+    responses(
+        (status = 200, description = "Unlinked; the message after it (`case`: null)", body = MessageDto),
+        (status = 401, description = "No valid token"),
+        (status = 403, description = "Not a coordinator"),
+        (status = 404, description = "No such message"),
+        (status = 409, description = "Not a post of a case, or the case's draft is approved"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn unlink(
+    State(state): State<AppState>,
+    ApiCtx(ctx): ApiCtx,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<MessageDto>, ApiError> {
+    take(&state, &ctx, &caller, id, ActionKind::Unlink, &body).await
+}
+
+/// Takes `action` with the raw `body` on message `id`.
+async fn take(
+    state: &AppState,
+    ctx: &app::service::ctx::Ctx,
+    caller: &app::service::messages::Caller,
+    id: i64,
+    action: ActionKind,
+    body: &[u8],
+) -> Result<Json<MessageDto>, ApiError> {
     let body: serde_json::Map<String, serde_json::Value> =
         if body.iter().all(u8::is_ascii_whitespace) {
             serde_json::Map::new()
         } else {
-            parse_json(&body)?
+            parse_json(body)?
         };
     if let Some(version) = app::dto::action::read_via(action, &body)? {
         let id = MessageId(id);
         return Ok(Json(
-            app::service::publishing::publish(&ctx, &state.networks, id, version, &caller).await?,
+            app::service::publishing::publish(ctx, &state.networks, id, version, caller).await?,
         ));
     }
     let (version, cmd) = app::dto::action::read_action(action, body)?;
     Ok(Json(
-        transition::act_on(&ctx, MessageId(id), version, cmd, &caller).await?,
+        transition::act_on(ctx, MessageId(id), version, cmd, caller).await?,
     ))
 }

@@ -41,6 +41,8 @@ pub fn router() -> Router<AppState> {
             "/messages/{id}/attachments",
             post(attachments::upload).layer(DefaultBodyLimit::max(attachments::MAX_UPLOAD_REQUEST)),
         )
+        .route("/messages/{id}/link", post(messages::link))
+        .route("/messages/{id}/unlink", post(messages::unlink))
         .route("/messages/{id}/{action}", post(messages::act))
         .route("/attachments/{id}", get(attachments::download))
         .route("/calendar", get(calendar::days))

@@ -21,6 +21,8 @@ errors are `{\"error\": {\"code\", \"message\"}}`."
         messages::list,
         messages::get,
         messages::act,
+        messages::link,
+        messages::unlink,
         attachments::upload,
         attachments::download,
         calendar::days,

@@ -149,7 +149,8 @@ pub async fn random_workflows(app: &TestApp, rng: &mut Rng, n: usize) -> DateTim
                 ActionKind::SetUrgent => Command::SetUrgent {
                     urgent: rng.below(2) == 0,
                 },
-                ActionKind::Intake => continue,
+                // Cases have their own tests (tests/cases.rs).
+                ActionKind::Intake | ActionKind::Link | ActionKind::Unlink => continue,
             };
             act(&ctx.at(t), id, None, cmd, who).await.unwrap();
         }

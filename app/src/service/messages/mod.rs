@@ -14,6 +14,7 @@ pub mod transition;
 
 use crate::domain::administration::Scope;
 use crate::domain::calendar::CalendarError;
+use crate::domain::case::CaseError;
 use crate::domain::ids::{AdministrationId, DepartmentId, UserId};
 use crate::domain::role::Role;
 use crate::domain::workflow::TransitionError;
@@ -79,6 +80,19 @@ impl From<TransitionError> for AppError {
             }
             TransitionError::WrongState { .. } => AppError::Conflict(e.to_string()),
             TransitionError::Invalid { field, message } => AppError::Validation { field, message },
+            TransitionError::Case(e) => e.into(),
+        }
+    }
+}
+
+impl From<CaseError> for AppError {
+    /// The message named in `to` is bad input (422); the rest is the cases' state (409).
+    fn from(e: CaseError) -> Self {
+        match e {
+            CaseError::Itself | CaseError::OtherAdministration => {
+                AppError::validation("to", e.to_string())
+            }
+            _ => AppError::Conflict(e.to_string()),
         }
     }
 }

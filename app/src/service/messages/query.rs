@@ -2,15 +2,18 @@
 //! filtered list the dashboard and `GET /api/v1/messages` show.
 
 use super::Caller;
+use crate::domain::case::{Candidate, Membership};
 use crate::domain::deadline::{Deadline, DeadlineRule};
 use crate::domain::ids::{AdministrationId, DepartmentId, MessageId, UserId};
 use crate::domain::listing::{search_words, Cursor, Visibility, SORT_CLOSED};
 use crate::domain::moderation::Flags;
 use crate::domain::network::Network;
-use crate::domain::workflow::{available_actions, Actor, AnswerKind, MessageState, MessageView};
+use crate::domain::workflow::{
+    available_actions, ActionKind, Actor, AnswerKind, MessageState, MessageView,
+};
 use crate::dto::message::{
-    AttachmentDto, DeadlineDto, DeadlineRecordDto, DepartmentRef, DraftDto, JournalEntryDto,
-    MessageDetailDto, MessageDto, MessageFilter, PublicationDto, Time, UserRef,
+    AttachmentDto, CandidateDto, CaseDto, DeadlineDto, DeadlineRecordDto, DepartmentRef, DraftDto,
+    JournalEntryDto, MessageDetailDto, MessageDto, MessageFilter, PublicationDto, Time, UserRef,
 };
 use crate::error::AppError;
 use crate::on_db;
@@ -62,17 +65,29 @@ struct MessageRow {
     flags: String,
     version: i64,
     sort_key: Option<i64>,
+    case_lead_id: Option<MessageId>,
+    case_posts: i64,
 }
 
 const MESSAGE_COLUMNS: &str = "SELECT m.id, m.external_id, m.network, m.url, m.author, m.author_url, m.text, m.topic, \
             m.urgent, m.state, m.detected_at, m.received_at, m.assignee_id, u.full_name AS assignee_name, \
             m.department_id, d.name AS department_name, m.administration_id, a.code AS administration, \
-            m.flags, m.version, m.sort_key \
+            m.flags, m.version, m.sort_key, m.case_lead_id, m.case_posts \
      FROM messages m LEFT JOIN users u ON u.id = m.assignee_id LEFT JOIN departments d ON d.id = m.department_id \
      JOIN administrations a ON a.id = m.administration_id";
 
 impl MessageRow {
-    fn dto(self, deadlines: &[Deadline], tz: Tz) -> MessageDto {
+    /// The lead of its case, if it is in one.
+    fn lead(&self) -> Option<MessageId> {
+        self.case_lead_id
+            .or((self.case_posts > 0).then_some(self.id))
+    }
+
+    fn dto(self, deadlines: &[Deadline], cases: &Cases, tz: Tz) -> MessageDto {
+        let case = self.lead().map(|lead| CaseDto {
+            lead,
+            posts: cases.get(&lead).cloned().unwrap_or_default(),
+        });
         // Later rows of a rule replace earlier ones: the object shows the latest.
         let deadlines = deadlines
             .iter()
@@ -107,8 +122,38 @@ impl MessageRow {
             flags,
             version: self.version,
             deadlines,
+            case,
         }
     }
+}
+
+/// The posts of each case's lead.
+type Cases = HashMap<MessageId, Vec<MessageId>>;
+
+/// The posts of the cases `rows` belong to: one query, only when a row is in a case.
+async fn cases_of(pool: &Db, rows: &[MessageRow]) -> Result<Cases, AppError> {
+    let mut leads: Vec<MessageId> = rows.iter().filter_map(MessageRow::lead).collect();
+    if leads.is_empty() {
+        return Ok(Cases::new());
+    }
+    leads.sort_unstable();
+    leads.dedup();
+    let found: Vec<(MessageId, MessageId)> = on_db!(pool, p, DB => {
+        let mut q = sqlx::QueryBuilder::<DB>::new(
+            "SELECT case_lead_id, id FROM messages WHERE case_lead_id IN (",
+        );
+        let mut list = q.separated(", ");
+        for l in &leads {
+            list.push_bind(*l);
+        }
+        list.push_unseparated(") ORDER BY id");
+        q.build_query_as().fetch_all(p).await
+    })?;
+    let mut cases = Cases::new();
+    for (lead, post) in found {
+        cases.entry(lead).or_default().push(post);
+    }
+    Ok(cases)
 }
 
 /// Message `id` if it is of an administration the caller reads: another's is "not found",
@@ -158,7 +203,8 @@ pub async fn message(ctx: &Ctx, caller: &Caller, id: MessageId) -> Result<Messag
     let (pool, tz) = (&ctx.pool, ctx.tz());
     let row = readable_row(pool, caller, id).await?;
     let deadlines = deadlines_of(pool, id).await?;
-    Ok(row.dto(&deadlines, tz))
+    let cases = cases_of(pool, std::slice::from_ref(&row)).await?;
+    Ok(row.dto(&deadlines, &cases, tz))
 }
 
 #[derive(sqlx::FromRow)]
@@ -221,6 +267,7 @@ pub async fn detail(
     .fetch_all(p)
     .await)?;
     let deadlines = deadlines_of(pool, id).await?;
+    let cases = cases_of(pool, std::slice::from_ref(&row)).await?;
     let view = MessageView {
         state: row.state,
         network: row.network,
@@ -238,6 +285,7 @@ pub async fn detail(
             .last()
             .filter(|d| d.decision.as_deref() == Some("approved"))
             .and_then(|d| d.decided_at),
+        case: Membership::of(row.case_lead_id, row.case_posts),
     };
     let actions = available_actions(
         &view,
@@ -248,8 +296,14 @@ pub async fn detail(
     );
     let publishing =
         crate::service::publishing::status(ctx, row.administration_id, id, row.network).await?;
+    let case_candidates = if actions.contains(&ActionKind::Link) {
+        candidates(pool, &row).await?
+    } else {
+        Vec::new()
+    };
     Ok(MessageDetailDto {
         publishing,
+        case_candidates,
         drafts: drafts
             .iter()
             .enumerate()
@@ -312,8 +366,86 @@ pub async fn detail(
             })
             .collect(),
         actions,
-        message: row.dto(&deadlines, tz),
+        message: row.dto(&deadlines, &cases, tz),
     })
+}
+
+/// How many candidates for a link the page shows.
+const CANDIDATES: usize = 5;
+/// How far apart in time (either way) a candidate may have been detected.
+const CANDIDATES_WITHIN_DAYS: i64 = 7;
+/// The most messages near in time read to choose the candidates from.
+const CANDIDATES_READ: i64 = 300;
+
+/// Open messages of `row`'s administration, alone or leading a case, detected within a
+/// week of it, ranked by `domain::case::candidates`.
+async fn candidates(pool: &Db, row: &MessageRow) -> Result<Vec<CandidateDto>, AppError> {
+    let within = chrono::Duration::days(CANDIDATES_WITHIN_DAYS);
+    let open: Vec<&str> = MessageState::ALL
+        .into_iter()
+        .filter(|s| s.is_active())
+        .map(MessageState::as_str)
+        .collect();
+    type Near = (
+        MessageId,
+        Network,
+        String,
+        String,
+        Option<String>,
+        DateTime<Utc>,
+    );
+    let near: Vec<Near> = on_db!(pool, p, DB => {
+        let mut q = sqlx::QueryBuilder::<DB>::new(
+            "SELECT id, network, author, text, topic, detected_at FROM messages \
+             WHERE case_lead_id IS NULL AND administration_id = ",
+        );
+        q.push_bind(row.administration_id)
+            .push(" AND id <> ")
+            .push_bind(row.id)
+            .push(" AND detected_at BETWEEN ")
+            .push_bind(row.detected_at - within)
+            .push(" AND ")
+            .push_bind(row.detected_at + within)
+            .push(" AND state IN (");
+        let mut list = q.separated(", ");
+        for s in &open {
+            list.push_bind(*s);
+        }
+        list.push_unseparated(")");
+        q.push(" ORDER BY id DESC LIMIT ").push_bind(CANDIDATES_READ);
+        q.build_query_as().fetch_all(p).await
+    })?;
+    let target = Candidate {
+        id: row.id,
+        topic: row.topic.clone(),
+        text: row.text.clone(),
+        detected_at: row.detected_at,
+    };
+    let others: Vec<Candidate> = near
+        .iter()
+        .map(|(id, _, _, text, topic, at)| Candidate {
+            id: *id,
+            topic: topic.clone(),
+            text: text.clone(),
+            detected_at: *at,
+        })
+        .collect();
+    Ok(
+        crate::domain::case::candidates(&target, &others, CANDIDATES)
+            .into_iter()
+            .filter_map(|s| {
+                let (_, network, author, text, _, _) = near.iter().find(|n| n.0 == s.id)?;
+                Some(CandidateDto {
+                    id: s.id,
+                    network: *network,
+                    author: author.clone(),
+                    text: text.chars().take(160).collect(),
+                    same_topic: s.same_topic,
+                    words: s.words,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// Parses the `status` filter (`new,in_work`) into state names.
@@ -526,11 +658,12 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
     };
     let ids: Vec<MessageId> = rows.iter().map(|r| r.id).collect();
     let mut deadlines = super::deadlines::of_messages(pool, &ids).await?;
+    let cases = cases_of(pool, &rows).await?;
     let items = rows
         .into_iter()
         .map(|r| {
             let ds = deadlines.remove(&r.id).unwrap_or_default();
-            r.dto(&ds, tz)
+            r.dto(&ds, &cases, tz)
         })
         .collect();
     Ok(Page { items, next })

@@ -4,6 +4,7 @@
 
 use super::{begin_write, Caller, STALE_VERSION};
 use crate::domain::administration::route;
+use crate::domain::case::{self, Membership, Post};
 use crate::domain::deadline::{self, Deadline, DeadlineNote, DeadlineRule, Priority};
 use crate::domain::ids::{AdministrationId, DepartmentId, FileId, MessageId, UserId};
 use crate::domain::network::{Network, NetworkLimits};
@@ -29,6 +30,8 @@ struct Row {
     draft_id: Option<i64>,
     draft_kind: Option<AnswerKind>,
     approved_at: Option<DateTime<Utc>>,
+    case_lead_id: Option<MessageId>,
+    case_posts: i64,
 }
 
 impl Row {
@@ -45,6 +48,7 @@ impl Row {
             draft_kind: self.draft_kind,
             approved_at: self.approved_at,
             final_draft_started,
+            case: Membership::of(self.case_lead_id, self.case_posts),
         }
     }
 }
@@ -53,7 +57,7 @@ impl Row {
 async fn load(tx: &mut Tx, caller: &Caller, id: MessageId) -> Result<Row, AppError> {
     on_tx!(tx, c => sqlx::query_as(
         "SELECT m.administration_id, m.state, m.network, m.assignee_id, m.department_id, m.urgent, m.version, \
-                d.id AS draft_id, d.kind AS draft_kind, \
+                m.case_lead_id, m.case_posts, d.id AS draft_id, d.kind AS draft_kind, \
                 CASE WHEN d.decision = 'approved' THEN d.decided_at END AS approved_at \
          FROM messages m \
          LEFT JOIN drafts d ON d.id = (SELECT MAX(id) FROM drafts WHERE message_id = m.id) \
@@ -224,6 +228,22 @@ pub(crate) async fn act_in_noting(
     caller: &Caller,
     note: Option<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<i64, AppError> {
+    act_one(tx, ctx, id, expected_version, cmd, caller, note, None).await
+}
+
+/// One action on one message. `echo_of`: the action is its lead's, carried to this post
+/// of the lead's case (ruled as on a message alone; the journal names the lead).
+#[allow(clippy::too_many_arguments)]
+async fn act_one(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    id: MessageId,
+    expected_version: Option<i64>,
+    cmd: Command,
+    caller: &Caller,
+    note: Option<serde_json::Map<String, serde_json::Value>>,
+    echo_of: Option<MessageId>,
+) -> Result<i64, AppError> {
     let now = ctx.now;
     let row = load(tx, caller, id).await?;
     // The message's administration's calendar and settings rule it.
@@ -232,10 +252,13 @@ pub(crate) async fn act_in_noting(
         return Err(AppError::Conflict(STALE_VERSION.to_owned()));
     }
     let mut ledger = super::deadlines::load(tx, id).await?;
-    let view = row.view(
+    let mut view = row.view(
         ctx,
         ledger.iter().any(|d| d.rule == DeadlineRule::FinalDraftBy),
     );
+    if echo_of.is_some() {
+        view.case = Membership::Alone;
+    }
     let actor = Actor {
         user: caller.user,
         role: caller.role,
@@ -269,8 +292,209 @@ pub(crate) async fn act_in_noting(
     for (key, value) in note.into_iter().flatten() {
         details[key] = value;
     }
+    if let Some(lead) = echo_of {
+        details["case"] = serde_json::json!(lead);
+    }
     journal(tx, id, now, caller, &decision, details).await?;
-    Ok(row.version + 1)
+    let mut version = row.version + 1;
+    match &decision.change {
+        // The case's executor, draft and approval, once: carried to each post.
+        _ if echo_of.is_none() && row.case_posts > 0 && case::mirrored(decision.action) => {
+            carry(tx, ctx, id, &cmd, caller).await?;
+        }
+        Change::Linked { .. } => {
+            version = catch_up(tx, ctx, id, version, caller).await?;
+        }
+        _ => {}
+    }
+    Ok(version)
+}
+
+/// Carries the lead's `cmd` to each post of its case; a post that cannot follow (its
+/// network's limits, its state) refuses the whole action, named.
+async fn carry(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    lead: MessageId,
+    cmd: &Command,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    let posts: Vec<MessageId> = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT id FROM messages WHERE case_lead_id = $1 ORDER BY id",
+    )
+    .bind(lead)
+    .fetch_all(c)
+    .await)?;
+    for post in posts {
+        let cmd = match cmd {
+            Command::SubmitDraft {
+                kind,
+                text,
+                attachments,
+            } => Command::SubmitDraft {
+                kind: *kind,
+                text: text.clone(),
+                attachments: copy_files(tx, attachments, post).await?,
+            },
+            other => other.clone(),
+        };
+        Box::pin(act_one(tx, ctx, post, None, cmd, caller, None, Some(lead)))
+            .await
+            .map_err(|e| about_post(post, e))?;
+    }
+    Ok(())
+}
+
+/// Brings a post just linked to where its lead is: the lead's executor, and the lead's
+/// draft when it is on approval. Returns the post's version after.
+async fn catch_up(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    post: MessageId,
+    mut version: i64,
+    caller: &Caller,
+) -> Result<i64, AppError> {
+    let lead: MessageId = on_tx!(tx, c => sqlx::query_scalar(
+        "SELECT case_lead_id FROM messages WHERE id = $1",
+    )
+    .bind(post)
+    .fetch_one(c)
+    .await)?;
+    let (state, assignee, department): (MessageState, Option<UserId>, Option<DepartmentId>) = on_tx!(tx, c => sqlx::query_as(
+            "SELECT state, assignee_id, department_id FROM messages WHERE id = $1",
+        )
+        .bind(lead)
+        .fetch_one(c)
+        .await)?;
+    let (own_state, own_assignee): (MessageState, Option<UserId>) = on_tx!(tx, c => sqlx::query_as(
+        "SELECT state, assignee_id FROM messages WHERE id = $1",
+    )
+    .bind(post)
+    .fetch_one(c)
+    .await)?;
+    let mut steps = Vec::new();
+    if let Some(executor) =
+        assignee.filter(|a| own_assignee != Some(*a) || own_state == MessageState::New)
+    {
+        steps.push(Command::Assign {
+            executor,
+            department,
+        });
+    }
+    if state == MessageState::OnApproval {
+        let (kind, text, draft): (AnswerKind, String, i64) = on_tx!(tx, c => sqlx::query_as(
+            "SELECT kind, text, id FROM drafts WHERE message_id = $1 ORDER BY number DESC LIMIT 1",
+        )
+        .bind(lead)
+        .fetch_one(c)
+        .await)?;
+        let files: Vec<FileId> = on_tx!(tx, c => sqlx::query_scalar(
+            "SELECT id FROM attachments WHERE draft_id = $1 ORDER BY id",
+        )
+        .bind(draft)
+        .fetch_all(c)
+        .await)?;
+        steps.push(Command::SubmitDraft {
+            kind,
+            text,
+            attachments: copy_files(tx, &files, post).await?,
+        });
+    }
+    for cmd in steps {
+        version = Box::pin(act_one(tx, ctx, post, None, cmd, caller, None, Some(lead))).await?;
+    }
+    Ok(version)
+}
+
+/// Copies the lead's attached `files` to `post` (the same stored content), for its own
+/// draft; returns the copies' ids.
+async fn copy_files(
+    tx: &mut Tx,
+    files: &[FileId],
+    post: MessageId,
+) -> Result<Vec<FileId>, AppError> {
+    let mut copies = Vec::with_capacity(files.len());
+    for file in files {
+        let copy: Option<FileId> = on_tx!(tx, c => sqlx::query_scalar(
+            "INSERT INTO attachments (message_id, draft_id, sha256, mime, size, original_name, uploaded_by, uploaded_at) \
+             SELECT $1, NULL, sha256, mime, size, original_name, uploaded_by, uploaded_at \
+             FROM attachments WHERE id = $2 RETURNING id",
+        )
+        .bind(post)
+        .bind(file)
+        .fetch_optional(c)
+        .await)?;
+        copies.extend(copy);
+    }
+    Ok(copies)
+}
+
+/// A post's refusal during its lead's action, naming the post.
+fn about_post(post: MessageId, e: AppError) -> AppError {
+    let named = |m: String| format!("Пост №{post}: {m}");
+    match e {
+        AppError::Validation { field, message } => AppError::Validation {
+            field,
+            message: named(message),
+        },
+        AppError::Conflict(m) => AppError::Conflict(named(m)),
+        AppError::Forbidden(m) => AppError::Forbidden(named(m)),
+        other => other,
+    }
+}
+
+/// What the case rules read of message `id` (any administration's: linking across
+/// administrations is refused by the rule, in words).
+async fn post_of(tx: &mut Tx, id: MessageId) -> Result<Post, AppError> {
+    let row: Option<(MessageState, AdministrationId, Option<MessageId>, i64)> = on_tx!(tx, c => sqlx::query_as(
+            "SELECT state, administration_id, case_lead_id, case_posts FROM messages WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await)?;
+    let (state, administration, lead, posts) =
+        row.ok_or_else(|| AppError::validation("to", format!("Сообщение №{id} не найдено")))?;
+    Ok(Post {
+        id,
+        state,
+        administration,
+        lead,
+        followers: usize::try_from(posts).unwrap_or_default(),
+    })
+}
+
+/// Records a link or an unlink on the case's lead: its post count, its version, and its
+/// journal (the post named).
+async fn note_on_lead(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    lead: MessageId,
+    post: MessageId,
+    change: Change,
+    caller: &Caller,
+) -> Result<(), AppError> {
+    let delta: i64 = if matches!(change, Change::Linked { .. }) {
+        1
+    } else {
+        -1
+    };
+    let state: MessageState = on_tx!(tx, c => sqlx::query_scalar(
+        "UPDATE messages SET case_posts = case_posts + $1, version = version + 1 WHERE id = $2 RETURNING state",
+    )
+    .bind(delta)
+    .bind(lead)
+    .fetch_one(c)
+    .await)?;
+    let decision = case::on_lead(state, change);
+    journal(
+        tx,
+        lead,
+        ctx.now,
+        caller,
+        &decision,
+        serde_json::json!({ "post": post }),
+    )
+    .await
 }
 
 /// Stores what the change carries (assignee, draft, decision, publication, urgency) and
@@ -425,6 +649,45 @@ async fn persist(
                 .find(|k| k.id == row.administration_id)
                 .map(|k| k.code.clone());
             details["administration"]["from"] = serde_json::json!(from);
+        }
+        Change::Linked { to } => {
+            let post = Post {
+                id,
+                state: row.state,
+                administration: row.administration_id,
+                lead: row.case_lead_id,
+                followers: usize::try_from(row.case_posts).unwrap_or_default(),
+            };
+            let to = post_of(tx, *to).await?;
+            let to_lead = match to.lead {
+                Some(l) => Some(post_of(tx, l).await?),
+                None => None,
+            };
+            let lead = case::link(&post, &to, to_lead.as_ref())?;
+            on_tx!(tx, c => sqlx::query("UPDATE messages SET case_lead_id = $1 WHERE id = $2")
+                .bind(lead)
+                .bind(id)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
+            note_on_lead(tx, ctx, lead, id, change.clone(), caller).await?;
+            details["lead"] = serde_json::json!(lead);
+        }
+        Change::Unlinked { lead } => {
+            let post = Post {
+                id,
+                state: row.state,
+                administration: row.administration_id,
+                lead: row.case_lead_id,
+                followers: 0,
+            };
+            case::unlink(&post, &post_of(tx, *lead).await?)?;
+            on_tx!(tx, c => sqlx::query("UPDATE messages SET case_lead_id = NULL WHERE id = $1")
+                .bind(id)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
+            note_on_lead(tx, ctx, *lead, id, change.clone(), caller).await?;
         }
         Change::Received
         | Change::Returned { .. }

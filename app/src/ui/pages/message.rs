@@ -118,6 +118,7 @@ fn Message(
             {m.flags.is_flagged().then(|| {
                 view! { <p class="notice warn" role="note">"Текст похож на §12 (" {m.flags.summary()} "). Решает координатор."</p> }
             })}
+            {m.case.clone().map(|c| view! { <CaseNote id=m.id case=c /> })}
             <blockquote class="post-text" data-testid="post-text">{m.text.clone()}</blockquote>
             {(!d.attachments.is_empty()).then(|| view! {
                 <ul class="files">
@@ -180,7 +181,8 @@ fn Message(
                     let pause = j.to == MessageState::AwaitingAuthor;
                     let detail = ["remarks", "justification", "reason", "link", "reply", "assignee_name"]
                         .iter()
-                        .find_map(|k| j.details.get(*k).and_then(|v| v.as_str()).map(str::to_owned));
+                        .find_map(|k| j.details.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+                        .or_else(|| case_detail(&j.details));
                     // «опубликовано через API ВКонтакте»: the network the answer went through.
                     let through = j
                         .details
@@ -223,6 +225,47 @@ fn deadline_notes(details: &serde_json::Value) -> Option<Vec<DeadlineNote>> {
         .filter(|n| !matches!(n, DeadlineNote::Started { .. }))
         .collect();
     (!closed.is_empty()).then_some(closed)
+}
+
+/// What a journal event says of a case: the lead a post joined or left, the post linked
+/// to a lead, or the lead whose action was carried to this post.
+fn case_detail(details: &serde_json::Value) -> Option<String> {
+    let number = |k: &str| details.get(k).and_then(serde_json::Value::as_i64);
+    if let Some(post) = number("post") {
+        Some(format!("пост №{post}"))
+    } else if let Some(lead) = number("case") {
+        Some(format!("по ведущему сообщению №{lead}"))
+    } else {
+        number("lead").map(|lead| format!("дело №{lead}"))
+    }
+}
+
+/// The message's case: the lead, where the draft and the approval happen, and its posts.
+#[component]
+fn CaseNote(id: MessageId, case: crate::dto::message::CaseDto) -> impl IntoView {
+    let link = |m: MessageId| view! { <a href=format!("/messages/{}", m.0)>"№" {m.0}</a> };
+    let posts = case
+        .posts
+        .iter()
+        .filter(|p| **p != id)
+        .map(|p| view! { " " {link(*p)} })
+        .collect_view();
+    let (lead, count) = (case.lead, case.posts.len());
+    view! {
+        <p class="notice case" data-testid="case" data-lead=lead.0>
+            {if lead == id {
+                view! {
+                    "Ведущее сообщение дела: проект ответа и согласование — здесь, ответ размещается под каждым постом. Связанные посты ("
+                    {count} "):" {posts}
+                }.into_any()
+            } else {
+                view! {
+                    "Пост дела " {link(lead)} ": проект ответа и согласование — в ведущем сообщении, ответ на этот пост размещается здесь. Другие посты:"
+                    {posts}
+                }.into_any()
+            }}
+        </p>
+    }
 }
 
 /// Hidden fields every action form carries.
@@ -371,14 +414,55 @@ fn Actions(
                         {if m.urgent { "Снять срочность" } else { "Отметить срочным" }}
                     </button>
                 }.into_any(),
+                ActionKind::Link => view! {
+                    <Common id action=a version=v />
+                    <fieldset class="candidates">
+                        <legend>"Тот же вопрос, что и в сообщении"</legend>
+                        {d.case_candidates.iter().map(|c| {
+                            let why = if c.words.is_empty() {
+                                "та же тема".to_owned()
+                            } else {
+                                format!("общие слова: {}", c.words.join(", "))
+                            };
+                            view! {
+                                <label class="candidate" data-testid="case-candidate" data-id=c.id.0>
+                                    <input type="radio" name="input[to]" value=c.id.0 required />
+                                    " №" {c.id.0} " · " {c.network.label()} " · " {c.author.clone()}
+                                    <span class="muted">" — " {c.text.clone()}</span>
+                                    <span class="why">" (" {why} ")"</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                        {d.case_candidates.is_empty().then(|| view! {
+                            <label for="link-to">"Номер сообщения"</label>
+                            <input id="link-to" type="number" min="1" name="input[to]" required inputmode="numeric" />
+                        })}
+                    </fieldset>
+                    <p class="muted">"Проект ответа и согласование будут общими, ответ размещается под каждым постом."</p>
+                    <button type="submit" class="button secondary">{button_text(a)}</button>
+                }.into_any(),
+                ActionKind::Unlink => view! {
+                    <Common id action=a version=v />
+                    <button type="submit" class="button secondary">{button_text(a)}</button>
+                }.into_any(),
                 ActionKind::Intake => ().into_any(),
             };
             let through = (a == ActionKind::Publish).then(|| view! { <ThroughNetwork d=d.clone() via /> });
+            // With candidates shown, another message can still be named by its number.
+            let by_number = (a == ActionKind::Link && !d.case_candidates.is_empty()).then(|| view! {
+                <ActionForm action=act attr:class="form action" attr:data-testid="action-link-number">
+                    <Common id action=a version=v />
+                    <label for="link-to">"Или по номеру сообщения"</label>
+                    <input id="link-to" type="number" min="1" name="input[to]" required inputmode="numeric" />
+                    <button type="submit" class="button secondary">{button_text(a)}</button>
+                </ActionForm>
+            });
             view! {
                 {through}
                 <ActionForm action=act attr:class="form action" attr:data-testid=testid>
                     {form}
                 </ActionForm>
+                {by_number}
             }
             .into_any()
         })
