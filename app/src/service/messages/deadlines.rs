@@ -81,7 +81,25 @@ pub(crate) async fn load(tx: &mut Tx, id: MessageId) -> Result<Vec<Deadline>, Ap
     Ok(on_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_all(c).await)?)
 }
 
-/// The deadlines of the messages `ids`, each list in the order they were started.
+/// One deadline as [`of_messages`] reads it: the [`DEADLINE_COLUMNS`] as one JSON array.
+type JsonDeadline = (
+    DeadlineId,
+    MessageId,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<crate::domain::deadline::Outcome>,
+    Option<i64>,
+    Option<String>,
+    Option<UserId>,
+    Option<String>,
+    Option<UserId>,
+);
+
+/// The deadlines of the messages `ids`, each list in the order they were started. The
+/// rows cross from the database as one JSON value (`dialect::json_rows`): a page's
+/// hundred deadlines one by one would cost a hand-off between threads each.
 pub(crate) async fn of_messages(
     db: &Db,
     ids: &[MessageId],
@@ -90,22 +108,50 @@ pub(crate) async fn of_messages(
     if ids.is_empty() {
         return Ok(by_message);
     }
-    let rows: Vec<OfMessage> = on_db!(db, p, DB => {
+    let items = DEADLINE_COLUMNS.replace("d.", "");
+    let json: Option<String> = on_db!(db, p, DB => {
         let mut q = sqlx::QueryBuilder::<DB>::new(format!(
-            "SELECT {DEADLINE_COLUMNS} FROM deadlines d WHERE d.message_id IN ("
+            "SELECT {} FROM (SELECT {DEADLINE_COLUMNS} FROM deadlines d WHERE d.message_id IN (",
+            crate::service::db::dialect::json_rows(db, &items, Some("id")),
         ));
         let mut list = q.separated(", ");
         for id in ids {
             list.push_bind(*id);
         }
-        q.push(") ORDER BY d.id");
-        q.build_query_as().fetch_all(p).await
+        q.push(")) d");
+        q.build_query_scalar().fetch_one(p).await
     })?;
-    for row in rows {
-        by_message
-            .entry(row.message)
-            .or_default()
-            .push(row.deadline);
+    let rows: Vec<JsonDeadline> =
+        serde_json::from_str(json.as_deref().unwrap_or("[]")).map_err(|e| {
+            tracing::error!(error = %e, "stored deadlines are not the expected JSON");
+            AppError::Internal
+        })?;
+    for (
+        id,
+        message,
+        rule,
+        started_at,
+        due_at,
+        done_at,
+        outcome,
+        late,
+        start,
+        start_id,
+        end,
+        end_id,
+    ) in rows
+    {
+        by_message.entry(message).or_default().push(Deadline {
+            id: Some(id),
+            rule: rule_of(&rule)?,
+            started_at,
+            due_at,
+            done_at,
+            outcome,
+            late_by_secs: late,
+            responsible_at_start: responsible(start, start_id),
+            responsible_at_end: responsible(end, end_id),
+        });
     }
     Ok(by_message)
 }
