@@ -11,8 +11,8 @@ use app::api::admin::{
     AdminCalendar, AdminConnectNetwork, AdminCreateDepartment, AdminCreateUser,
     AdminDisconnectNetwork, AdminIssueToken, AdminMail, AdminNetworks, AdminRevokeToken,
     AdminSaveAlerts, AdminSaveDeadlines, AdminSaveNetworks, AdminSaveRating, AdminSaveSchedule,
-    AdminSaveSmtp, AdminSaveTemplates, AdminSaveUploads, AdminSetDay, AdminSetUserActive,
-    AdminSettings, AdminTokens, AdminUsers, ADMIN_ONLY,
+    AdminSaveSmtp, AdminSaveTemplates, AdminSaveTopic, AdminSaveUploads, AdminSetDay,
+    AdminSetUserActive, AdminSettings, AdminTokens, AdminTopics, AdminUsers, ADMIN_ONLY,
 };
 use app::domain::calendar::WorkingDuration;
 use app::domain::ids::UserId;
@@ -174,6 +174,11 @@ async fn every_call(app: &TestApp) -> Vec<(&'static str, Form)> {
             ]),
         ),
         (AdminDisconnectNetwork::PATH, form(&[("network", "max")])),
+        (AdminTopics::PATH, vec![]),
+        (
+            AdminSaveTopic::PATH,
+            form(&[("topic[name]", "Праздники"), ("topic[active]", "on")]),
+        ),
     ]
 }
 
@@ -276,6 +281,7 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM api_tokens",
         "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NOT NULL",
         "SELECT COUNT(*) FROM network_connections",
+        "SELECT COUNT(*) FROM topics",
     ] {
         out.push(
             app::on_db!(&app.state.pool, p => sqlx::query_scalar(sql)
@@ -292,7 +298,7 @@ async fn every_admin_function_refuses_coordinator_and_observer_and_serves_the_ad
     let calls = every_call(&app).await;
     assert_eq!(
         calls.len(),
-        22,
+        24,
         "one call per admin server function but the network check"
     );
     let before = snapshot(&app).await;

@@ -589,6 +589,8 @@ async fn openapi_document_matches_the_routes() {
         ("POST", "/api/v1/import"),
         ("POST", "/api/v1/messages"),
         ("POST", "/api/v1/messages/{id}/attachments"),
+        ("POST", "/api/v1/messages/{id}/link"),
+        ("POST", "/api/v1/messages/{id}/unlink"),
         ("POST", "/api/v1/messages/{id}/{action}"),
     ]
     .iter()

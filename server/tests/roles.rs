@@ -40,7 +40,7 @@ fn allowed(action: ActionKind) -> &'static [&'static str] {
         ActionKind::AuthorReplied => &["coordinator", "executor", "authority"],
         ActionKind::SetUrgent => &["coordinator", "authority"],
         ActionKind::Intake => &["coordinator", "authority"],
-        ActionKind::Link | ActionKind::Unlink => &["coordinator"],
+        ActionKind::Link | ActionKind::Unlink | ActionKind::SetTopic => &["coordinator"],
     }
 }
 
@@ -59,6 +59,8 @@ fn input(action: ActionKind, executor: i64, id: MessageId) -> Value {
         ActionKind::AuthorReplied => json!({ "text": "Дом 5, подъезд 2" }),
         ActionKind::SetUrgent => json!({ "urgent": true }),
         ActionKind::Link => json!({ "to": id.0 - 1 }),
+        // The first entry of `main`'s default catalogue (ЖКХ).
+        ActionKind::SetTopic => json!({ "topic_id": 1 }),
         ActionKind::Intake | ActionKind::Unlink => json!({}),
     }
 }
@@ -133,7 +135,11 @@ async fn prepare(app: &TestApp, action: ActionKind, n: usize) -> MessageId {
         published_at: None,
     };
     match action {
-        ActionKind::Assign | ActionKind::Reject | ActionKind::Intake | ActionKind::Link => {}
+        ActionKind::Assign
+        | ActionKind::Reject
+        | ActionKind::Intake
+        | ActionKind::Link
+        | ActionKind::SetTopic => {}
         ActionKind::Unlink => {
             let to = lead.unwrap_or(id);
             run(Command::Link { to }, &coordinator).await;
@@ -283,7 +289,7 @@ async fn every_action_by_every_role_through_both_doors() {
             }
         }
     }
-    assert_eq!(checked, 12 * 6 * 2);
+    assert_eq!(checked, 13 * 6 * 2);
 }
 
 #[tokio::test]

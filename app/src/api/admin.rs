@@ -424,3 +424,28 @@ pub async fn admin_check_network(
     })
     .await
 }
+
+/// The topic catalogue of the administration the admin edits.
+#[server(prefix = "/serverfn", endpoint = "admin/topics")]
+pub async fn admin_topics(
+    #[server(default)] administration: Option<String>,
+) -> Result<Vec<crate::dto::admin::TopicEntry>, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        let a = me.topics_of(&ctx.settings.administrations, administration.as_deref())?;
+        crate::service::topics::catalogue(&ctx.pool, a).await
+    })
+    .await
+}
+
+/// Adds or changes an entry of the topic catalogue; returns it.
+#[server(prefix = "/serverfn", endpoint = "admin/save_topic")]
+pub async fn admin_save_topic(
+    topic: crate::dto::admin::TopicForm,
+    #[server(default)] administration: Option<String>,
+) -> Result<crate::dto::message::TopicDto, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        let a = me.topics_of(&ctx.settings.administrations, administration.as_deref())?;
+        crate::service::topics::save(&ctx.pool, a, &topic).await
+    })
+    .await
+}

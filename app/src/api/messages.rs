@@ -109,6 +109,8 @@ pub async fn approval_queue() -> Result<Vec<MessageDetailDto>, AppError> {
     crate::api::ssr::signed_in(|ctx, caller| async move {
         let filter = MessageFilter {
             status: Some("on_approval".into()),
+            // A case is approved once, on its lead.
+            posts: Some(false),
             ..MessageFilter::default()
         };
         let list = query::list(&ctx, &caller, &filter).await?;
@@ -117,6 +119,25 @@ pub async fn approval_queue() -> Result<Vec<MessageDetailDto>, AppError> {
             out.push(query::detail(&ctx, &caller, m.id).await?);
         }
         Ok(out)
+    })
+    .await
+}
+
+/// The active topics of the caller's administration, to filter by and to choose from
+/// (none for a regional caller of a deployment with several).
+#[server(prefix = "/serverfn", endpoint = "topic_choices")]
+pub async fn topic_choices() -> Result<Vec<crate::dto::message::TopicDto>, AppError> {
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        let all = &ctx.settings.administrations;
+        let administration = match (caller.administration, all.as_slice()) {
+            (Some(a), _) => Some(a),
+            (None, [only]) => Some(only.id),
+            (None, _) => None,
+        };
+        match administration {
+            Some(a) => crate::service::topics::choices(&ctx.pool, a).await,
+            None => Ok(Vec::new()),
+        }
     })
     .await
 }

@@ -49,3 +49,7 @@ id_type!(
     /// A municipal administration of the deployment.
     AdministrationId
 );
+id_type!(
+    /// An entry of an administration's topic catalogue.
+    TopicId
+);

@@ -125,6 +125,60 @@ impl Default for KeywordRules {
     }
 }
 
+impl KeywordRules {
+    /// The built-in stems of the topic named `name` (as compared), if it has any.
+    pub fn stems_of(&self, name: &str) -> Option<&[String]> {
+        let key = normalized(name);
+        self.0
+            .iter()
+            .find(|r| normalized(&r.topic) == key)
+            .map(|r| r.stems.as_slice())
+    }
+
+    /// The rules of a catalogue: each active topic `(name, keywords)` with its own
+    /// comma-separated stems, or the built-in ones for its name when it has none stored.
+    pub fn of_catalogue<'a>(topics: impl IntoIterator<Item = (&'a str, Option<&'a str>)>) -> Self {
+        let builtin = Self::default();
+        Self(
+            topics
+                .into_iter()
+                .map(|(name, keywords)| KeywordRule {
+                    topic: name.to_owned(),
+                    stems: match keywords {
+                        Some(k) => parse_keywords(k),
+                        None => builtin
+                            .stems_of(name)
+                            .map(<[String]>::to_vec)
+                            .unwrap_or_default(),
+                    },
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Stems as an admin writes them: separated by commas or new lines, trimmed, lowercase
+/// with «ё» as «е», empty ones dropped, each once.
+pub fn parse_keywords(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in text.split([',', '\n', ';']).map(normalized) {
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Checks a topic's name as an admin writes it: 1 to 100 characters after trimming.
+pub fn check_name(name: &str) -> Result<String, &'static str> {
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.chars().count() {
+        0 => Err("Укажите название темы"),
+        n if n > 100 => Err("Название темы длиннее 100 символов"),
+        _ => Ok(name),
+    }
+}
+
 /// A topic suggested for a text, with the words of the text that matched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suggestion {
@@ -193,6 +247,41 @@ impl KeywordRules {
             }
         }
         best
+    }
+}
+
+#[cfg(test)]
+mod catalogue_tests {
+    use super::*;
+
+    #[test]
+    fn a_catalogue_uses_its_own_keywords_or_the_built_in_ones() {
+        let rules = KeywordRules::of_catalogue([
+            ("ЖКХ", None),
+            ("Дороги", Some("асфальт, Ёлки;\n  ,")),
+            ("Новая тема", None),
+        ]);
+        assert!(rules.0[0].stems.contains(&"труб".to_owned()));
+        assert_eq!(rules.0[1].stems, vec!["асфальт", "елки"]);
+        assert!(rules.0[2].stems.is_empty());
+        let s = rules.suggest("Прорвало трубу у дома").unwrap();
+        assert_eq!(
+            (s.topic.as_str(), s.matched),
+            ("ЖКХ", vec!["трубу".to_owned()])
+        );
+        // «дорога» is no longer a stem of «Дороги» here: only what the admin wrote.
+        assert_eq!(rules.suggest("Разбитая дорога"), None);
+        assert_eq!(rules.suggest("Новый асфальт").unwrap().topic, "Дороги");
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(
+            check_name("  вывоз   мусора "),
+            Ok("вывоз мусора".to_owned())
+        );
+        assert_eq!(check_name("   "), Err("Укажите название темы"));
+        assert!(check_name(&"я".repeat(101)).is_err());
     }
 }
 

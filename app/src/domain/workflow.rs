@@ -6,7 +6,7 @@
 use crate::domain::case::{CaseError, Membership};
 pub use crate::domain::deadline::DeadlineEffect;
 use crate::domain::deadline::{DeadlineRule, Responsible};
-use crate::domain::ids::{DepartmentId, FileId, MessageId, UserId};
+use crate::domain::ids::{DepartmentId, FileId, MessageId, TopicId, UserId};
 use crate::domain::moment::Moment;
 use crate::domain::network::Network;
 use crate::domain::role::Role;
@@ -251,6 +251,8 @@ pub enum ActionKind {
     Link,
     /// Unlink it from its case.
     Unlink,
+    /// Set or change the topic (issue 21).
+    SetTopic,
 }
 
 named_enum!(ActionKind {
@@ -267,6 +269,7 @@ named_enum!(ActionKind {
     SetUrgent => ("set_urgent", "Срочно"),
     Link => ("link", "Связать с делом"),
     Unlink => ("unlink", "Отвязать от дела"),
+    SetTopic => ("set_topic", "Изменить тему"),
 });
 
 impl ActionKind {
@@ -285,7 +288,7 @@ impl ActionKind {
             ActionKind::AuthorReplied => &[AwaitingAuthor],
             ActionKind::Link => &[New, InWork, Revision],
             ActionKind::Unlink => &[New, InWork, OnApproval, Revision],
-            ActionKind::SetUrgent => &[
+            ActionKind::SetUrgent | ActionKind::SetTopic => &[
                 New,
                 InWork,
                 OnApproval,
@@ -303,9 +306,11 @@ impl ActionKind {
         use Role::*;
         match self {
             ActionKind::Intake => &[Authority, Coordinator],
-            ActionKind::Assign | ActionKind::Reject | ActionKind::Link | ActionKind::Unlink => {
-                &[Coordinator]
-            }
+            ActionKind::Assign
+            | ActionKind::Reject
+            | ActionKind::Link
+            | ActionKind::Unlink
+            | ActionKind::SetTopic => &[Coordinator],
             ActionKind::Return => &[Coordinator, Executor],
             ActionKind::SendBack | ActionKind::Approve | ActionKind::RequestRevision => {
                 &[Authority]
@@ -416,6 +421,13 @@ pub enum Command {
     },
     /// Unlink this post from its case (until the case's draft is approved).
     Unlink,
+    /// Set or change the topic: an active entry of the administration's catalogue.
+    SetTopic {
+        /// The topic.
+        #[serde(rename = "topic_id")]
+        #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+        topic: TopicId,
+    },
 }
 
 impl Command {
@@ -434,6 +446,7 @@ impl Command {
             Command::SetUrgent { .. } => ActionKind::SetUrgent,
             Command::Link { .. } => ActionKind::Link,
             Command::Unlink => ActionKind::Unlink,
+            Command::SetTopic { .. } => ActionKind::SetTopic,
         }
     }
 }
@@ -514,6 +527,11 @@ pub enum Change {
         /// The case's lead.
         lead: MessageId,
     },
+    /// The topic was set.
+    TopicSet {
+        /// The catalogue's entry.
+        topic: TopicId,
+    },
 }
 
 impl Change {
@@ -553,6 +571,7 @@ impl Change {
             Change::UrgencySet { urgent } => json!({ "after": { "urgent": urgent } }),
             Change::Linked { to } => json!({ "to": to }),
             Change::Unlinked { lead } => json!({ "lead": lead }),
+            Change::TopicSet { topic } => json!({ "after": { "topic_id": topic } }),
         }
     }
 }
@@ -650,6 +669,8 @@ pub fn available_actions(view: &MessageView, actor: &Actor) -> Vec<ActionKind> {
     ActionKind::ALL
         .into_iter()
         .filter(|a| *a != ActionKind::Intake && permitted(view, *a, actor).is_ok())
+        // A lead is not offered to be linked (`case::link` would refuse it).
+        .filter(|a| !(*a == ActionKind::Link && matches!(view.case, Membership::Lead { .. })))
         .collect()
 }
 
@@ -877,6 +898,7 @@ pub fn decide(
         }
         // Linking changes no state and no deadline: each post keeps its own.
         Command::Link { to } => (view.state, Change::Linked { to: *to }, vec![]),
+        Command::SetTopic { topic } => (view.state, Change::TopicSet { topic: *topic }, vec![]),
         Command::Unlink => {
             let crate::domain::case::Membership::Post { lead } = view.case else {
                 return Err(CaseError::NotLinked.into());

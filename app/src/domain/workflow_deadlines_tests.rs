@@ -575,6 +575,9 @@ fn command_for(action: ActionKind, choice: u8, at: DateTime<Utc>) -> Command {
             to: crate::domain::ids::MessageId(999),
         },
         ActionKind::Unlink => Command::Unlink,
+        ActionKind::SetTopic => Command::SetTopic {
+            topic: crate::domain::ids::TopicId(1),
+        },
         ActionKind::Intake => unreachable!("intake is not an action on a message"),
     }
 }

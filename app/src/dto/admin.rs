@@ -409,3 +409,34 @@ pub struct NewAdministrationForm {
     /// The first admin's password.
     pub admin_password: String,
 }
+
+/// The admin's form for one entry of the topic catalogue, as the page posts it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicForm {
+    /// The entry to change (empty: a new one).
+    #[serde(default)]
+    pub id: String,
+    /// Its name.
+    #[serde(default)]
+    pub name: String,
+    /// Offered for new choices: a checkbox, present when on.
+    #[serde(default)]
+    pub active: Option<String>,
+    /// The department that usually handles it (empty: none).
+    #[serde(default)]
+    pub department_id: String,
+    /// The word stems that suggest it, comma-separated.
+    #[serde(default)]
+    pub keywords: String,
+}
+
+/// An entry of the topic catalogue as the admin edits it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicEntry {
+    /// The topic.
+    pub topic: crate::dto::message::TopicDto,
+    /// The word stems that suggest it, comma-separated: its own, or the built-in ones.
+    pub keywords: String,
+    /// Whether `keywords` are the built-in ones (none stored).
+    pub builtin: bool,
+}

@@ -2,7 +2,7 @@
 //! deployment's UTC offset (SPEC: "responses use the deployment's offset").
 
 use crate::domain::deadline::{Deadline, DeadlineRule, Outcome, Responsible};
-use crate::domain::ids::{DepartmentId, MessageId, UserId};
+use crate::domain::ids::{DepartmentId, MessageId, TopicId, UserId};
 use crate::domain::moderation::Flags;
 use crate::domain::network::Network;
 use crate::domain::workflow::{ActionKind, AnswerKind, MessageState};
@@ -113,8 +113,16 @@ pub struct MessageDto {
     pub author_url: Option<String>,
     /// The text.
     pub text: String,
-    /// Topic.
+    /// Topic: the catalogue's name, or the text received when it is not in the catalogue.
     pub topic: Option<String>,
+    /// The catalogue's entry (`null`: none chosen yet).
+    #[serde(default)]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<i64>))]
+    pub topic_id: Option<TopicId>,
+    /// A topic was received that is not an active entry of the catalogue: the
+    /// coordinator chooses one.
+    #[serde(default)]
+    pub topic_unknown: bool,
     /// Marked urgent (shorter `answer_by`).
     pub urgent: bool,
     /// When the authority detected it.
@@ -269,6 +277,38 @@ pub struct MessageDetailDto {
     /// look like the same problem, the likeliest first.
     #[serde(default)]
     pub case_candidates: Vec<CandidateDto>,
+    /// When the caller may set the topic and none is chosen: the catalogue's topic the
+    /// text's words point to, with those words. Never set by itself.
+    #[serde(default)]
+    pub topic_suggestion: Option<TopicSuggestionDto>,
+}
+
+/// A topic suggested from a post's words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TopicSuggestionDto {
+    /// The catalogue's entry.
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub id: TopicId,
+    /// Its name.
+    pub name: String,
+    /// The words of the text that point to it.
+    pub matched: Vec<String>,
+}
+
+/// An entry of the topic catalogue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TopicDto {
+    /// Its id.
+    #[cfg_attr(feature = "ssr", schema(value_type = i64))]
+    pub id: TopicId,
+    /// Its name.
+    pub name: String,
+    /// Offered for new choices (an inactive one stays on the messages that have it).
+    pub active: bool,
+    /// The department that usually handles it.
+    pub department: Option<DepartmentRef>,
 }
 
 /// A message suggested for linking, and why.
@@ -322,6 +362,9 @@ pub struct MessageFilter {
     pub department: Option<DepartmentId>,
     /// Network.
     pub network: Option<Network>,
+    /// A topic of the catalogue (its id).
+    #[cfg_attr(feature = "ssr", param(value_type = Option<i64>))]
+    pub topic: Option<TopicId>,
     /// Urgent only (or not urgent only).
     pub urgent: Option<bool>,
     /// Only messages with a running deadline already past due.
@@ -350,6 +393,9 @@ pub struct MessageFilter {
     /// stable while messages change).
     #[cfg_attr(feature = "ssr", param(pattern = r"^-?[0-9]{1,18}\.[0-9]{1,18}$"))]
     pub cursor: Option<String>,
+    /// `false`: each case once, by its lead (the posts linked to a lead are left out);
+    /// default: every message.
+    pub posts: Option<bool>,
 }
 
 /// An executor to choose when assigning.

@@ -110,13 +110,33 @@ impl Admin {
         all: &[Known],
         requested: Option<&str>,
     ) -> Result<AdministrationId, AppError> {
+        self.one_of(all, requested, "Сети подключаются")
+    }
+
+    /// The administration whose topic catalogue this admin edits (as [`Self::connections_of`]).
+    pub fn topics_of(
+        &self,
+        all: &[Known],
+        requested: Option<&str>,
+    ) -> Result<AdministrationId, AppError> {
+        self.one_of(all, requested, "Темы ведутся")
+    }
+
+    /// The one administration asked for, the admin's own, or the only one; `what` says in
+    /// Russian what is kept per administration when the region's admin must choose.
+    fn one_of(
+        &self,
+        all: &[Known],
+        requested: Option<&str>,
+        what: &str,
+    ) -> Result<AdministrationId, AppError> {
         match self.layer(all, requested)? {
             Layer::Administration(a) => Ok(a),
             Layer::Region => match all {
                 [only] => Ok(only.id),
                 _ => Err(AppError::validation(
                     "administration",
-                    "Сети подключаются для каждой администрации: выберите администрацию",
+                    format!("{what} для каждой администрации: выберите администрацию"),
                 )),
             },
         }

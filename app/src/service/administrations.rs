@@ -55,16 +55,22 @@ pub async fn add(
     now: DateTime<Utc>,
 ) -> Result<AdministrationRow, AppError> {
     let (code, name) = (check_code(code)?, check_name(name)?);
-    let res: Result<AdministrationId, sqlx::Error> = on_db!(db, p => sqlx::query_scalar(
+    let mut tx = crate::service::messages::begin_write(db).await?;
+    let res: Result<AdministrationId, sqlx::Error> = crate::on_tx!(&mut tx, c => sqlx::query_scalar(
         "INSERT INTO administrations (code, name, created_at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(&code)
     .bind(&name)
     .bind(now)
-    .fetch_one(p)
+    .fetch_one(c)
     .await);
     match res {
-        Ok(id) => Ok(AdministrationRow { id, code, name }),
+        Ok(id) => {
+            // Its own topic catalogue, the default one to start with.
+            crate::service::topics::seed_in(&mut tx, id).await?;
+            tx.commit().await?;
+            Ok(AdministrationRow { id, code, name })
+        }
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AppError::Conflict(
             format!("Администрация с кодом «{code}» или названием «{name}» уже есть"),
         )),

@@ -43,6 +43,8 @@ pub mod reports;
 pub mod settings;
 /// Shared application state (pool, clock, options).
 pub mod state;
+/// The topic catalogue, the topic a received name stands for, the suggestion.
+pub mod topics;
 /// `otklik transfer`: a SQLite deployment copied into PostgreSQL.
 pub mod transfer;
 /// Users and departments.

@@ -17,6 +17,7 @@ pub const TABLES: &[&str] = &[
     "signin_addresses",
     "settings",
     "calendar_overrides",
+    "topics",
     "messages",
     "drafts",
     "publications",
@@ -134,11 +135,17 @@ pub async fn transfer(
             .await?;
         // A new database holds the administration its migration creates, and nothing
         // else: that one is replaced by the source's.
-        let fresh = if table == "administrations" { 1 } else { 0 };
+        let fresh = match table {
+            "administrations" => 1,
+            // Its default topic catalogue.
+            "topics" => crate::domain::topic::DEFAULT_TOPICS.len() as i64,
+            _ => 0,
+        };
         if rows > fresh {
             return Err(TransferError::NotEmpty { table, rows });
         }
     }
+    sqlx::query("DELETE FROM topics").execute(&mut *tx).await?;
     sqlx::query("DELETE FROM administrations")
         .execute(&mut *tx)
         .await?;

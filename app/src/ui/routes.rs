@@ -64,6 +64,8 @@ lazy_page! {
     AdminMailRoute => pages::admin::mail::MailSettingsPage;
     /// `/admin/networks`
     AdminNetworksRoute => pages::admin::networks::NetworksSettingsPage;
+    /// `/admin/topics`
+    AdminTopicsRoute => pages::admin::topics::TopicsPage;
     /// `/admin/administrations`
     AdminAdministrationsRoute => pages::admin::administrations::AdministrationsPage;
 }

@@ -150,7 +150,10 @@ pub async fn random_workflows(app: &TestApp, rng: &mut Rng, n: usize) -> DateTim
                     urgent: rng.below(2) == 0,
                 },
                 // Cases have their own tests (tests/cases.rs).
-                ActionKind::Intake | ActionKind::Link | ActionKind::Unlink => continue,
+                ActionKind::Intake
+                | ActionKind::Link
+                | ActionKind::Unlink
+                | ActionKind::SetTopic => continue,
             };
             act(&ctx.at(t), id, None, cmd, who).await.unwrap();
         }

@@ -237,10 +237,13 @@ pub async fn intake_in(
             )))
         };
     }
+    // A known active topic is the catalogue's; another is kept as received, flagged.
+    let topic_id =
+        crate::service::topics::resolve_in(tx, administration, msg.topic.as_deref()).await?;
     let id: i64 = on_tx!(tx, c => sqlx::query_scalar(
         "INSERT INTO messages (external_id, network, url, author, author_url, text, topic, detected_at, \
-                               received_at, state, flags, flagged, administration_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                               received_at, state, flags, flagged, administration_id, topic_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(&msg.external_id)
     .bind(msg.network)
@@ -255,6 +258,7 @@ pub async fn intake_in(
     .bind(flags)
     .bind(flagged)
     .bind(administration)
+    .bind(topic_id)
     .fetch_one(c)
     .await)?;
     let mut ledger = Vec::new();

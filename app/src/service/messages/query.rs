@@ -4,7 +4,7 @@
 use super::Caller;
 use crate::domain::case::{Candidate, Membership};
 use crate::domain::deadline::{Deadline, DeadlineRule};
-use crate::domain::ids::{AdministrationId, DepartmentId, MessageId, UserId};
+use crate::domain::ids::{AdministrationId, DepartmentId, MessageId, TopicId, UserId};
 use crate::domain::listing::{search_words, Cursor, Visibility, SORT_CLOSED};
 use crate::domain::moderation::Flags;
 use crate::domain::network::Network;
@@ -67,14 +67,17 @@ struct MessageRow {
     sort_key: Option<i64>,
     case_lead_id: Option<MessageId>,
     case_posts: i64,
+    topic_id: Option<TopicId>,
+    received_topic: Option<String>,
 }
 
-const MESSAGE_COLUMNS: &str = "SELECT m.id, m.external_id, m.network, m.url, m.author, m.author_url, m.text, m.topic, \
+const MESSAGE_COLUMNS: &str = "SELECT m.id, m.external_id, m.network, m.url, m.author, m.author_url, m.text, \
+            COALESCE(tp.name, m.topic) AS topic, m.topic_id, m.topic AS received_topic, \
             m.urgent, m.state, m.detected_at, m.received_at, m.assignee_id, u.full_name AS assignee_name, \
             m.department_id, d.name AS department_name, m.administration_id, a.code AS administration, \
             m.flags, m.version, m.sort_key, m.case_lead_id, m.case_posts \
      FROM messages m LEFT JOIN users u ON u.id = m.assignee_id LEFT JOIN departments d ON d.id = m.department_id \
-     JOIN administrations a ON a.id = m.administration_id";
+     JOIN administrations a ON a.id = m.administration_id LEFT JOIN topics tp ON tp.id = m.topic_id";
 
 impl MessageRow {
     /// The lead of its case, if it is in one.
@@ -107,6 +110,10 @@ impl MessageRow {
             author_url: self.author_url,
             text: self.text,
             topic: self.topic,
+            topic_id: self.topic_id,
+            // Received, but not in the catalogue: the coordinator chooses.
+            topic_unknown: self.topic_id.is_none()
+                && self.received_topic.is_some_and(|t| !t.trim().is_empty()),
             urgent: self.urgent,
             detected_at: local(self.detected_at, tz),
             received_at: local(self.received_at, tz),
@@ -301,9 +308,16 @@ pub async fn detail(
     } else {
         Vec::new()
     };
+    // Suggested, never set by itself: the coordinator decides.
+    let topic_suggestion = if actions.contains(&ActionKind::SetTopic) && row.topic_id.is_none() {
+        crate::service::topics::suggest(pool, row.administration_id, &row.text).await?
+    } else {
+        None
+    };
     Ok(MessageDetailDto {
         publishing,
         case_candidates,
+        topic_suggestion,
         drafts: drafts
             .iter()
             .enumerate()
@@ -491,6 +505,9 @@ pub struct Page {
     pub items: Vec<MessageDto>,
     /// The cursor of the next page (`None`: this is the last).
     pub next: Option<Cursor>,
+    /// With `posts=false`: the posts of the page's cases (each case shows as its lead's
+    /// row), in order of id.
+    pub posts: Vec<MessageDto>,
 }
 
 /// The messages the caller may see that match `filter`, the most pressing first: by the
@@ -543,8 +560,14 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
         if let Some(n) = filter.network {
             q.push(" AND m.network = ").push_bind(n);
         }
+        if let Some(t) = filter.topic {
+            q.push(" AND m.topic_id = ").push_bind(t);
+        }
         if let Some(u) = filter.urgent {
             q.push(" AND m.urgent = ").push_bind(u);
+        }
+        if filter.posts == Some(false) {
+            q.push(" AND m.case_lead_id IS NULL");
         }
         if filter.flagged.unwrap_or(false) {
             q.push(" AND m.flagged = TRUE");
@@ -657,14 +680,38 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
         None
     };
     let ids: Vec<MessageId> = rows.iter().map(|r| r.id).collect();
-    let mut deadlines = super::deadlines::of_messages(pool, &ids).await?;
     let cases = cases_of(pool, &rows).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| {
-            let ds = deadlines.remove(&r.id).unwrap_or_default();
-            r.dto(&ds, &cases, tz)
-        })
-        .collect();
-    Ok(Page { items, next })
+    // Each case once: its posts come with the page for the lead's row.
+    let post_ids: Vec<MessageId> = if filter.posts == Some(false) {
+        rows.iter()
+            .filter_map(|r| cases.get(&r.id))
+            .flatten()
+            .copied()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let post_rows: Vec<MessageRow> = if post_ids.is_empty() {
+        Vec::new()
+    } else {
+        on_db!(pool, p, DB => {
+            let mut q = sqlx::QueryBuilder::<DB>::new(MESSAGE_COLUMNS);
+            q.push(" WHERE m.id IN (");
+            let mut list = q.separated(", ");
+            for id in &post_ids {
+                list.push_bind(*id);
+            }
+            list.push_unseparated(") ORDER BY m.id");
+            q.build_query_as().fetch_all(p).await
+        })?
+    };
+    let all: Vec<MessageId> = ids.iter().chain(&post_ids).copied().collect();
+    let mut deadlines = super::deadlines::of_messages(pool, &all).await?;
+    let mut dto = |r: MessageRow| {
+        let ds = deadlines.remove(&r.id).unwrap_or_default();
+        r.dto(&ds, &cases, tz)
+    };
+    let items = rows.into_iter().map(&mut dto).collect();
+    let posts = post_rows.into_iter().map(&mut dto).collect();
+    Ok(Page { items, next, posts })
 }

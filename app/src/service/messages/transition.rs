@@ -689,6 +689,33 @@ async fn persist(
                 .map(|r| r.rows_affected()))?;
             note_on_lead(tx, ctx, *lead, id, change.clone(), caller).await?;
         }
+        Change::TopicSet { topic } => {
+            let name: Option<String> = on_tx!(tx, c => sqlx::query_scalar(
+                "SELECT name FROM topics WHERE id = $1 AND administration_id = $2 AND active = TRUE",
+            )
+            .bind(topic)
+            .bind(row.administration_id)
+            .fetch_optional(c)
+            .await)?;
+            let name = name
+                .ok_or_else(|| AppError::validation("topic_id", "Выберите тему из справочника"))?;
+            let before: Option<String> = on_tx!(tx, c => sqlx::query_scalar(
+                "SELECT COALESCE(t.name, m.topic) FROM messages m LEFT JOIN topics t ON t.id = m.topic_id \
+                 WHERE m.id = $1",
+            )
+            .bind(id)
+            .fetch_one(c)
+            .await)?;
+            on_tx!(tx, c => sqlx::query("UPDATE messages SET topic_id = $1 WHERE id = $2")
+                .bind(topic)
+                .bind(id)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
+            details["before"] = serde_json::json!({ "topic": before });
+            details["after"]["topic"] = serde_json::json!(name);
+            details["topic"] = serde_json::json!(name);
+        }
         Change::Received
         | Change::Returned { .. }
         | Change::SentBack { .. }

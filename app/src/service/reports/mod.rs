@@ -144,6 +144,7 @@ fn day_start(ctx: &Ctx, d: NaiveDate) -> DateTime<Utc> {
 const MESSAGES_IN_PERIOD: &str =
     "FROM messages m LEFT JOIN departments d ON d.id = m.department_id \
      LEFT JOIN users u ON u.id = m.assignee_id JOIN administrations a ON a.id = m.administration_id \
+     LEFT JOIN topics tp ON tp.id = m.topic_id \
      WHERE m.detected_at >= $1 AND m.detected_at < $2 \
      AND ($3 IS NULL OR m.administration_id = $3)";
 
@@ -206,7 +207,7 @@ pub async fn facts(ctx: &Ctx, span: &Span) -> Result<Vec<MessageFacts>, AppError
     let now = ctx.now.timestamp();
     let rows = rows_in_period::<MessageFactsRow>(
         ctx,
-        "m.id, m.department_id, d.name, m.assignee_id, u.full_name, m.topic, m.network, \
+        "m.id, m.department_id, d.name, m.assignee_id, u.full_name, COALESCE(tp.name, m.topic), m.network, \
          m.detected_at, m.state, m.overdue_after, m.administration_id, a.name",
         None,
         MESSAGES_IN_PERIOD,
@@ -379,7 +380,7 @@ pub async fn period_messages(ctx: &Ctx, span: &Span) -> Result<Vec<PeriodMessage
     let local = |t: DateTime<Utc>| t.with_timezone(&tz).naive_local();
     let rows: Vec<PeriodMessageRow> = rows_in_period(
         ctx,
-        "m.id, m.external_id, m.network, m.author, m.topic, d.name, u.full_name, \
+        "m.id, m.external_id, m.network, m.author, COALESCE(tp.name, m.topic), d.name, u.full_name, \
          m.detected_at, m.state",
         Some("m.id"),
         MESSAGES_IN_PERIOD,

@@ -42,6 +42,9 @@ fn filter_from_query(
             .and_then(|v| v.parse().ok())
             .map(crate::domain::ids::DepartmentId),
         network: get("network").and_then(|v| Network::from_name(&v)),
+        topic: get("topic")
+            .and_then(|v| v.parse().ok())
+            .map(crate::domain::ids::TopicId),
         urgent: flag("urgent").filter(|u| *u),
         overdue: flag("overdue").filter(|u| *u),
         flagged: flag("flagged").filter(|u| *u),
@@ -50,6 +53,8 @@ fn filter_from_query(
         limit: Some(PAGE),
         offset: None,
         cursor: get("after"),
+        // A case is one row, its lead's, with its posts folded in.
+        posts: Some(false),
     }
 }
 
@@ -148,6 +153,7 @@ pub fn DashboardPage() -> impl IntoView {
     );
     let people = crate::ui::data::load(|| (), |_| executors());
     let units = crate::ui::data::load(|| (), |_| departments());
+    let topics = crate::ui::data::load(|| (), |_| crate::api::messages::topic_choices());
     view! {
         <Title text="Работа" />
         <h1>"Работа"</h1>
@@ -156,7 +162,8 @@ pub fn DashboardPage() -> impl IntoView {
                 let role = auth.user.await.ok().flatten().map(|u| u.role);
                 let people = people.await.unwrap_or_default();
                 let units = units.await.unwrap_or_default();
-                view! { <Filters role people units /> }
+                let topics = topics.await.unwrap_or_default();
+                view! { <Filters role people units topics /> }
             })}
         </Suspense>
         <Show when=move || { fresh.get() > 0 }>
@@ -196,9 +203,10 @@ pub fn DashboardPage() -> impl IntoView {
 #[cfg(feature = "ssr")]
 pub fn rows_html(page: crate::service::messages::query::Page, clock: Clock) -> DashboardRows {
     use leptos::tachys::view::RenderHtml;
-    let ids = page.items.iter().map(|m| m.id).collect();
-    let list = page.items;
-    let html = Owner::new().with(|| view! { <MessageTable list clock /> }.to_html());
+    // A post's change reaches the page of its lead's row.
+    let ids = page.items.iter().chain(&page.posts).map(|m| m.id).collect();
+    let (list, posts) = (page.items, page.posts);
+    let html = Owner::new().with(|| view! { <MessageTable list posts clock /> }.to_html());
     DashboardRows {
         html,
         next: page.next.map(|c| c.to_string()),
@@ -211,6 +219,7 @@ fn Filters(
     role: Option<Role>,
     people: Vec<crate::dto::message::ExecutorOption>,
     units: Vec<crate::dto::message::DepartmentRef>,
+    topics: Vec<crate::dto::message::TopicDto>,
 ) -> impl IntoView {
     let query = use_query_map();
     let q = move |k: &str| query.with_untracked(|m| m.get(k).unwrap_or_default());
@@ -241,6 +250,22 @@ fn Filters(
                         .collect_view()}
                 </select>
             </label>
+            {(!topics.is_empty()).then(|| view! {
+                <label>
+                    <span>"Тема"</span>
+                    <select name="topic">
+                        <option value="">"Все"</option>
+                        {topics
+                            .iter()
+                            .map(|t| {
+                                let id = t.id.0.to_string();
+                                let selected = q("topic") == id;
+                                view! { <option value=id selected=selected>{t.name.clone()}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+            })}
             {(role != Some(Role::Executor)).then(|| view! {
                 <label>
                     <span>"Исполнитель"</span>
@@ -295,7 +320,13 @@ fn running(m: &MessageDto, rule: DeadlineRule) -> Option<crate::dto::message::De
 
 /// The messages as a table (cards on a phone), with live countdowns.
 #[component]
-pub fn MessageTable(list: Vec<MessageDto>, clock: Clock) -> impl IntoView {
+pub fn MessageTable(
+    list: Vec<MessageDto>,
+    /// The posts of the cases whose leads are in `list`.
+    #[prop(optional)]
+    posts: Vec<MessageDto>,
+    clock: Clock,
+) -> impl IntoView {
     if list.is_empty() {
         return view! { <p class="empty" data-testid="empty">"Сообщений нет."</p> }.into_any();
     }
@@ -315,14 +346,50 @@ pub fn MessageTable(list: Vec<MessageDto>, clock: Clock) -> impl IntoView {
                 {list
                     .into_iter()
                     .map(|m| {
-                        let stage = m.status.stage_deadline().and_then(|r| running(&m, r).map(|d| (r, d)));
-                        let answer = running(&m, DeadlineRule::AnswerBy);
+                        // A case: its lead and posts; the most pressing of their deadlines.
+                        let case: Vec<&MessageDto> = posts
+                            .iter()
+                            .filter(|p| p.case.as_ref().is_some_and(|c| c.lead == m.id))
+                            .collect();
+                        let stage = std::iter::once(&m)
+                            .chain(case.iter().copied())
+                            .filter_map(|x| x.status.stage_deadline().and_then(|r| running(x, r).map(|d| (r, d))))
+                            .min_by_key(|(_, d)| d.due);
+                        let answer = std::iter::once(&m)
+                            .chain(case.iter().copied())
+                            .filter_map(|x| running(x, DeadlineRule::AnswerBy))
+                            .min_by_key(|d| d.due);
+                        let mut networks = vec![m.network];
+                        for p in &case {
+                            if !networks.contains(&p.network) {
+                                networks.push(p.network);
+                            }
+                        }
+                        let folded = (!case.is_empty()).then(|| {
+                            let count = case.len();
+                            view! {
+                                <details class="case-posts" data-testid="case-posts">
+                                    <summary data-testid="case-size">{format!("+{count} {}", posts_word(count))}</summary>
+                                    <ul>
+                                        {case.iter().map(|p| view! {
+                                            <li data-id=p.id.0>
+                                                <NetworkBadge network=p.network />
+                                                " " <a href=format!("/messages/{}", p.id)>"№" {p.id.0} " " {p.author.clone()}</a>
+                                                " " <StateBadge state=p.status />
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                </details>
+                            }
+                        });
                         let href = format!("/messages/{}", m.id);
                         let clock2 = clock.clone();
                         let clock3 = clock.clone();
                         view! {
                             <tr data-testid="message-row" data-id=m.id.0 class:urgent=m.urgent>
-                                <td data-label="Сеть"><NetworkBadge network=m.network /></td>
+                                <td data-label="Сеть">
+                                    {networks.into_iter().map(|n| view! { <NetworkBadge network=n /> }).collect_view()}
+                                </td>
                                 <td data-label="Сообщение" class="msg-main">
                                     <a href=href class="msg-link">
                                         <strong>{m.author.clone()}</strong>
@@ -330,6 +397,7 @@ pub fn MessageTable(list: Vec<MessageDto>, clock: Clock) -> impl IntoView {
                                         {m.flags.is_flagged().then(|| view! { <span class="tag flag" title="Текст похож на §12">"§12"</span> })}
                                         <span class="first-line">{first_line(&m.text, 120)}</span>
                                     </a>
+                                    {folded}
                                 </td>
                                 <td data-label="Состояние"><StateBadge state=m.status /></td>
                                 <td data-label="Исполнитель">{m.assignee.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| "—".into())}</td>
@@ -356,6 +424,15 @@ pub fn MessageTable(list: Vec<MessageDto>, clock: Clock) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// «пост», «поста» or «постов» after `n`.
+fn posts_word(n: usize) -> &'static str {
+    match (n % 10, n % 100) {
+        (1, r) if r != 11 => "пост",
+        (2..=4, r) if !(12..=14).contains(&r) => "поста",
+        _ => "постов",
+    }
 }
 
 /// Previous / next page links that keep the filters.
@@ -409,6 +486,28 @@ fn urlencode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_case_counts_its_posts_in_russian() {
+        let words: Vec<String> = [1, 2, 4, 5, 11, 12, 21, 22, 25]
+            .into_iter()
+            .map(|n| format!("+{n} {}", posts_word(n)))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "+1 пост",
+                "+2 поста",
+                "+4 поста",
+                "+5 постов",
+                "+11 постов",
+                "+12 постов",
+                "+21 пост",
+                "+22 поста",
+                "+25 постов"
+            ]
+        );
+    }
 
     fn page(ids: &[i64], next: Option<&str>) -> DashboardRows {
         DashboardRows {

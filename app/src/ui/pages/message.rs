@@ -114,7 +114,14 @@ fn Message(
                 " · выявлено " {format_datetime(m.detected_at.with_timezone(&Utc), tz)}
                 " · " <a href=m.url.clone() rel="noopener noreferrer" target="_blank">"открыть в сети"</a>
             </p>
-            {m.topic.clone().map(|t| view! { <p class="muted">"Тема: " {t}</p> })}
+            {m.topic.clone().map(|t| {
+                let unknown = m.topic_unknown;
+                view! {
+                    <p class="muted" data-testid="topic">"Тема: " {t}
+                        {unknown.then(|| view! { <span class="tag flag" data-testid="topic-unknown">" не из справочника"</span> })}
+                    </p>
+                }
+            })}
             {m.flags.is_flagged().then(|| {
                 view! { <p class="notice warn" role="note">"Текст похож на §12 (" {m.flags.summary()} "). Решает координатор."</p> }
             })}
@@ -308,6 +315,7 @@ fn Actions(
     let people = crate::ui::data::load(|| (), |_| executors());
     let routes = crate::ui::data::load(|| (), |_| crate::api::messages::administration_choices());
     let current = StoredValue::new(m.administration.clone());
+    let topics = crate::ui::data::load(|| (), |_| crate::api::messages::topic_choices());
     d.actions
         .iter()
         .map(|a| {
@@ -445,9 +453,43 @@ fn Actions(
                     <Common id action=a version=v />
                     <button type="submit" class="button secondary">{button_text(a)}</button>
                 }.into_any(),
+                ActionKind::SetTopic => {
+                    let chosen = m.topic_id.or(d.topic_suggestion.as_ref().map(|s| s.id));
+                    view! {
+                        <Common id action=a version=v />
+                        <label for="topic">"Тема"</label>
+                        <Suspense fallback=|| view! { <span>"…"</span> }>
+                            {move || Suspend::new(async move {
+                                let list = topics.await.unwrap_or_default();
+                                view! {
+                                    <select id="topic" name="input[topic_id]" required>
+                                        <option value="">"Выберите тему"</option>
+                                        {list.into_iter().map(|t| view! {
+                                            <option value=t.id.0 selected=Some(t.id) == chosen>{t.name}</option>
+                                        }).collect_view()}
+                                    </select>
+                                }
+                            })}
+                        </Suspense>
+                        <button type="submit" class="button secondary">{button_text(a)}</button>
+                    }.into_any()
+                }
                 ActionKind::Intake => ().into_any(),
             };
             let through = (a == ActionKind::Publish).then(|| view! { <ThroughNetwork d=d.clone() via /> });
+            // The suggested topic, with the words behind it: one click to accept.
+            let suggested = (a == ActionKind::SetTopic)
+                .then(|| d.topic_suggestion.clone())
+                .flatten()
+                .map(|s| view! {
+                    <ActionForm action=act attr:class="form action suggestion" attr:data-testid="topic-suggestion">
+                        <Common id action=a version=v />
+                        <input type="hidden" name="input[topic_id]" value=s.id.0 />
+                        <p>"Предлагаемая тема: " <strong>{s.name.clone()}</strong>
+                            <span class="muted">" — по словам: " {s.matched.join(", ")}</span></p>
+                        <button type="submit" class="button small secondary">"Принять тему"</button>
+                    </ActionForm>
+                });
             // With candidates shown, another message can still be named by its number.
             let by_number = (a == ActionKind::Link && !d.case_candidates.is_empty()).then(|| view! {
                 <ActionForm action=act attr:class="form action" attr:data-testid="action-link-number">
@@ -459,6 +501,7 @@ fn Actions(
             });
             view! {
                 {through}
+                {suggested}
                 <ActionForm action=act attr:class="form action" attr:data-testid=testid>
                     {form}
                 </ActionForm>

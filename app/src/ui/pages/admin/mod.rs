@@ -14,6 +14,8 @@ pub mod networks;
 pub mod settings;
 /// `/admin/tokens` — API tokens.
 pub mod tokens;
+/// `/admin/topics` — the topic catalogue.
+pub mod topics;
 /// `/admin/users` — users and departments.
 pub mod users;
 
@@ -26,7 +28,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The sections: (href, title, what is there, test id).
-const SECTIONS: [(&str, &str, &str, &str); 6] = [
+const SECTIONS: [(&str, &str, &str, &str); 7] = [
     (
         "/admin/users",
         "Пользователи и отделы",
@@ -62,6 +64,12 @@ const SECTIONS: [(&str, &str, &str, &str); 6] = [
         "Сети",
         "Публикация ответов через API ВКонтакте, Telegram и MAX: токены, проверка",
         "section-networks",
+    ),
+    (
+        "/admin/topics",
+        "Темы",
+        "Справочник тем, отдел по умолчанию, слова для подсказки темы",
+        "section-topics",
     ),
 ];
 
