@@ -104,3 +104,58 @@ async fn deadlines_of_an_earlier_version_get_their_outcomes() {
             .unwrap();
     assert_eq!(again, rows);
 }
+
+/// Issue 21: the free-text topics of a database written before the catalogue are mapped
+/// to it; the ones it does not know become inactive entries, and every message keeps the
+/// topic it was received with.
+#[tokio::test]
+async fn received_topics_are_mapped_to_the_catalogue_and_unknown_ones_kept_inactive() {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = database_before(dir.path(), 18).await;
+    sqlx::raw_sql(
+        "INSERT INTO messages (id, external_id, network, url, author, text, topic, detected_at, received_at, state, administration_id) VALUES \
+           (1, 'a', 'vk', 'https://vk.com/wall-1_1', 'А', 'т', 'ЖКХ', '2026-03-16T07:00:00+00:00', '2026-03-16T07:00:00+00:00', 'new', 1), \
+           (2, 'b', 'vk', 'https://vk.com/wall-1_2', 'Б', 'т', ' жкх ', '2026-03-16T07:00:00+00:00', '2026-03-16T07:00:00+00:00', 'new', 1), \
+           (3, 'c', 'vk', 'https://vk.com/wall-1_3', 'В', 'т', 'Ёлки', '2026-03-16T07:00:00+00:00', '2026-03-16T07:00:00+00:00', 'new', 1), \
+           (4, 'd', 'vk', 'https://vk.com/wall-1_4', 'Г', 'т', 'Ёлки', '2026-03-16T07:00:00+00:00', '2026-03-16T07:00:00+00:00', 'new', 1), \
+           (5, 'e', 'vk', 'https://vk.com/wall-1_5', 'Д', 'т', NULL, '2026-03-16T07:00:00+00:00', '2026-03-16T07:00:00+00:00', 'new', 1);",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    let db = app::service::db::open(dir.path()).await.unwrap();
+    let pool = db.as_sqlite().unwrap().clone();
+    // (message, topic as received, catalogue name, entry active)
+    type Mapped = (i64, Option<String>, Option<String>, Option<bool>);
+    let rows: Vec<Mapped> = sqlx::query_as(
+        "SELECT m.id, m.topic, t.name, t.active FROM messages m \
+         LEFT JOIN topics t ON t.id = m.topic_id ORDER BY m.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let s = |v: &str| Some(v.to_owned());
+    assert_eq!(
+        rows,
+        [
+            (1, s("ЖКХ"), s("ЖКХ"), Some(true)),
+            (2, s(" жкх "), s("ЖКХ"), Some(true)),
+            (3, s("Ёлки"), s("Ёлки"), Some(false)),
+            (4, s("Ёлки"), s("Ёлки"), Some(false)),
+            (5, None, None, None),
+        ]
+    );
+    let catalogue: Vec<(String, bool)> =
+        sqlx::query_as("SELECT name, active FROM topics WHERE administration_id = 1 ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        catalogue.len(),
+        11,
+        "the ten defaults and «Ёлки»: {catalogue:?}"
+    );
+    assert_eq!(catalogue[0], ("ЖКХ".to_owned(), true));
+}

@@ -850,3 +850,87 @@ async fn connections_are_checked_in_russian() {
     let seen: HashSet<Network> = listed.iter().map(|c| c.network).collect();
     assert!(seen.is_empty());
 }
+
+/// Issue 21: two VK posts of one case, drafted and approved once on the lead, are each
+/// published through VK under their own post, with their own comment and link.
+#[tokio::test]
+async fn each_post_of_a_case_is_published_under_its_own_post() {
+    let fake = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/method/wall.createComment"))
+        .respond_with(VkComments::default())
+        .mount(&fake)
+        .await;
+    let app = app_with(&fake, Duration::from_secs(5)).await;
+    let authority = app.token(Role::Authority).await;
+    let coordinator = app.token(Role::Coordinator).await;
+    let mut ids = Vec::new();
+    for (n, post) in [(1, 100), (2, 200)] {
+        let m = app
+            .register(
+                &authority,
+                &json!({
+                    "external_id": format!("case-pub-{n}"),
+                    "network": "vk",
+                    "url": format!("https://vk.com/wall-77_{post}"),
+                    "author": "Житель",
+                    "text": "Прорвало трубу",
+                    "detected_at": "2026-03-16T09:30:00+03:00",
+                }),
+            )
+            .await;
+        ids.push(m["id"].as_i64().unwrap());
+    }
+    let (lead, post) = (ids[0], ids[1]);
+    let act = |id: i64, action: &'static str, token: String, body: Value| {
+        let app = &app;
+        async move {
+            let (s, r) = app
+                .api(
+                    "POST",
+                    &format!("/api/v1/messages/{id}/{action}"),
+                    Auth::Token(&token),
+                    Some(&body.to_string()),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{action}: {r}");
+        }
+    };
+    act(post, "link", coordinator.clone(), json!({ "to": lead })).await;
+    let executor = app.user_id("executor").await;
+    act(
+        lead,
+        "assign",
+        coordinator.clone(),
+        json!({ "executor_id": executor }),
+    )
+    .await;
+    act(
+        lead,
+        "submit_draft",
+        coordinator.clone(),
+        json!({ "text": "Бригада выехала." }),
+    )
+    .await;
+    act(lead, "approve", authority.clone(), json!({})).await;
+    for id in [lead, post] {
+        let (s, m) = publish(&app, id, &coordinator).await;
+        assert_eq!(s, StatusCode::OK, "{m}");
+        assert_eq!(m["status"], "answered");
+    }
+    let sent = requests_to(&fake, "/method/wall.createComment").await;
+    let posts: HashSet<String> = sent.iter().map(|r| form(r)["post_id"].clone()).collect();
+    assert_eq!(posts, HashSet::from(["100".to_owned(), "200".to_owned()]));
+    let guids: HashSet<String> = sent.iter().map(|r| form(r)["guid"].clone()).collect();
+    assert_eq!(guids.len(), 2, "one comment per post");
+    let (_, l) = state_of(&app, lead).await;
+    let (_, p) = state_of(&app, post).await;
+    assert_eq!(
+        l["publications"][0]["link"],
+        "https://vk.com/wall-77_100?reply=901"
+    );
+    assert_eq!(
+        p["publications"][0]["link"],
+        "https://vk.com/wall-77_200?reply=902"
+    );
+}

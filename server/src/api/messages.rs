@@ -104,7 +104,7 @@ pub async fn list(
     post, path = "/api/v1/messages/{id}/{action}", tag = "workflow",
     params(
         ("id" = i64, Path, description = "Message id"),
-        ("action" = ActionKind, Path, description = "assign, return, send_back, reject, submit_draft, approve, request_revision, publish, author_replied, set_urgent, link, unlink"),
+        ("action" = ActionKind, Path, description = "assign, return, send_back, reject, submit_draft, approve, request_revision, publish, author_replied, set_urgent, set_topic, link, unlink"),
     ),
     request_body(content = ActionBody, description = "Only the fields of this action (the `action` tag may be left out: the path names it) and an optional `version` (409 when stale). An empty body is `{}`. `publish` takes either `link` (and `published_at`): published by hand; or `\"via\": \"network\"`: the server sends the approved answer through the network's API (VK, Telegram, MAX) with the administration's connection and records the link and time the network returns."),
     responses(
