@@ -162,11 +162,14 @@ pub struct UnlinkBody {
     request_body(content = LinkBody, description = "`{\"to\": LEAD_ID}`"),
     responses(
         (status = 200, description = "Linked; the message after it, with `case`", body = MessageDto),
+        (status = 400, description = "The body is not JSON"),
         (status = 401, description = "No valid token"),
-        (status = 403, description = "Not a coordinator"),
+        (status = 403, description = "Not a coordinator; or a session's write from another origin"),
         (status = 404, description = "No such message"),
         (status = 409, description = "Refused by the case rules, in Russian: a cycle, a closed message, a message already in a case or leading posts, a case past approval; or a stale version"),
-        (status = 422, description = "`to` missing, the message itself, unknown, or of another administration"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 415, description = "A body not sent as `application/json`"),
+        (status = 422, description = "`to` missing, the message itself, unknown, or of another administration; or an id that is not a 64-bit integer"),
     ),
     security(("bearer" = []))
 )]
@@ -187,10 +190,14 @@ pub async fn link(
     request_body(content = UnlinkBody, description = "`{}` or an empty body"),
     responses(
         (status = 200, description = "Unlinked; the message after it (`case`: null)", body = MessageDto),
+        (status = 400, description = "The body is not JSON"),
         (status = 401, description = "No valid token"),
-        (status = 403, description = "Not a coordinator"),
+        (status = 403, description = "Not a coordinator; or a session's write from another origin"),
         (status = 404, description = "No such message"),
-        (status = 409, description = "Not a post of a case, or the case's draft is approved"),
+        (status = 409, description = "Not a post of a case, or the case's draft is approved; or a stale version"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 415, description = "A body not sent as `application/json`"),
+        (status = 422, description = "A field that is not `version`, or an id that is not a 64-bit integer"),
     ),
     security(("bearer" = []))
 )]
