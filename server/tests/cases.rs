@@ -501,3 +501,82 @@ async fn a_post_whose_network_takes_less_than_the_draft_is_named_at_submission()
     // Nothing half-done: the lead is still in work, without a draft.
     assert_eq!(get(&app, t.c(), lead).await["status"], "in_work");
 }
+
+#[tokio::test]
+async fn a_post_linked_while_the_lead_is_on_approval_catches_up_and_can_be_unlinked() {
+    let app = TestApp::new().await;
+    let t = tokens(&app).await;
+    let lead = post(
+        &app,
+        &t,
+        "ol",
+        "vk",
+        "https://vk.com/wall-1_30",
+        "Нет света на Лесной",
+    )
+    .await;
+    let late = post(
+        &app,
+        &t,
+        "op",
+        "ok",
+        "https://ok.ru/group/1/topic/30",
+        "Нет света",
+    )
+    .await;
+    let executor = app.user_id("executor").await;
+    ok(
+        &app,
+        t.c(),
+        lead,
+        "assign",
+        json!({ "executor_id": executor }),
+    )
+    .await;
+    let draft = "Свет восстановят к 15:00.";
+    ok(&app, t.e(), lead, "submit_draft", json!({ "text": draft })).await;
+
+    // Linked late: the post gets the lead's executor and its draft on approval.
+    let m = ok(&app, t.c(), late, "link", json!({ "to": lead })).await;
+    assert_eq!(m["status"], "on_approval");
+    assert_eq!(m["assignee"]["id"], json!(executor));
+    let d = detail(&app, Role::Coordinator, late).await;
+    assert_eq!(d.drafts.len(), 1);
+    assert_eq!(d.drafts[0].text, draft);
+    let carried: Vec<&app::dto::message::JournalEntryDto> = d
+        .journal
+        .iter()
+        .filter(|j| j.details["case"] == json!(lead))
+        .collect();
+    assert_eq!(
+        carried
+            .iter()
+            .map(|j| j.action.as_str())
+            .collect::<Vec<_>>(),
+        ["assign", "submit_draft"],
+        "the journal says the lead's actions were carried"
+    );
+    // The authority returns the case's draft once: both are on revision.
+    ok(
+        &app,
+        t.a(),
+        lead,
+        "request_revision",
+        json!({ "remarks": "Назовите адреса" }),
+    )
+    .await;
+    assert_eq!(get(&app, t.c(), late).await["status"], "revision");
+    // Unlinked before approval, the post goes its own way: its own draft now.
+    let m = ok(&app, t.c(), late, "unlink", json!({})).await;
+    assert_eq!(m["case"], Value::Null);
+    ok(
+        &app,
+        t.e(),
+        late,
+        "submit_draft",
+        json!({ "text": "Свет на Лесной будет к 15:00." }),
+    )
+    .await;
+    assert_eq!(get(&app, t.c(), late).await["status"], "on_approval");
+    assert_eq!(get(&app, t.c(), lead).await["status"], "revision");
+}
