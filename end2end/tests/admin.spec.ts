@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { horizontalOverflow, open, signedIn } from "./fixtures/session";
 
-const ADMIN_PAGES = ["/admin", "/admin/users", "/admin/calendar?year=2026", "/admin/settings", "/admin/tokens"];
+const ADMIN_PAGES = ["/admin", "/admin/users", "/admin/calendar?year=2026", "/admin/settings", "/admin/tokens", "/admin/topics"];
 
 /** Controls in <main> without an accessible name (label, aria-label or button text). */
 async function unlabelledControls(page: Page): Promise<string[]> {
