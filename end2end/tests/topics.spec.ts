@@ -64,3 +64,19 @@ test("the admin adds a topic to the catalogue", async ({ browser }) => {
   expect(values).toContain(name);
   await admin.context().close();
 });
+
+test("the intake form suggests a topic from the text as it is typed and fills it only on a click", async ({ browser }) => {
+  const coordinator = await signedIn(browser, "coordinator");
+  await open(coordinator, "/messages/new");
+  const suggestion = coordinator.getByTestId("intake-topic-suggestion");
+  await expect(suggestion).toHaveCount(0);
+  await coordinator.getByLabel("Текст сообщения").fill("На дороге у школы огромная яма");
+  await expect(suggestion).toContainText("Предлагаемая тема: дороги");
+  await expect(suggestion).toContainText("по словам: дороге, яма");
+  // Never set by itself.
+  await expect(coordinator.getByLabel("Тема (необязательно)")).toHaveValue("");
+  await suggestion.getByRole("button", { name: "Подставить" }).click();
+  await expect(coordinator.getByLabel("Тема (необязательно)")).toHaveValue("дороги");
+  await expect(suggestion).toHaveCount(0);
+  await coordinator.context().close();
+});

@@ -142,6 +142,21 @@ pub async fn topic_choices() -> Result<Vec<crate::dto::message::TopicDto>, AppEr
     .await
 }
 
+/// The topic suggestion's rules of the caller's administration (the intake form suggests
+/// as the text is typed; empty for a regional caller of several administrations).
+#[server(prefix = "/serverfn", endpoint = "topic_rules")]
+pub async fn topic_rules() -> Result<crate::domain::topic::KeywordRules, AppError> {
+    crate::api::ssr::signed_in(|ctx, caller| async move {
+        let all = &ctx.settings.administrations;
+        match (caller.administration, all.as_slice()) {
+            (Some(a), _) => crate::service::topics::rules(&ctx.pool, a).await,
+            (None, [only]) => crate::service::topics::rules(&ctx.pool, only.id).await,
+            (None, _) => Ok(crate::domain::topic::KeywordRules(Vec::new())),
+        }
+    })
+    .await
+}
+
 /// The administrations the caller chooses from at intake: every one for a regional
 /// caller of a deployment with several; none otherwise (the message goes to the caller's
 /// own, or the only one).

@@ -206,6 +206,21 @@ pub(crate) async fn seed_in(tx: &mut Tx, administration: AdministrationId) -> Re
     Ok(())
 }
 
+/// The suggestion rules of `administration`'s active topics (for the intake form, which
+/// suggests as the text is typed).
+pub async fn rules(db: &Db, administration: AdministrationId) -> Result<KeywordRules, AppError> {
+    let active: Vec<Row> = rows(db, administration)
+        .await?
+        .into_iter()
+        .filter(|r| r.active)
+        .collect();
+    Ok(KeywordRules::of_catalogue(
+        active
+            .iter()
+            .map(|r| (r.name.as_str(), r.keywords.as_deref())),
+    ))
+}
+
 /// The active topic of `administration` the words of `text` point to, with those words.
 pub async fn suggest(
     db: &Db,

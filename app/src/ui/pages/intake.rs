@@ -19,6 +19,11 @@ pub fn IntakePage() -> impl IntoView {
             .map(|e| e.to_string())
     };
     let choices = crate::ui::data::load(|| (), |_| administration_choices());
+    // The topic suggested from the text as it is typed: shown with its words, put into
+    // the field only by a click.
+    let rules = crate::ui::data::load(|| (), |_| crate::api::messages::topic_rules());
+    let text = RwSignal::new(String::new());
+    let topic = RwSignal::new(String::new());
     view! {
         <Title text="Новое сообщение" />
         <h1>"Новое сообщение"</h1>
@@ -46,9 +51,32 @@ pub fn IntakePage() -> impl IntoView {
             <label for="author_url">"Ссылка на автора (необязательно)"</label>
             <input id="author_url" name="input[author_url]" type="url" placeholder="https://" />
             <label for="text">"Текст сообщения"</label>
-            <textarea id="text" name="input[text]" required rows="6"></textarea>
+            <textarea id="text" name="input[text]" required rows="6"
+                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <label for="topic">"Тема (необязательно)"</label>
-            <input id="topic" name="input[topic]" />
+            <input id="topic" name="input[topic]" prop:value=move || topic.get()
+                on:input=move |ev| topic.set(event_target_value(&ev)) />
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let rules = rules
+                        .await
+                        .unwrap_or_else(|_| crate::domain::topic::KeywordRules(Vec::new()));
+                    move || {
+                        rules.suggest(&text.get()).filter(|s| s.topic != topic.get()).map(|s| {
+                            let name = s.topic.clone();
+                            view! {
+                                <p class="notice suggestion" data-testid="intake-topic-suggestion">
+                                    "Предлагаемая тема: " <strong>{s.topic.clone()}</strong>
+                                    <span class="muted">" — по словам: " {s.matched.join(", ")}</span>
+                                    " "
+                                    <button type="button" class="button small secondary"
+                                        on:click=move |_| topic.set(name.clone())>"Подставить"</button>
+                                </p>
+                            }
+                        })
+                    }
+                })}
+            </Transition>
             <label for="detected_at">"Выявлено (если не сейчас)"</label>
             <input id="detected_at" name="input[detected_at]" type="datetime-local" />
             <label for="external_id">"Номер в системе ЦУР (необязательно)"</label>
