@@ -74,6 +74,8 @@ test("two posts linked as one case are drafted and approved once and answered un
   // The authority approves once: one item in the queue for the case's lead.
   await open(authority, "/approval");
   const item = authority.locator(`[data-testid=approval-item][data-id="${lead}"]`);
+  await expect(item.getByTestId("approval-case")).toHaveText("Дело, постов: 2. Один проект — ответ будет размещён под каждым постом");
+  await expect(authority.locator(`[data-testid=approval-item][data-id="${post}"]`)).toHaveCount(0);
   await item.getByLabel("Текст ответа проверен").check();
   await item.getByRole("button", { name: "Согласовать" }).click();
   await expect(item).toHaveCount(0);

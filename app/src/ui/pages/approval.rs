@@ -82,6 +82,14 @@ fn Item(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -> i
             <div class="side-by-side">
                 <section>
                     <h3>"Сообщение"</h3>
+                    {m.case.as_ref().map(|c| {
+                        let n = c.posts.len() + 1;
+                        view! {
+                            <p class="notice case" data-testid="approval-case">
+                                {format!("Дело, постов: {n}. Один проект — ответ будет размещён под каждым постом")}
+                            </p>
+                        }
+                    })}
                     <blockquote class="post-text">{m.text.clone()}</blockquote>
                 </section>
                 <section>
