@@ -295,3 +295,35 @@ async fn reports_group_by_the_catalogue_name() {
     assert_eq!(zhkh.len(), 1, "{text}");
     assert!(zhkh[0]["received"].as_i64().unwrap() >= 2, "{text}");
 }
+
+#[tokio::test]
+async fn a_caller_chooses_from_their_own_administrations_topics() {
+    let app = TestApp::new().await;
+    let ctx = app.ctx().await;
+    // One administration: everyone, the regional roles too, choose from its catalogue.
+    let authority = Caller::token("тест", Role::Authority, None);
+    assert_eq!(
+        topics::choices(&ctx, &authority).await.unwrap().len(),
+        DEFAULT_TOPICS.len()
+    );
+    let now = app.state.clock.now();
+    let luga = app::service::administrations::add(&app.state.pool, "luga", "Лужский район", now)
+        .await
+        .unwrap();
+    let ctx = app.ctx().await;
+    // Several: the authority has none of its own; a coordinator of `luga` has luga's.
+    assert!(topics::choices(&ctx, &authority).await.unwrap().is_empty());
+    assert!(topics::rules(&ctx, &authority).await.unwrap().0.is_empty());
+    let theirs = Caller::token("тест", Role::Coordinator, Some(luga.id));
+    let list = topics::choices(&ctx, &theirs).await.unwrap();
+    let catalogue = topics::catalogue(&app.state.pool, luga.id).await.unwrap();
+    assert_eq!(
+        list.iter().map(|t| t.id).collect::<Vec<_>>(),
+        catalogue.iter().map(|t| t.topic.id).collect::<Vec<_>>()
+    );
+    assert!(topics::rules(&ctx, &theirs)
+        .await
+        .unwrap()
+        .suggest("Яма на дороге")
+        .is_some());
+}

@@ -128,31 +128,17 @@ pub async fn approval_queue() -> Result<Vec<MessageDetailDto>, AppError> {
 #[server(prefix = "/serverfn", endpoint = "topic_choices")]
 pub async fn topic_choices() -> Result<Vec<crate::dto::message::TopicDto>, AppError> {
     crate::api::ssr::signed_in(|ctx, caller| async move {
-        let all = &ctx.settings.administrations;
-        let administration = match (caller.administration, all.as_slice()) {
-            (Some(a), _) => Some(a),
-            (None, [only]) => Some(only.id),
-            (None, _) => None,
-        };
-        match administration {
-            Some(a) => crate::service::topics::choices(&ctx.pool, a).await,
-            None => Ok(Vec::new()),
-        }
+        crate::service::topics::choices(&ctx, &caller).await
     })
     .await
 }
 
 /// The topic suggestion's rules of the caller's administration (the intake form suggests
-/// as the text is typed; empty for a regional caller of several administrations).
+/// as the text is typed; none for a regional caller of several administrations).
 #[server(prefix = "/serverfn", endpoint = "topic_rules")]
 pub async fn topic_rules() -> Result<crate::domain::topic::KeywordRules, AppError> {
     crate::api::ssr::signed_in(|ctx, caller| async move {
-        let all = &ctx.settings.administrations;
-        match (caller.administration, all.as_slice()) {
-            (Some(a), _) => crate::service::topics::rules(&ctx.pool, a).await,
-            (None, [only]) => crate::service::topics::rules(&ctx.pool, only.id).await,
-            (None, _) => Ok(crate::domain::topic::KeywordRules(Vec::new())),
-        }
+        crate::service::topics::rules(&ctx, &caller).await
     })
     .await
 }

@@ -6,7 +6,9 @@ use crate::domain::topic::{check_name, normalized, parse_keywords, KeywordRules,
 use crate::dto::admin::{TopicEntry, TopicForm};
 use crate::dto::message::{DepartmentRef, TopicDto, TopicSuggestionDto};
 use crate::error::AppError;
+use crate::service::ctx::Ctx;
 use crate::service::db::{Db, Tx};
+use crate::service::messages::Caller;
 use crate::{on_db, on_tx};
 
 #[derive(sqlx::FromRow)]
@@ -70,14 +72,27 @@ pub async fn catalogue(
         .collect())
 }
 
-/// The active topics to choose from.
-pub async fn choices(db: &Db, administration: AdministrationId) -> Result<Vec<TopicDto>, AppError> {
+/// The administration whose catalogue `caller` chooses from: their own, or the only one
+/// (`None`: a regional caller of several, as at intake, `administration::route`).
+fn own(ctx: &Ctx, caller: &Caller) -> Option<AdministrationId> {
+    crate::domain::administration::route(caller.scope(), None, &ctx.settings.administrations).ok()
+}
+
+/// The active entries of `administration`.
+async fn active(db: &Db, administration: AdministrationId) -> Result<Vec<Row>, AppError> {
     Ok(rows(db, administration)
         .await?
-        .iter()
+        .into_iter()
         .filter(|r| r.active)
-        .map(Row::dto)
         .collect())
+}
+
+/// The active topics `caller` chooses from.
+pub async fn choices(ctx: &Ctx, caller: &Caller) -> Result<Vec<TopicDto>, AppError> {
+    let Some(a) = own(ctx, caller) else {
+        return Ok(Vec::new());
+    };
+    Ok(active(&ctx.pool, a).await?.iter().map(Row::dto).collect())
 }
 
 /// Adds or changes an entry; returns it. A name another entry has (as compared) is a
@@ -206,19 +221,21 @@ pub(crate) async fn seed_in(tx: &mut Tx, administration: AdministrationId) -> Re
     Ok(())
 }
 
-/// The suggestion rules of `administration`'s active topics (for the intake form, which
-/// suggests as the text is typed).
-pub async fn rules(db: &Db, administration: AdministrationId) -> Result<KeywordRules, AppError> {
-    let active: Vec<Row> = rows(db, administration)
-        .await?
-        .into_iter()
-        .filter(|r| r.active)
-        .collect();
-    Ok(KeywordRules::of_catalogue(
-        active
-            .iter()
+/// The rules of `rows`' topics.
+fn rules_of(rows: &[Row]) -> KeywordRules {
+    KeywordRules::of_catalogue(
+        rows.iter()
             .map(|r| (r.name.as_str(), r.keywords.as_deref())),
-    ))
+    )
+}
+
+/// The suggestion rules of the active topics `caller` chooses from (for the intake form,
+/// which suggests as the text is typed).
+pub async fn rules(ctx: &Ctx, caller: &Caller) -> Result<KeywordRules, AppError> {
+    Ok(match own(ctx, caller) {
+        Some(a) => rules_of(&active(&ctx.pool, a).await?),
+        None => KeywordRules(Vec::new()),
+    })
 }
 
 /// The active topic of `administration` the words of `text` point to, with those words.
@@ -227,17 +244,8 @@ pub async fn suggest(
     administration: AdministrationId,
     text: &str,
 ) -> Result<Option<TopicSuggestionDto>, AppError> {
-    let active: Vec<Row> = rows(db, administration)
-        .await?
-        .into_iter()
-        .filter(|r| r.active)
-        .collect();
-    let rules = KeywordRules::of_catalogue(
-        active
-            .iter()
-            .map(|r| (r.name.as_str(), r.keywords.as_deref())),
-    );
-    Ok(rules.suggest(text).and_then(|s| {
+    let active = active(db, administration).await?;
+    Ok(rules_of(&active).suggest(text).and_then(|s| {
         let row = active.iter().find(|r| r.name == s.topic)?;
         Some(TopicSuggestionDto {
             id: row.id,

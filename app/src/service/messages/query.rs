@@ -134,6 +134,28 @@ impl MessageRow {
     }
 }
 
+/// The messages `ids` (none for none), in `order`.
+async fn rows_with_ids(
+    pool: &Db,
+    ids: &[MessageId],
+    order: &str,
+) -> Result<Vec<MessageRow>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(on_db!(pool, p, DB => {
+        let mut q = sqlx::QueryBuilder::<DB>::new(MESSAGE_COLUMNS);
+        q.push(" WHERE m.id IN (");
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        list.push_unseparated(") ORDER BY ");
+        q.push(order);
+        q.build_query_as().fetch_all(p).await
+    })?)
+}
+
 /// The posts of each case's lead.
 type Cases = HashMap<MessageId, Vec<MessageId>>;
 
@@ -648,18 +670,7 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
                 }
             }
             let page: Vec<MessageId> = kept.into_iter().skip(offset as usize).take(need as usize).collect();
-            if page.is_empty() {
-                Vec::new()
-            } else {
-                let mut q = sqlx::QueryBuilder::<DB>::new(MESSAGE_COLUMNS);
-                q.push(" WHERE m.id IN (");
-                let mut list = q.separated(", ");
-                for id in &page {
-                    list.push_bind(*id);
-                }
-                list.push_unseparated(") ORDER BY m.sort_key, m.id DESC");
-                q.build_query_as().fetch_all(p).await?
-            }
+            rows_with_ids(pool, &page, "m.sort_key, m.id DESC").await?
         }
         _ => {
             let mut q = filtered(MESSAGE_COLUMNS, cursor);
@@ -691,20 +702,7 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
     } else {
         Vec::new()
     };
-    let post_rows: Vec<MessageRow> = if post_ids.is_empty() {
-        Vec::new()
-    } else {
-        on_db!(pool, p, DB => {
-            let mut q = sqlx::QueryBuilder::<DB>::new(MESSAGE_COLUMNS);
-            q.push(" WHERE m.id IN (");
-            let mut list = q.separated(", ");
-            for id in &post_ids {
-                list.push_bind(*id);
-            }
-            list.push_unseparated(") ORDER BY m.id");
-            q.build_query_as().fetch_all(p).await
-        })?
-    };
+    let post_rows = rows_with_ids(pool, &post_ids, "m.id").await?;
     let all: Vec<MessageId> = ids.iter().chain(&post_ids).copied().collect();
     let mut deadlines = super::deadlines::of_messages(pool, &all).await?;
     let mut dto = |r: MessageRow| {

@@ -35,6 +35,17 @@ struct Row {
 }
 
 impl Row {
+    /// What the case rules read of message `id`.
+    fn post(&self, id: MessageId) -> Post {
+        Post {
+            id,
+            state: self.state,
+            administration: self.administration_id,
+            lead: self.case_lead_id,
+            followers: usize::try_from(self.case_posts).unwrap_or_default(),
+        }
+    }
+
     /// What `decide` reads of the stored message, in its administration's `ctx`.
     fn view(&self, ctx: &Ctx, final_draft_started: bool) -> MessageView {
         MessageView {
@@ -651,13 +662,7 @@ async fn persist(
             details["administration"]["from"] = serde_json::json!(from);
         }
         Change::Linked { to } => {
-            let post = Post {
-                id,
-                state: row.state,
-                administration: row.administration_id,
-                lead: row.case_lead_id,
-                followers: usize::try_from(row.case_posts).unwrap_or_default(),
-            };
+            let post = row.post(id);
             let to = post_of(tx, *to).await?;
             let to_lead = match to.lead {
                 Some(l) => Some(post_of(tx, l).await?),
@@ -674,14 +679,7 @@ async fn persist(
             details["lead"] = serde_json::json!(lead);
         }
         Change::Unlinked { lead } => {
-            let post = Post {
-                id,
-                state: row.state,
-                administration: row.administration_id,
-                lead: row.case_lead_id,
-                followers: 0,
-            };
-            case::unlink(&post, &post_of(tx, *lead).await?)?;
+            case::unlink(&row.post(id), &post_of(tx, *lead).await?)?;
             on_tx!(tx, c => sqlx::query("UPDATE messages SET case_lead_id = NULL WHERE id = $1")
                 .bind(id)
                 .execute(c)
