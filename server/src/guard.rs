@@ -3,7 +3,7 @@
 //! redirect); static assets are public.
 
 use app::error::AppError;
-use app::service::auth::session_user;
+use app::service::auth::{signed, Signed, CHANGE_PASSWORD_PATH};
 use app::service::state::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -36,9 +36,14 @@ pub async fn require_session(
     if request.method() != Method::GET || is_public(path) {
         return next.run(request).await;
     }
-    match session_user(&state.pool, &session).await {
-        Ok(Some(_)) => next.run(request).await,
-        Ok(None) => Redirect::to("/login").into_response(),
+    match signed(&state.pool, &session).await {
+        Ok(Signed::In(_)) => next.run(request).await,
+        // A one-time password: only the page that replaces it.
+        Ok(Signed::MustChangePassword(_)) if path == CHANGE_PASSWORD_PATH => {
+            next.run(request).await
+        }
+        Ok(Signed::MustChangePassword(_)) => Redirect::to(CHANGE_PASSWORD_PATH).into_response(),
+        Ok(Signed::Out) => Redirect::to("/login").into_response(),
         Err(e) => (
             axum::http::StatusCode::from_u16(e.status()).unwrap_or_default(),
             e.to_string(),

@@ -98,7 +98,7 @@ fn migrate_user_add_token_add_and_backup() {
         &[
             "user", "add", "--login", "petrov", "--name", "X", "--role", "executor",
         ],
-        "pw12\n",
+        "pw-12-long-enough\n",
     );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("уже существует"));

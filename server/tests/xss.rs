@@ -272,7 +272,7 @@ async fn world() -> World {
     )
     .await
     .unwrap();
-    app::service::auth::issue_token(pool, &payload(205), Role::Authority, None, now)
+    app::service::auth::issue_token(pool, &payload(205), Role::Authority, None, None, now)
         .await
         .unwrap();
     let admin = w.app.user_id("admin").await;

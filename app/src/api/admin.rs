@@ -5,8 +5,9 @@
 
 use crate::domain::calendar::Schedule;
 use crate::domain::deadline::DeadlineSettings;
-use crate::domain::ids::{DepartmentId, UserId};
+use crate::domain::ids::{DepartmentId, MessageId, UserId};
 use crate::domain::network::AnswerTemplate;
+pub use crate::dto::account::*;
 pub use crate::dto::admin::*;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -30,14 +31,69 @@ pub async fn admin_create_user(input: NewUserForm) -> Result<UserId, AppError> {
     .await
 }
 
-/// Deactivates (`active = false`) or reactivates a user other than the caller.
+/// Deactivates (`active = false`: their sessions end at once, the API tokens they issued
+/// are revoked) or reactivates a user other than the caller.
 #[server(prefix = "/serverfn", endpoint = "admin/set_user_active")]
 pub async fn admin_set_user_active(id: UserId, active: bool) -> Result<(), AppError> {
     crate::api::ssr::as_admin(|ctx, me| async move {
-        crate::service::admin::set_user_active(&ctx.pool, &me, id, active).await
+        crate::service::accounts::set_active(&ctx.pool, &me, id, active, ctx.now).await
     })
     .await
 }
+
+/// Edits a user's name, role and department (the account journal keeps before and after).
+#[server(prefix = "/serverfn", endpoint = "admin/edit_user")]
+pub async fn admin_edit_user(id: UserId, input: EditUserForm) -> Result<(), AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::accounts::edit(&ctx.pool, &me, id, &input, ctx.now).await
+    })
+    .await
+}
+
+/// Resets a user's password to a one-time one, shown only in this answer; the user must
+/// choose their own at the next sign-in.
+#[server(prefix = "/serverfn", endpoint = "admin/reset_password")]
+pub async fn admin_reset_password(id: UserId) -> Result<OneTimePassword, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::accounts::reset_password(&ctx.pool, &me, id, ctx.now).await
+    })
+    .await
+}
+
+/// The open messages assigned to a user (to hand over after deactivation).
+#[server(prefix = "/serverfn", endpoint = "admin/open_messages")]
+pub async fn admin_open_messages(id: UserId) -> Result<Vec<OpenMessage>, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::accounts::open_messages(&ctx.pool, &me, id).await
+    })
+    .await
+}
+
+/// Hands a deactivated user's open messages (or just `message`) to executor `to`;
+/// returns how many.
+#[server(prefix = "/serverfn", endpoint = "admin/hand_over")]
+pub async fn admin_hand_over(
+    from: UserId,
+    to: UserId,
+    #[server(default)] message: Option<MessageId>,
+) -> Result<usize, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::accounts::hand_over(&ctx, &me, from, to, message).await
+    })
+    .await
+}
+
+/// The journal of account events, newest first.
+#[server(prefix = "/serverfn", endpoint = "admin/account_events")]
+pub async fn admin_account_events() -> Result<Vec<AccountEvent>, AppError> {
+    crate::api::ssr::as_admin(|ctx, me| async move {
+        crate::service::accounts::events(&ctx, &me, ACCOUNT_EVENTS_SHOWN).await
+    })
+    .await
+}
+
+/// How many account events the admin's page shows.
+pub const ACCOUNT_EVENTS_SHOWN: i64 = 200;
 
 /// Creates a department; returns its id.
 #[server(prefix = "/serverfn", endpoint = "admin/create_department")]

@@ -51,10 +51,14 @@ pub(crate) mod ssr {
 
     /// The signed-in user as a service caller, or `Unauthorized`.
     pub async fn caller(state: &AppState) -> Result<crate::service::messages::Caller, AppError> {
-        let user = crate::service::auth::session_user(&state.pool, &session().await?)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        Ok(crate::service::messages::Caller::person(&user))
+        use crate::service::auth::{Signed, CHANGE_PASSWORD_FIRST};
+        match crate::service::auth::signed(&state.pool, &session().await?).await? {
+            Signed::In(user) => Ok(crate::service::messages::Caller::person(&user)),
+            Signed::MustChangePassword(_) => {
+                Err(AppError::Forbidden(CHANGE_PASSWORD_FIRST.to_owned()))
+            }
+            Signed::Out => Err(AppError::Unauthorized),
+        }
     }
 
     /// The door of a server function for a signed-in user: builds the request's [`Ctx`]

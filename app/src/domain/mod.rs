@@ -37,6 +37,8 @@ macro_rules! named_enum {
     };
 }
 
+/// Accounts: the password rule and the kinds of account events.
+pub mod account;
 /// Administrations of a deployment: scope of a caller, routing of a new message.
 pub mod administration;
 /// Working-time calendar: schedule, production calendar, working-time arithmetic.

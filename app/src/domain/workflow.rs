@@ -185,6 +185,9 @@ pub struct MessageView {
     pub link_hosts: Vec<String>,
     /// The assigned executor.
     pub assignee: Option<UserId>,
+    /// False when the assigned executor's account is deactivated: the admin may then hand
+    /// the message to another executor (issue 22). True without an assignee.
+    pub assignee_active: bool,
     /// The responsible department.
     pub department: Option<DepartmentId>,
     /// Marked urgent (shorter `answer_by`).
@@ -641,7 +644,12 @@ pub fn permitted(
     action: ActionKind,
     actor: &Actor,
 ) -> Result<(), TransitionError> {
-    if !action.roles().contains(&actor.role) {
+    // A deactivated executor's message is handed over by the admin (issue 22).
+    let handover = action == ActionKind::Assign
+        && actor.role == Role::Admin
+        && view.assignee.is_some()
+        && !view.assignee_active;
+    if !handover && !action.roles().contains(&actor.role) {
         return Err(TransitionError::RoleForbidden {
             role: actor.role,
             action,
@@ -655,7 +663,10 @@ pub fn permitted(
     {
         return Err(TransitionError::NotAssignee);
     }
-    if !action.from_states().contains(&view.state) {
+    // A handover follows the message wherever it is still open: on approval and approved
+    // too, where nobody else could take the executor's place.
+    let handed_over = handover && view.state.is_active();
+    if !handed_over && !action.from_states().contains(&view.state) {
         return Err(TransitionError::WrongState {
             action,
             state: view.state,
@@ -909,6 +920,7 @@ pub fn decide(
     let after = MessageView {
         state: to,
         assignee,
+        assignee_active: true,
         ..view.clone()
     };
     Ok(Decision {

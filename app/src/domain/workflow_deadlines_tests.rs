@@ -60,6 +60,7 @@ impl Msg {
                 tz: Moscow,
                 link_hosts: LinkHosts::default().get(Network::Vk),
                 assignee: None,
+                assignee_active: true,
                 department: None,
                 urgent: false,
                 draft_kind: None,

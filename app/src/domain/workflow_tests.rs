@@ -25,6 +25,7 @@ fn view(state: MessageState) -> MessageView {
         final_draft_started: false,
         case: crate::domain::case::Membership::Alone,
         assignee: Some(EXECUTOR),
+        assignee_active: true,
         department: Some(DepartmentId(1)),
         urgent: false,
         draft_kind: Some(AnswerKind::Final),
@@ -522,4 +523,34 @@ fn a_send_back_may_name_another_administration_read_as_its_code() {
             administration: Some("luga".into())
         }
     );
+}
+
+#[test]
+fn the_admin_hands_over_only_a_deactivated_executors_open_messages() {
+    let hand = Command::Assign {
+        executor: OTHER_EXECUTOR,
+        department: None,
+    };
+    let admin = actor(Role::Admin);
+    // The executor is active: assigning is the coordinator's.
+    assert!(matches!(
+        decide(&view(InWork), &hand, &admin, now()),
+        Err(TransitionError::RoleForbidden { .. })
+    ));
+    let gone = |state| MessageView {
+        assignee_active: false,
+        ..view(state)
+    };
+    for state in [InWork, OnApproval, Revision, Approved, AwaitingFinal, AwaitingAuthor] {
+        let d = decide(&gone(state), &hand, &admin, now()).unwrap();
+        assert_eq!(d.to, state, "the state stays");
+        assert_eq!(d.responsible_after, Responsible::Executor(OTHER_EXECUTOR));
+    }
+    for state in [Answered, Returned, Rejected] {
+        assert!(decide(&gone(state), &hand, &admin, now()).is_err(), "{state:?}");
+    }
+    // Nobody else gains anything from the assignee being gone.
+    assert!(decide(&gone(InWork), &hand, &actor(Role::Observer), now()).is_err());
+    let submit = sample(ActionKind::Approve).unwrap();
+    assert!(decide(&gone(OnApproval), &submit, &admin, now()).is_err());
 }

@@ -29,6 +29,8 @@ pub struct AdminUser {
     pub department: Option<String>,
     /// Whether the user may sign in.
     pub active: bool,
+    /// Open messages assigned to them (handed over after deactivation).
+    pub open_messages: i64,
     /// This month's share of their final answers on time, whole percent (none without an
     /// answer this month).
     #[cfg_attr(feature = "ssr", sqlx(skip))]

@@ -1,6 +1,8 @@
 //! Data sent between the server and the browser (server-function results) and the REST
 //! API's JSON shapes: one definition for both doors.
 
+/// Account management: edits, one-time passwords, handover, account events.
+pub mod account;
 /// The body of a workflow action, read into the domain's `Command`.
 pub mod action;
 /// The administration pages and their forms.
@@ -40,4 +42,8 @@ pub struct CurrentUser {
     pub department_id: Option<DepartmentId>,
     /// Department name, if any.
     pub department_name: Option<String>,
+    /// Signed in with a one-time password: only the password page works until it is
+    /// replaced.
+    #[serde(default)]
+    pub must_change_password: bool,
 }

@@ -46,21 +46,22 @@ type CorrectionRow = (
 /// A row of `api_tokens` without the hash: id, name, role, issued, revoked.
 type TokenDbRow = (i64, String, Role, DateTime<Utc>, Option<DateTime<Utc>>);
 
-/// The shortest password an admin may set.
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
 const MIB: u64 = 1024 * 1024;
 
 /// The users page: every user (inactive too) and every department.
 pub async fn users_page(ctx: &Ctx, me: &Admin) -> Result<UsersPage, AppError> {
     let pool = &ctx.pool;
     let shares = crate::service::reports::shares_on_time(ctx, me.scope).await?;
-    let mut users = on_db!(pool, p => sqlx::query_as::<_, AdminUser>(
-        "SELECT u.id, u.login, u.full_name, u.role, d.name AS department, u.active = TRUE AS active \
+    let sql = format!(
+        "SELECT u.id, u.login, u.full_name, u.role, d.name AS department, u.active = TRUE AS active, \
+                (SELECT COUNT(*) FROM messages m WHERE m.assignee_id = u.id \
+                   AND {}) AS open_messages \
          FROM users u LEFT JOIN departments d ON d.id = u.department_id \
          WHERE ($1 IS NULL OR u.administration_id = $1 OR (u.administration_id IS NULL AND (SELECT COUNT(*) FROM administrations) = 1)) \
          ORDER BY u.active DESC, u.full_name, u.login",
-    )
+        crate::service::accounts::OPEN_TO_HAND_OVER
+    );
+    let mut users = on_db!(pool, p => sqlx::query_as::<_, AdminUser>(&sql)
     .bind(me.scope.only())
     .fetch_all(p)
     .await)?;
@@ -160,7 +161,7 @@ pub fn parse_role(name: &str) -> Result<Role, AppError> {
 }
 
 /// The id of department `name` of `administration` inside `tx`, created if missing.
-async fn ensure_department(
+pub(crate) async fn ensure_department(
     tx: &mut Tx,
     administration: AdministrationId,
     name: &str,
@@ -187,7 +188,7 @@ async fn ensure_department(
 /// region's admin the one `requested` (`domain::administration::membership`). A regional
 /// role is the region's admin's to give, or any admin's in a deployment of one
 /// administration (a district issues the ЦУР its token).
-async fn member_of(
+pub(crate) async fn member_of(
     pool: &Db,
     me: &Admin,
     role: Role,
@@ -207,7 +208,7 @@ async fn member_of(
 }
 
 /// Checks a department name.
-fn department_name(name: &str) -> Result<&str, AppError> {
+pub(crate) fn department_name(name: &str) -> Result<&str, AppError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::validation(
@@ -218,14 +219,8 @@ fn department_name(name: &str) -> Result<&str, AppError> {
     Ok(name)
 }
 
-/// A new user's login, full name and password checked (trimmed login and name).
-fn checked_person<'a>(
-    login: &'a str,
-    full_name: &'a str,
-    password: &str,
-) -> Result<(&'a str, &'a str), AppError> {
-    let login = login.trim();
-    crate::service::users::validate_login(login)?;
+/// A full name checked (trimmed).
+pub(crate) fn checked_full_name(full_name: &str) -> Result<&str, AppError> {
     let full_name = full_name.trim();
     if full_name.is_empty() || full_name.chars().count() > 200 {
         return Err(AppError::validation(
@@ -233,18 +228,20 @@ fn checked_person<'a>(
             "ФИО: укажите фамилию, имя и отчество (до 200 символов)",
         ));
     }
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::validation(
-            "password",
-            format!("Пароль: не меньше {MIN_PASSWORD_CHARS} символов"),
-        ));
-    }
-    if password.chars().count() > 200 {
-        return Err(AppError::validation(
-            "password",
-            "Пароль: не больше 200 символов",
-        ));
-    }
+    Ok(full_name)
+}
+
+/// A new user's login, full name and password checked (trimmed login and name; the
+/// password by `domain::account::check_password` and the list of common ones).
+fn checked_person<'a>(
+    login: &'a str,
+    full_name: &'a str,
+    password: &str,
+) -> Result<(&'a str, &'a str), AppError> {
+    let login = login.trim();
+    crate::service::users::validate_login(login)?;
+    let full_name = checked_full_name(full_name)?;
+    crate::service::auth::password::chosen(password)?;
     Ok((login, full_name))
 }
 
@@ -323,6 +320,15 @@ pub async fn create_user(
         hash,
     };
     let id = insert_user(&mut tx, person, now).await?;
+    crate::service::accounts::record(
+        &mut tx,
+        now,
+        Some(me.id),
+        id,
+        crate::domain::account::AccountEventKind::Created,
+        serde_json::json!({}),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -391,34 +397,6 @@ pub async fn create_administration(
     insert_user(&mut tx, person, now).await?;
     tx.commit().await?;
     Ok(AdministrationRef { code, name })
-}
-
-/// Deactivates or reactivates a user; an admin cannot deactivate themselves (so there is
-/// always an active admin).
-pub async fn set_user_active(
-    pool: &Db,
-    me: &Admin,
-    id: UserId,
-    active: bool,
-) -> Result<(), AppError> {
-    if id == me.id && !active {
-        return Err(AppError::Forbidden(
-            "Нельзя отключить собственную учётную запись".to_owned(),
-        ));
-    }
-    let done = on_db!(pool, p => sqlx::query(
-        "UPDATE users SET active = $1 WHERE id = $2 AND ($3 IS NULL OR administration_id = $3 OR (administration_id IS NULL AND (SELECT COUNT(*) FROM administrations) = 1))",
-    )
-        .bind(active)
-        .bind(id)
-        .bind(me.scope.only())
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-    if done == 0 {
-        return Err(AppError::NotFound("Пользователь не найден".to_owned()));
-    }
-    Ok(())
 }
 
 /// Creates a department; an existing name is a conflict.
@@ -1153,7 +1131,7 @@ pub async fn issue_token(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let administration = member_of(pool, me, role, requested).await?;
-    crate::service::auth::issue_token(pool, name, role, administration, now).await
+    crate::service::auth::issue_token(pool, name, role, administration, Some(me.id), now).await
 }
 
 /// Revokes token `id` (its requests get 401 from then on).

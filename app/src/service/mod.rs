@@ -1,6 +1,8 @@
 //! The server-side service layer (`ssr` only): the one place where actions touch the
 //! database. Server functions and REST handlers are thin doors into it.
 
+/// Accounts: passwords, edits, deactivation and handover, the account journal.
+pub mod accounts;
 /// Administration: users, departments, calendar corrections, settings forms, API tokens.
 pub mod admin;
 /// The administrations of a deployment (one, or a region's several).

@@ -13,6 +13,7 @@ pub const TABLES: &[&str] = &[
     "departments",
     "users",
     "api_tokens",
+    "account_events",
     "signin_pairs",
     "signin_addresses",
     "settings",

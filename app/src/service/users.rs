@@ -44,6 +44,43 @@ pub async fn by_id(pool: &Db, id: UserId) -> Result<Option<UserRow>, AppError> {
     )
 }
 
+/// The full name of user `id`, active or not.
+pub async fn any_by_id(pool: &Db, id: UserId) -> Result<Option<String>, AppError> {
+    Ok(
+        on_db!(pool, p => sqlx::query_scalar("SELECT full_name FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(p)
+        .await)?,
+    )
+}
+
+/// An active user with what their sessions depend on.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Account {
+    /// The user.
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    /// They signed in with a one-time password and must choose their own.
+    pub must_change_password: bool,
+    /// The epoch of their sessions (`service::auth::signed`).
+    pub session_epoch: i64,
+}
+
+/// An active user by id, with what their sessions depend on.
+pub async fn account(pool: &Db, id: UserId) -> Result<Option<Account>, AppError> {
+    Ok(on_db!(pool, p => sqlx::query_as::<_, Account>(&format!(
+        "{} WHERE u.id = $1 AND u.active = TRUE",
+        USER_COLUMNS.replacen(
+            " FROM users u",
+            ", u.must_change_password, u.session_epoch FROM users u",
+            1
+        )
+    ))
+    .bind(id)
+    .fetch_optional(p)
+    .await)?)
+}
+
 /// Active users within `scope`, optionally of one role, by name.
 pub async fn list(pool: &Db, scope: Scope, role: Option<Role>) -> Result<Vec<UserRow>, AppError> {
     Ok(on_db!(pool, p => sqlx::query_as::<_, UserRow>(&format!(
@@ -216,6 +253,7 @@ impl From<UserRow> for crate::dto::CurrentUser {
             role: u.role,
             department_id: u.department_id,
             department_name: u.department_name,
+            must_change_password: false,
         }
     }
 }

@@ -68,7 +68,9 @@ pub fn Header() -> impl IntoView {
 fn UserBar(user: CurrentUser) -> impl IntoView {
     let auth = use_auth();
     let menu_open = RwSignal::new(false);
-    let items = nav_items(user.role);
+    // A one-time password: nothing but the password page until it is replaced.
+    let limited = user.must_change_password;
+    let items: &[(&str, &str)] = if limited { &[] } else { nav_items(user.role) };
     view! {
         <button
             type="button"
@@ -85,10 +87,11 @@ fn UserBar(user: CurrentUser) -> impl IntoView {
                 .map(|(href, label)| view! { <A href=*href>{*label}</A> })
                 .collect_view()}
         </nav>
-        <Bell />
+        {(!limited).then(|| view! { <Bell /> })}
         <div class="user" data-testid="current-user">
             <span class="user-name">{user.full_name.clone()}</span>
             <span class="user-role" data-testid="current-role">{user.role.label()}</span>
+            <A href="/account/password" attr:class="user-password">"Сменить пароль"</A>
         </div>
         // A plain form (it works before the WASM has loaded); once hydrated, the action
         // runs in place. Not `ActionForm`: that would put a form-data decoder in the first

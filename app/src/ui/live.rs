@@ -90,7 +90,7 @@ pub fn provide_live() {
         move |_| async move {
             // Only a signed-in user gets the setup (the sign-in page needs none).
             match auth.user.await {
-                Ok(Some(_)) => load_live_setup().await,
+                Ok(Some(u)) if !u.must_change_password => load_live_setup().await,
                 _ => Err(AppError::Unauthorized),
             }
         },

@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/mail") view={Lazy::<routes::AdminMailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/networks") view={Lazy::<routes::AdminNetworksRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/topics") view={Lazy::<routes::AdminTopicsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/account/password") view={Lazy::<routes::PasswordRoute>::new()} ssr=SsrMode::Async />
                 </FlatRoutes>
             </main>
         </Router>

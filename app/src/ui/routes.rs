@@ -68,4 +68,6 @@ lazy_page! {
     AdminTopicsRoute => pages::admin::topics::TopicsPage;
     /// `/admin/administrations`
     AdminAdministrationsRoute => pages::admin::administrations::AdministrationsPage;
+    /// `/account/password`
+    PasswordRoute => pages::password::PasswordPage;
 }

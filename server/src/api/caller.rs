@@ -36,10 +36,14 @@ impl FromRequestParts<AppState> for ApiCaller {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::Unauthorized)?;
-        let user = app::service::auth::session_user(&state.pool, &session)
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        Ok(Self(Caller::person(&user)))
+        use app::service::auth::{Signed, CHANGE_PASSWORD_FIRST};
+        match app::service::auth::signed(&state.pool, &session).await? {
+            Signed::In(user) => Ok(Self(Caller::person(&user))),
+            Signed::MustChangePassword(_) => {
+                Err(AppError::Forbidden(CHANGE_PASSWORD_FIRST.to_owned()).into())
+            }
+            Signed::Out => Err(AppError::Unauthorized.into()),
+        }
     }
 }
 

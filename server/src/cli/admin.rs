@@ -36,6 +36,9 @@ pub async fn user_add(target: &Target, args: UserAddArgs) -> CliResult {
     }
     let typed = stdin.lines().next().unwrap_or("").to_owned();
     let generated = typed.is_empty();
+    if !generated {
+        app::service::auth::password::chosen(&typed)?;
+    }
     let password = if generated { random_secret(16) } else { typed };
     let user = NewUser {
         login: &args.login,
@@ -67,6 +70,7 @@ pub async fn token_add(target: &Target, args: TokenAddArgs) -> CliResult {
         &args.name,
         args.role,
         administration,
+        None,
         Clock::system().now(),
     )
     .await?;

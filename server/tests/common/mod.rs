@@ -280,6 +280,7 @@ impl TestApp {
             "тест",
             role,
             administration,
+            None,
             self.state.clock.now(),
         )
         .await

@@ -18,6 +18,8 @@ use tower_sessions::Session;
 
 /// The password-hashing gate (bounded concurrent argon2 checks).
 pub mod gate;
+/// The list of common passwords.
+pub mod password;
 /// The sign-in throttle (per login and address, counted before the check).
 pub mod throttle;
 
@@ -101,19 +103,66 @@ pub async fn sign_in(
     }
 }
 
-/// The user signed in on this session, if any.
-pub async fn session_user(pool: &Db, session: &Session) -> Result<Option<UserRow>, AppError> {
-    match session.get::<i64>(SESSION_USER_KEY).await? {
-        Some(id) => users::by_id(pool, UserId(id)).await,
-        None => Ok(None),
-    }
+/// The page where a user chooses their own password (the only one a user with a
+/// one-time password may open).
+pub const CHANGE_PASSWORD_PATH: &str = "/account/password";
+
+/// The refusal of everything else to a user with a one-time password.
+pub const CHANGE_PASSWORD_FIRST: &str =
+    "Сначала смените временный пароль на собственный (страница «Смена пароля»)";
+
+/// Session key holding the epoch of the user's sessions the session started in
+/// (`users.session_epoch`; a session from before issue 22 has none and counts as 0).
+pub const SESSION_EPOCH_KEY: &str = "ep";
+
+/// Who a session belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signed {
+    /// Nobody: no session, a deactivated user, or a session their epoch has ended.
+    Out,
+    /// A user who may work.
+    In(UserRow),
+    /// A user with a one-time password, who must choose their own before anything else.
+    MustChangePassword(UserRow),
 }
 
-/// Starts a session for `user` (a fresh session id against fixation).
-pub async fn start_session(session: &Session, user: &UserRow) -> Result<(), AppError> {
+/// Who is signed in on this session. A session of a deactivated user, or one started
+/// before the user's sessions were ended (a reset, a change of password), is nobody's.
+pub async fn signed(pool: &Db, session: &Session) -> Result<Signed, AppError> {
+    let Some(id) = session.get::<i64>(SESSION_USER_KEY).await? else {
+        return Ok(Signed::Out);
+    };
+    let epoch = session.get::<i64>(SESSION_EPOCH_KEY).await?.unwrap_or(0);
+    Ok(match users::account(pool, UserId(id)).await? {
+        Some(a) if a.session_epoch == epoch && a.must_change_password => {
+            Signed::MustChangePassword(a.user)
+        }
+        Some(a) if a.session_epoch == epoch => Signed::In(a.user),
+        _ => Signed::Out,
+    })
+}
+
+/// The user signed in on this session who may work, if any (not one who must change a
+/// one-time password first).
+pub async fn session_user(pool: &Db, session: &Session) -> Result<Option<UserRow>, AppError> {
+    Ok(match signed(pool, session).await? {
+        Signed::In(user) => Some(user),
+        Signed::Out | Signed::MustChangePassword(_) => None,
+    })
+}
+
+/// Starts a session for `user` (a fresh session id against fixation) in their current
+/// session epoch. True when they must change a one-time password first.
+pub async fn start_session(pool: &Db, session: &Session, user: UserId) -> Result<bool, AppError> {
+    let account = users::account(pool, user)
+        .await?
+        .ok_or(AppError::BadCredentials)?;
     session.cycle_id().await?;
-    session.insert(SESSION_USER_KEY, user.id.0).await?;
-    Ok(())
+    session.insert(SESSION_USER_KEY, user.0).await?;
+    session
+        .insert(SESSION_EPOCH_KEY, account.session_epoch)
+        .await?;
+    Ok(account.must_change_password)
 }
 
 /// SHA-256 hex of an API token: tokens are long random strings, so a fast hash is enough
@@ -122,13 +171,15 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Issues an API token with `role` for `administration` (`None`: the region); returns
-/// the token, which is never stored or shown again.
+/// Issues an API token with `role` for `administration` (`None`: the region), by admin
+/// `owner` (`None`: the command line; deactivating the owner revokes it); returns the
+/// token, which is never stored or shown again.
 pub async fn issue_token(
     pool: &Db,
     name: &str,
     role: Role,
     administration: Option<AdministrationId>,
+    owner: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let name = name.trim();
@@ -140,14 +191,15 @@ pub async fn issue_token(
     }
     let token = format!("otk_{}", random_secret(40));
     on_db!(pool, p => sqlx::query(
-        "INSERT INTO api_tokens (name, role, token_hash, created_at, administration_id) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO api_tokens (name, role, token_hash, created_at, administration_id, user_id) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
         .bind(name)
         .bind(role)
         .bind(token_hash(&token))
         .bind(now)
         .bind(administration)
+        .bind(owner)
         .execute(p)
         .await
         .map(|r| r.rows_affected()))?;

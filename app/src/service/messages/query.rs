@@ -58,6 +58,7 @@ struct MessageRow {
     received_at: DateTime<Utc>,
     assignee_id: Option<UserId>,
     assignee_name: Option<String>,
+    assignee_active: bool,
     department_id: Option<DepartmentId>,
     department_name: Option<String>,
     administration_id: AdministrationId,
@@ -74,7 +75,7 @@ struct MessageRow {
 const MESSAGE_COLUMNS: &str = "SELECT m.id, m.external_id, m.network, m.url, m.author, m.author_url, m.text, \
             COALESCE(tp.name, m.topic) AS topic, m.topic_id, m.topic AS received_topic, \
             m.urgent, m.state, m.detected_at, m.received_at, m.assignee_id, u.full_name AS assignee_name, \
-            m.department_id, d.name AS department_name, m.administration_id, a.code AS administration, \
+            COALESCE(u.active, TRUE) AS assignee_active, m.department_id, d.name AS department_name, m.administration_id, a.code AS administration, \
             m.flags, m.version, m.sort_key, m.case_lead_id, m.case_posts \
      FROM messages m LEFT JOIN users u ON u.id = m.assignee_id LEFT JOIN departments d ON d.id = m.department_id \
      JOIN administrations a ON a.id = m.administration_id LEFT JOIN topics tp ON tp.id = m.topic_id";
@@ -307,6 +308,7 @@ pub async fn detail(
             .iter()
             .any(|d| d.rule == DeadlineRule::FinalDraftBy),
         assignee: row.assignee_id,
+        assignee_active: row.assignee_active,
         department: row.department_id,
         urgent: row.urgent,
         draft_kind: drafts.last().map(|d| d.kind),

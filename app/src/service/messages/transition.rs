@@ -24,6 +24,7 @@ struct Row {
     state: MessageState,
     network: Network,
     assignee_id: Option<UserId>,
+    assignee_active: bool,
     department_id: Option<DepartmentId>,
     urgent: bool,
     version: i64,
@@ -54,6 +55,7 @@ impl Row {
             tz: ctx.tz(),
             link_hosts: ctx.settings.link_hosts.get(self.network),
             assignee: self.assignee_id,
+            assignee_active: self.assignee_active,
             department: self.department_id,
             urgent: self.urgent,
             draft_kind: self.draft_kind,
@@ -68,6 +70,7 @@ impl Row {
 async fn load(tx: &mut Tx, caller: &Caller, id: MessageId) -> Result<Row, AppError> {
     on_tx!(tx, c => sqlx::query_as(
         "SELECT m.administration_id, m.state, m.network, m.assignee_id, m.department_id, m.urgent, m.version, \
+                COALESCE((SELECT u.active FROM users u WHERE u.id = m.assignee_id), TRUE) AS assignee_active, \
                 m.case_lead_id, m.case_posts, d.id AS draft_id, d.kind AS draft_kind, \
                 CASE WHEN d.decision = 'approved' THEN d.decided_at END AS approved_at \
          FROM messages m \

@@ -24,5 +24,7 @@ pub mod message;
 pub mod my_figures;
 /// Any unknown address.
 pub mod not_found;
+/// `/account/password` — «Смена пароля».
+pub mod password;
 /// `/reports` — «Отчёты»: figures, charts, the rating of departments.
 pub mod reports;
