@@ -412,23 +412,40 @@ async fn a_taken_login_is_a_clear_conflict_whatever_the_letter_case() {
 }
 
 #[tokio::test]
-async fn a_password_shorter_than_8_characters_is_refused_naming_the_field() {
+async fn a_password_shorter_than_10_characters_or_a_common_one_is_refused_naming_the_field() {
     let app = TestApp::new().await;
     let admin = app.sign_in("admin", "demo").await;
     let res = app
         .call(
             AdminCreateUser::PATH,
-            &new_user_form("korotkov", "1234567"),
+            &new_user_form("korotkov", "123456789"),
             &admin,
         )
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         app_error(res).await,
-        AppError::validation("password", "Пароль: не меньше 8 символов")
+        AppError::validation(
+            "password",
+            "Пароль слишком короткий: не меньше 10 символов"
+        )
+    );
+    let res = app
+        .call(
+            AdminCreateUser::PATH,
+            &new_user_form("korotkov", "password123"),
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        app_error(res).await,
+        AppError::validation(
+            "password",
+            "Этот пароль есть в списке распространённых паролей — выберите другой"
+        )
     );
     // Other fields are checked too, in Russian.
-    let mut bad_role = new_user_form("korotkov", "12345678");
+    let mut bad_role = new_user_form("korotkov", "надёжный-пароль");
     bad_role[2].1 = "root".into();
     let res = app.call(AdminCreateUser::PATH, &bad_role, &admin).await;
     assert_eq!(
