@@ -425,10 +425,7 @@ async fn a_password_shorter_than_10_characters_or_a_common_one_is_refused_naming
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         app_error(res).await,
-        AppError::validation(
-            "password",
-            "Пароль слишком короткий: не меньше 10 символов"
-        )
+        AppError::validation("password", "Пароль слишком короткий: не меньше 10 символов")
     );
     let res = app
         .call(

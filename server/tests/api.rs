@@ -579,6 +579,8 @@ async fn openapi_document_matches_the_routes() {
         ("GET", "/api/v1/calendar"),
         ("GET", "/api/v1/events"),
         ("GET", "/api/v1/messages"),
+        ("GET", "/api/v1/messages.csv"),
+        ("GET", "/api/v1/messages.xlsx"),
         ("GET", "/api/v1/messages/{id}"),
         ("GET", "/api/v1/openapi.json"),
         ("GET", "/api/v1/reports"),
@@ -602,6 +604,8 @@ async fn openapi_document_matches_the_routes() {
     // The event stream never ends; it has its own tests (tests/live.rs).
     // The report files are not JSON: routed and answered to the authority's token.
     for path in [
+        "/api/v1/messages.csv",
+        "/api/v1/messages.xlsx",
         "/api/v1/reports.csv",
         "/api/v1/reports.xlsx",
         "/api/v1/reports/rating.xlsx",

@@ -541,13 +541,23 @@ fn the_admin_hands_over_only_a_deactivated_executors_open_messages() {
         assignee_active: false,
         ..view(state)
     };
-    for state in [InWork, OnApproval, Revision, Approved, AwaitingFinal, AwaitingAuthor] {
+    for state in [
+        InWork,
+        OnApproval,
+        Revision,
+        Approved,
+        AwaitingFinal,
+        AwaitingAuthor,
+    ] {
         let d = decide(&gone(state), &hand, &admin, now()).unwrap();
         assert_eq!(d.to, state, "the state stays");
         assert_eq!(d.responsible_after, Responsible::Executor(OTHER_EXECUTOR));
     }
     for state in [Answered, Returned, Rejected] {
-        assert!(decide(&gone(state), &hand, &admin, now()).is_err(), "{state:?}");
+        assert!(
+            decide(&gone(state), &hand, &admin, now()).is_err(),
+            "{state:?}"
+        );
     }
     // Nobody else gains anything from the assignee being gone.
     assert!(decide(&gone(InWork), &hand, &actor(Role::Observer), now()).is_err());

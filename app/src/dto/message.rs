@@ -6,7 +6,7 @@ use crate::domain::ids::{DepartmentId, MessageId, TopicId, UserId};
 use crate::domain::moderation::Flags;
 use crate::domain::network::Network;
 use crate::domain::workflow::{ActionKind, AnswerKind, MessageState};
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -396,6 +396,62 @@ pub struct MessageFilter {
     /// `false`: each case once, by its lead (the posts linked to a lead are left out);
     /// default: every message.
     pub posts: Option<bool>,
+    /// Detected on or after this day (`YYYY-MM-DD`, in the deployment's time zone); with
+    /// `closed=true`: closed on or after it.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<String>, format = Date))]
+    pub from: Option<NaiveDate>,
+    /// Detected on or before this day (inclusive); with `closed=true`: closed on or before it.
+    #[cfg_attr(feature = "ssr", param(value_type = Option<String>, format = Date))]
+    pub to: Option<NaiveDate>,
+    /// «Закрытые за период»: only messages answered, returned or rejected, and `from`/`to`
+    /// bound the day they were closed instead of the day they were detected.
+    pub closed: Option<bool>,
+}
+
+impl MessageFilter {
+    /// The filter as the API's query string (without paging: `limit`, `offset`, `cursor`),
+    /// e.g. for the list's export links.
+    pub fn to_query(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let mut put = |k: &'static str, v: Option<String>| {
+            if let Some(v) = v {
+                pairs.push((k, v));
+            }
+        };
+        put("status", self.status.clone());
+        put("active", self.active.map(|b| b.to_string()));
+        put("assignee", self.assignee.map(|u| u.0.to_string()));
+        put("department", self.department.map(|d| d.0.to_string()));
+        put("network", self.network.map(|n| n.as_str().to_owned()));
+        put("topic", self.topic.map(|t| t.0.to_string()));
+        put("urgent", self.urgent.map(|b| b.to_string()));
+        put("overdue", self.overdue.map(|b| b.to_string()));
+        put("flagged", self.flagged.map(|b| b.to_string()));
+        put("pressing", self.pressing.map(|b| b.to_string()));
+        put("q", self.q.clone());
+        put("posts", self.posts.map(|b| b.to_string()));
+        put("from", self.from.map(|d| d.format("%Y-%m-%d").to_string()));
+        put("to", self.to.map(|d| d.format("%Y-%m-%d").to_string()));
+        put("closed", self.closed.map(|b| b.to_string()));
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", percent_encoded(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// `s` percent-encoded for a query value (everything but unreserved ASCII).
+fn percent_encoded(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// An executor to choose when assigning.
@@ -441,4 +497,26 @@ pub struct AdministrationRef {
     pub code: String,
     /// Name.
     pub name: String,
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_becomes_the_apis_query_without_paging() {
+        let f = MessageFilter {
+            network: Some(Network::Telegram),
+            q: Some("яма у дома №5".into()),
+            from: NaiveDate::from_ymd_opt(2026, 2, 1),
+            closed: Some(true),
+            limit: Some(25),
+            cursor: Some("1.2".into()),
+            ..MessageFilter::default()
+        };
+        assert_eq!(
+            f.to_query(),
+            "network=telegram&q=%D1%8F%D0%BC%D0%B0%20%D1%83%20%D0%B4%D0%BE%D0%BC%D0%B0%20%E2%84%965&from=2026-02-01&closed=true"
+        );
+    }
 }

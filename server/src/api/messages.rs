@@ -3,14 +3,14 @@
 
 use super::caller::{ApiCaller, ApiCtx};
 use super::error::{parse_json, ApiError};
-use super::extract::{ApiPath, JsonBody};
+use super::extract::{ApiPath, ApiQuery, JsonBody};
 use app::domain::ids::MessageId;
 use app::domain::workflow::ActionKind;
 use app::dto::action::ActionBody;
 use app::dto::message::{MessageDetailDto, MessageDto, MessageFilter};
 use app::error::AppError;
 use app::service::messages::intake::{intake, Intake, NewMessage};
-use app::service::messages::{query, transition};
+use app::service::messages::{export, query, transition};
 use app::service::state::AppState;
 use axum::extract::Query;
 use axum::extract::State;
@@ -236,4 +236,66 @@ async fn take(
     Ok(Json(
         transition::act_on(ctx, MessageId(id), version, cmd, caller).await?,
     ))
+}
+
+/// The list's filters as a file, for the one format.
+async fn export(
+    ctx: app::service::ctx::Ctx,
+    caller: app::service::messages::Caller,
+    filter: MessageFilter,
+    format: export::FileFormat,
+) -> Result<axum::response::Response, ApiError> {
+    let bytes = export::file(&ctx, &caller, &filter, format).await?;
+    let day = ctx.now.with_timezone(&ctx.tz()).format("%Y-%m-%d");
+    Ok(match format {
+        export::FileFormat::Xlsx => super::reports::download(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            (format!("messages-{day}.xlsx"), bytes),
+        ),
+        export::FileFormat::Csv => super::reports::download(
+            "text/csv; charset=utf-8",
+            (format!("messages-{day}.csv"), bytes),
+        ),
+    })
+}
+
+/// The list as an Excel workbook (sheet «Сообщения»): every message the filters select,
+/// in the list's order, up to 5,000; `limit`, `offset` and `cursor` are ignored.
+#[utoipa::path(
+    get, path = "/api/v1/messages.xlsx", tag = "messages",
+    params(MessageFilter),
+    responses(
+        (status = 200, description = "The workbook",
+         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         body = Vec<u8>),
+        (status = 401, description = "No valid token"),
+        (status = 422, description = "Unknown state in `status`, a date not in YYYY-MM-DD, `to` before `from`, or a parameter of the wrong type"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_xlsx(
+    ApiCtx(ctx): ApiCtx,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(filter): ApiQuery<MessageFilter>,
+) -> Result<axum::response::Response, ApiError> {
+    export(ctx, caller, filter, export::FileFormat::Xlsx).await
+}
+
+/// The list as CSV (UTF-8 with BOM, `;`), as [`list_xlsx`].
+#[utoipa::path(
+    get, path = "/api/v1/messages.csv", tag = "messages",
+    params(MessageFilter),
+    responses(
+        (status = 200, description = "The table", content_type = "text/csv", body = String),
+        (status = 401, description = "No valid token"),
+        (status = 422, description = "Unknown state in `status`, a date not in YYYY-MM-DD, `to` before `from`, or a parameter of the wrong type"),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_csv(
+    ApiCtx(ctx): ApiCtx,
+    ApiCaller(caller): ApiCaller,
+    ApiQuery(filter): ApiQuery<MessageFilter>,
+) -> Result<axum::response::Response, ApiError> {
+    export(ctx, caller, filter, export::FileFormat::Csv).await
 }

@@ -36,6 +36,8 @@ pub const MAX_JSON_BODY: usize = 256 * 1024;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/messages", post(messages::create).get(messages::list))
+        .route("/messages.xlsx", get(messages::list_xlsx))
+        .route("/messages.csv", get(messages::list_csv))
         .route("/messages/{id}", get(messages::get))
         .route(
             "/messages/{id}/attachments",

@@ -19,6 +19,8 @@ errors are `{\"error\": {\"code\", \"message\"}}`."
     paths(
         messages::create,
         messages::list,
+        messages::list_xlsx,
+        messages::list_csv,
         messages::get,
         messages::act,
         messages::link,

@@ -31,7 +31,7 @@ pub async fn report(
 }
 
 /// A file download: content type, `attachment` disposition with the file name.
-fn download(content_type: &'static str, (name, bytes): (String, Vec<u8>)) -> Response {
+pub(super) fn download(content_type: &'static str, (name, bytes): (String, Vec<u8>)) -> Response {
     let disposition = format!("attachment; filename=\"{name}\"");
     (
         [

@@ -3,6 +3,8 @@
 
 /// A message's deadline ledger in the database.
 pub mod deadlines;
+/// The list as an XLSX or CSV file.
+pub mod export;
 /// Intake of a new message (UI form, API, CSV import, demo).
 pub mod intake;
 /// The list keys a message keeps (sort key, threshold instants).

@@ -501,6 +501,32 @@ fn states(filter: &MessageFilter) -> Result<Option<Vec<MessageState>>, AppError>
         .map(Some)
 }
 
+/// The filter's period as instants: the start of `from` and of the day after `to`, in
+/// `tz`; a period that ends before it starts is refused.
+fn period(
+    filter: &MessageFilter,
+    tz: chrono_tz::Tz,
+) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), AppError> {
+    if let (Some(from), Some(to)) = (filter.from, filter.to) {
+        if from > to {
+            return Err(AppError::validation(
+                "to",
+                "Дата «по» раньше даты «с»: проверьте период",
+            ));
+        }
+    }
+    let start = |d: chrono::NaiveDate| {
+        use chrono::TimeZone;
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| tz.from_local_datetime(&t).earliest())
+            .map(|t| t.with_timezone(&Utc))
+    };
+    Ok((
+        filter.from.and_then(start),
+        filter.to.and_then(|d| d.succ_opt()).and_then(start),
+    ))
+}
+
 /// Every deadline of one message, in the order they were started.
 async fn deadlines_of(pool: &Db, id: MessageId) -> Result<Vec<Deadline>, AppError> {
     Ok(super::deadlines::of_messages(pool, &[id])
@@ -558,6 +584,8 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
     };
     let offset = i64::from(filter.offset.unwrap_or(0));
     let within = ctx.within(caller);
+    let (since, until) = period(filter, tz)?;
+    let closed = filter.closed.unwrap_or(false);
     let mut rows: Vec<MessageRow> = on_db!(pool, p, DB => {
     // The list's filters after `select`, from `after` on (search: only when in SQL).
     let filtered = |select: &str, after: Option<Cursor>| {
@@ -592,6 +620,22 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
         }
         if filter.posts == Some(false) {
             q.push(" AND m.case_lead_id IS NULL");
+        }
+        if closed {
+            q.push(" AND m.state IN ('answered', 'returned', 'rejected')");
+        }
+        // The period bounds the day of detection, or of closing (the latest closing).
+        let at = if closed {
+            "(SELECT MAX(j.at) FROM journal j WHERE j.message_id = m.id \
+              AND j.to_state IN ('answered', 'returned', 'rejected'))"
+        } else {
+            "m.detected_at"
+        };
+        if let Some(t) = since {
+            q.push(format!(" AND {at} >= ")).push_bind(t);
+        }
+        if let Some(t) = until {
+            q.push(format!(" AND {at} < ")).push_bind(t);
         }
         if filter.flagged.unwrap_or(false) {
             q.push(" AND m.flagged = TRUE");

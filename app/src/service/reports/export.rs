@@ -75,13 +75,13 @@ pub fn csv(report: &ReportDto) -> Result<Vec<u8>, AppError> {
     Ok(out)
 }
 
-fn xlsx_error(e: XlsxError) -> AppError {
+pub(crate) fn xlsx_error(e: XlsxError) -> AppError {
     tracing::error!(error = %e, "cannot build the report workbook");
     AppError::Internal
 }
 
 /// The format of a table's header cells.
-fn head_format() -> Format {
+pub(crate) fn head_format() -> Format {
     Format::new()
         .set_bold()
         .set_text_wrap()
@@ -90,7 +90,13 @@ fn head_format() -> Format {
 }
 
 /// Writes `s` as text (never a formula, whatever it begins with).
-fn text(ws: &mut Worksheet, row: u32, col: u16, s: &str, f: &Format) -> Result<(), AppError> {
+pub(crate) fn text(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+    f: &Format,
+) -> Result<(), AppError> {
     ws.write_string_with_format(row, col, s, f)
         .map(|_| ())
         .map_err(xlsx_error)

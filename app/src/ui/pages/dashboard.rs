@@ -28,8 +28,14 @@ fn filter_from_query(
     let get = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
     let flag = |k: &str| get(k).map(|v| v == "1" || v == "on" || v == "true");
     let status = get("status");
+    let day =
+        |k: &str| get(k).and_then(|v| chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok());
+    let (from, to) = (day("from"), day("to"));
+    let closed = flag("closed").filter(|c| *c);
+    // A period shows every message of it, closed ones too.
+    let every = get("all").is_some() || from.is_some() || to.is_some() || closed.is_some();
     MessageFilter {
-        active: Some(status.is_none() && get("all").is_none()),
+        active: Some(status.is_none() && !every),
         status,
         assignee: if flag("mine") == Some(true) {
             me
@@ -55,6 +61,9 @@ fn filter_from_query(
         cursor: get("after"),
         // A case is one row, its lead's, with its posts folded in.
         posts: Some(false),
+        from,
+        to,
+        closed,
     }
 }
 
@@ -296,6 +305,21 @@ fn Filters(
                         .collect_view()}
                 </select>
             </label>
+            <fieldset class="period">
+                <legend>"Период обнаружения"</legend>
+                <label>
+                    <span>"с"</span>
+                    <input type="date" name="from" value=q("from") data-testid="filter-from" />
+                </label>
+                <label>
+                    <span>"по"</span>
+                    <input type="date" name="to" value=q("to") data-testid="filter-to" />
+                </label>
+                <label>
+                    <input type="checkbox" name="closed" value="1" checked=checked("closed") data-testid="filter-closed" />
+                    " закрытые за период"
+                </label>
+            </fieldset>
             <fieldset class="checks">
                 <legend class="sr-only">"Отметки"</legend>
                 {(role == Some(Role::Executor)).then(|| view! {
