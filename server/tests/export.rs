@@ -180,6 +180,16 @@ async fn the_period_bounds_the_day_of_detection_or_of_closing() {
         )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, e) = app
+        .api(
+            "GET",
+            "/api/v1/messages?to=1900-01-01",
+            Auth::Token(&t),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e.to_string().contains("между 2000 и 2100"), "{e}");
 }
 
 #[tokio::test]

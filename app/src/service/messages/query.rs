@@ -507,6 +507,14 @@ fn period(
     filter: &MessageFilter,
     tz: chrono_tz::Tz,
 ) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), AppError> {
+    for (field, day) in [("from", filter.from), ("to", filter.to)] {
+        if day.is_some_and(|d| !(2000..=2100).contains(&chrono::Datelike::year(&d))) {
+            return Err(AppError::validation(
+                field,
+                "Дата периода должна быть между 2000 и 2100 годом",
+            ));
+        }
+    }
     if let (Some(from), Some(to)) = (filter.from, filter.to) {
         if from > to {
             return Err(AppError::validation(
