@@ -91,6 +91,7 @@ pub fn countdown(
             remaining_secs,
             paused_until: None,
         };
+        let days = d.rule.counted_in_days();
         let (outcome, late) = match (d.outcome, d.late_by_secs) {
             (Some(o), late) => (o, late.unwrap_or_default()),
             // Recorded without an outcome (never after migration 0005): judge it now.
@@ -104,7 +105,7 @@ pub fn countdown(
             ),
             Outcome::Breached => closed(
                 Tone::Breached,
-                format!("нарушение на {}", format_lateness(late)),
+                format!("нарушение на {}", lateness(late, days)),
                 -late,
             ),
             Outcome::Cancelled => closed(Tone::Cancelled, Tone::Cancelled.label().to_owned(), 0),
@@ -120,9 +121,11 @@ pub fn countdown(
         Some(Pressure::DueSoon) => Tone::DueSoon,
         None => Tone::OnTrack,
     };
+    let days = d.rule.counted_in_days();
     let text = match (tone, paused_until) {
-        (Tone::Overdue, _) => format_overdue(remaining),
+        (Tone::Overdue, _) => format!("просрочено на {}", lateness(remaining, days)),
         (_, Some(until)) => format_pause(until, now, cal.tz()),
+        (_, None) if days => format_working_days(remaining),
         (_, None) => format_duration(remaining, true),
     };
     Countdown {
@@ -146,6 +149,35 @@ pub fn format_duration(secs: i64, with_seconds: bool) -> String {
         (false, 0, _) => format!("{m} мин"),
         (false, _, 0) => format!("{h} ч"),
         (false, _, _) => format!("{h} ч {m} мин"),
+    }
+}
+
+/// Working seconds in one working day, for showing day-counted deadlines: the standard
+/// 8-hour working day (Labour Code art. 91), whatever the calendar's own hours.
+pub const WORKING_DAY_SECS: u64 = 8 * 3600;
+
+/// A day-counted deadline's time (§10, `final_draft_by`): from one working day on, whole
+/// working days of [`WORKING_DAY_SECS`] and whole hours, rounded down, without minutes
+/// or seconds: «6 раб. дн. 2 ч», «1 раб. дн.»; under one working day as
+/// [`format_duration`] with seconds. The sign is ignored.
+pub fn format_working_days(secs: i64) -> String {
+    let abs = secs.unsigned_abs();
+    if abs < WORKING_DAY_SECS {
+        return format_duration(secs, true);
+    }
+    match (abs / WORKING_DAY_SECS, abs % WORKING_DAY_SECS / 3600) {
+        (d, 0) => format!("{d} раб. дн."),
+        (d, h) => format!("{d} раб. дн. {h} ч"),
+    }
+}
+
+/// Lateness of a deadline, folded into working days when it is counted in days and
+/// late by a working day or more.
+fn lateness(secs: i64, days: bool) -> String {
+    if days && secs.unsigned_abs() >= WORKING_DAY_SECS {
+        format_working_days(secs)
+    } else {
+        format_lateness(secs)
     }
 }
 
@@ -201,6 +233,7 @@ mod tests {
     use chrono_tz::Europe::Moscow;
 
     use super::*;
+    use crate::domain::deadline::DeadlineRule;
 
     fn cal() -> WorkingCalendar {
         WorkingCalendar::standard().unwrap()
@@ -239,6 +272,57 @@ mod tests {
         assert_eq!(format_duration(40, true), "40 с");
         assert_eq!(format_duration(-4325, false), "1 ч 12 мин");
         assert_eq!(format_duration(30 * 3600, false), "30 ч");
+    }
+
+    #[test]
+    fn working_days_and_hours_from_one_working_day_on() {
+        let h = 3600;
+        // 56 h 4 min: 7 working days of 8 h, and 4 min that are not shown.
+        assert_eq!(format_working_days(56 * h + 4 * 60), "7 раб. дн.");
+        assert_eq!(format_working_days(50 * h + 59 * 60 + 59), "6 раб. дн. 2 ч");
+        assert_eq!(format_working_days(8 * h), "1 раб. дн.");
+        assert_eq!(format_working_days(15 * h + 59 * 60), "1 раб. дн. 7 ч");
+        // Under one working day: hours, minutes and seconds, as every countdown.
+        assert_eq!(format_working_days(8 * h - 1), "7 ч 59 мин 59 с");
+        assert_eq!(format_working_days(40), "40 с");
+        assert_eq!(format_working_days(-(17 * h)), "2 раб. дн. 1 ч");
+        assert_eq!(WORKING_DAY_SECS, 8 * 3600);
+    }
+
+    #[test]
+    fn only_a_day_counted_deadline_folds_into_working_days() {
+        let cal = cal();
+        // Monday 09:00 to Thursday 18:00: 4 working days of 8 h 12 min (lunch 48 min).
+        let (start, due) = (msk(16, 9, 0, 0), msk(19, 18, 0, 0));
+        let days = Deadline {
+            rule: DeadlineRule::FinalDraftBy,
+            ..running(start, due)
+        };
+        let hours = running(start, due);
+        let at = msk(16, 10, 0, 0);
+        // 31 h 48 min left: 3 working days of 8 h and 7 h 48 min.
+        assert_eq!(countdown(&days, 25, at, &cal).text, "3 раб. дн. 7 ч");
+        assert_eq!(countdown(&hours, 25, at, &cal).text, "31 ч 48 мин 00 с");
+        // In its last working day, hours, minutes and seconds.
+        let last = countdown(&days, 25, msk(19, 11, 0, 0), &cal);
+        assert_eq!(last.text, "6 ч 12 мин 00 с");
+        // Overdue by a working day and more: in working days too.
+        // Friday (7 h 12 min: it ends an hour early) and 2 h on Monday: 9 h 12 min.
+        let late = countdown(&days, 25, msk(23, 11, 0, 0), &cal);
+        assert_eq!(late.remaining_secs, -(9 * 3600 + 12 * 60));
+        assert_eq!(late.text, "просрочено на 1 раб. дн. 1 ч");
+        let late = countdown(&days, 25, msk(20, 9, 35, 0), &cal);
+        assert_eq!(late.text, "просрочено на 35 мин");
+        let breached = Deadline {
+            done_at: Some(msk(23, 10, 0, 0)),
+            outcome: Some(Outcome::Breached),
+            late_by_secs: Some(9 * 3600 + 12 * 60),
+            ..days.clone()
+        };
+        assert_eq!(
+            countdown(&breached, 25, msk(24, 9, 0, 0), &cal).text,
+            "нарушение на 1 раб. дн. 1 ч"
+        );
     }
 
     #[test]

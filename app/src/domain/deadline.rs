@@ -122,6 +122,12 @@ impl DeadlineRule {
 }
 
 impl DeadlineRule {
+    /// Whether the rule runs for a number of working days (§10, `final_draft_by`): its
+    /// countdown is then shown in working days and hours (issue 22).
+    pub fn counted_in_days(self) -> bool {
+        matches!(self, DeadlineRule::FinalDraftBy)
+    }
+
     /// Whether the rule's length depends on the message's priority: marking a message
     /// urgent (or not) supersedes its running deadlines of these rules.
     pub fn follows_priority(self) -> bool {

@@ -9,7 +9,9 @@
 //! hydrates without 50 timers, and rows rendered by the server as HTML tick the same way.
 
 use crate::domain::calendar::WorkingCalendar;
-use crate::domain::countdown::{countdown, format_datetime, format_duration};
+use crate::domain::countdown::{
+    countdown, format_datetime, format_duration, format_working_days, WORKING_DAY_SECS,
+};
 use crate::domain::deadline::{Deadline, DeadlineRule, Outcome};
 use crate::dto::message::DeadlineDto;
 use crate::ui::live::Clock;
@@ -17,11 +19,12 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 /// A deadline as the countdown carries it in `data-countdown`:
-/// `started due done outcome late percent label`, times in unix seconds, the outcome as
-/// `m`/`b`/`c`/`s` (met, breached, cancelled, superseded), `-` for "none".
+/// `started due done outcome late percent rule label`, times in unix seconds, the outcome
+/// as `m`/`b`/`c`/`s` (met, breached, cancelled, superseded), `-` for "none", the rule's
+/// id (a day-counted rule shows working days).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spec {
-    /// The deadline (its row id and who was responsible do not travel).
+    /// The deadline and its rule (its row id and who was responsible do not travel).
     pub deadline: Deadline,
     /// Due soon in this last share of the budget (percent; the admin's setting).
     pub due_soon_percent: u8,
@@ -67,19 +70,20 @@ impl Spec {
             None => "-",
         };
         format!(
-            "{} {} {} {outcome} {} {} {}",
+            "{} {} {} {outcome} {} {} {} {}",
             d.started_at.timestamp(),
             d.due_at.timestamp(),
             or_dash(d.done_at.map(|t| t.timestamp())),
             or_dash(d.late_by_secs),
             self.due_soon_percent,
+            d.rule.as_str(),
             self.label
         )
     }
 
     /// Reads a `data-countdown` value; `None` if it is not one.
     pub fn decode(s: &str) -> Option<Self> {
-        let mut parts = s.splitn(7, ' ');
+        let mut parts = s.splitn(8, ' ');
         let time = |p: Option<&str>| DateTime::from_timestamp(p?.parse().ok()?, 0);
         let started_at = time(parts.next())?;
         let due_at = time(parts.next())?;
@@ -100,11 +104,11 @@ impl Spec {
             n => Some(n.parse().ok()?),
         };
         let due_soon_percent = parts.next()?.parse().ok()?;
+        let rule = parts.next()?.parse().ok()?;
         Some(Self {
             deadline: Deadline {
                 id: None,
-                // The rule does not change what a countdown shows.
-                rule: DeadlineRule::AnswerBy,
+                rule,
                 started_at,
                 due_at,
                 done_at,
@@ -126,7 +130,15 @@ impl Spec {
             {
                 c.text.clone()
             } else {
-                format!("осталось {}", format_duration(c.remaining_secs, false))
+                // To the minute: a day-counted rule's last working day in hours and minutes.
+                let days = self.deadline.rule.counted_in_days()
+                    && c.remaining_secs.unsigned_abs() >= WORKING_DAY_SECS;
+                let left = if days {
+                    format_working_days(c.remaining_secs)
+                } else {
+                    format_duration(c.remaining_secs, false)
+                };
+                format!("осталось {left}")
             };
         Face {
             tone: c.tone.css_class(),
@@ -253,15 +265,20 @@ mod tests {
         }
         assert_eq!(
             spec(None, None, None).encode(),
-            "1773644400 1773662400 - - - 25 Проект ответа"
+            "1773644400 1773662400 - - - 25 answer_by Проект ответа"
         );
+        let mut days = spec(None, None, None);
+        days.deadline.rule = DeadlineRule::FinalDraftBy;
+        assert_eq!(Spec::decode(&days.encode()), Some(days));
         for bad in [
             "",
-            "x 1 - - - 25",
-            "1 2 - maybe - 25",
-            "1 2 x - - 25",
-            "1 2 - - x 25",
-            "1 2 - - - x",
+            "x 1 - - - 25 answer_by",
+            "1 2 - maybe - 25 answer_by",
+            "1 2 x - - 25 answer_by",
+            "1 2 - - x 25 answer_by",
+            "1 2 - - - x answer_by",
+            "1 2 - - - 25 someday",
+            "1 2 - - - 25",
             "1 2 -",
         ] {
             assert_eq!(Spec::decode(bad), None, "{bad}");
@@ -294,6 +311,27 @@ mod tests {
         let later = Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap();
         assert_eq!(cancelled.face(later, &cal).tone, "cancelled");
         assert_eq!(cancelled.face(later, &cal).text, "отменён");
+    }
+
+    #[test]
+    fn a_day_counted_deadline_shows_and_speaks_working_days() {
+        let cal = crate::domain::calendar::WorkingCalendar::standard().unwrap();
+        let mut s = spec(None, None, None);
+        s.deadline.rule = DeadlineRule::FinalDraftBy;
+        s.label = "Окончательный проект".to_owned();
+        // Due Thursday 18:00 Moscow; at Monday 10:00, 31 h 48 min of working time left.
+        s.deadline.due_at = Utc.with_ymd_and_hms(2026, 3, 19, 15, 0, 0).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 3, 16, 7, 0, 0).unwrap();
+        let face = Spec::decode(&s.encode()).unwrap().face(now, &cal);
+        assert_eq!(face.text, "3 раб. дн. 7 ч");
+        assert_eq!(face.spoken, "Окончательный проект осталось 3 раб. дн. 7 ч");
+        // Its last working day: to the second, spoken to the minute.
+        let thursday = Utc.with_ymd_and_hms(2026, 3, 19, 8, 0, 0).unwrap();
+        assert_eq!(s.face(thursday, &cal).text, "6 ч 12 мин 00 с");
+        assert_eq!(
+            s.face(thursday, &cal).spoken,
+            "Окончательный проект осталось 6 ч 12 мин"
+        );
     }
 
     #[test]
