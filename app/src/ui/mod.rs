@@ -6,6 +6,8 @@ pub mod auth;
 pub mod components;
 /// Page data loaded on the server and hydrated in the browser.
 pub mod data;
+/// The answer draft kept in the browser's storage while it is typed.
+pub mod draft_store;
 /// The page frame: header with the product name, the user and role-dependent navigation.
 pub mod layout;
 /// The ticking clock and the calendar for countdowns.

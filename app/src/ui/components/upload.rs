@@ -6,10 +6,10 @@ use crate::domain::ids::MessageId;
 use crate::dto::message::AttachmentDto;
 use leptos::prelude::*;
 
-/// The upload control and the files that will be attached to the draft.
+/// The upload control and `files`, the files that will be attached to the draft (the
+/// editor keeps them with its text).
 #[component]
-pub fn Uploader(message: MessageId, existing: Vec<AttachmentDto>) -> impl IntoView {
-    let files = RwSignal::new(existing);
+pub fn Uploader(message: MessageId, files: RwSignal<Vec<AttachmentDto>>) -> impl IntoView {
     let progress = RwSignal::new(None::<(String, u32)>);
     let error = RwSignal::new(None::<String>);
     let on_change = move |ev: leptos::ev::Event| {

@@ -8,11 +8,12 @@ use crate::domain::deadline::{DeadlineNote, DeadlineRule};
 use crate::domain::diff::Change;
 use crate::domain::ids::MessageId;
 use crate::domain::workflow::{ActionKind, AnswerKind, MessageState, RejectCategory};
-use crate::dto::message::{DraftDto, MessageDetailDto};
+use crate::dto::message::{AttachmentDto, DraftDto, MessageDetailDto};
 use crate::ui::components::countdown::Countdown;
 use crate::ui::components::error_box::ErrorBox;
 use crate::ui::components::message_bits::{NetworkBadge, StateBadge};
 use crate::ui::components::upload::Uploader;
+use crate::ui::draft_store::DraftState;
 use crate::ui::live::{use_live, Ready};
 use chrono::Utc;
 use leptos::prelude::*;
@@ -387,7 +388,7 @@ fn Actions(
                 }.into_any(),
                 ActionKind::SubmitDraft => view! {
                     <Common id action=a version=v />
-                    <DraftEditor d=d.clone() ready=ready.clone() />
+                    <DraftEditor d=d.clone() ready=ready.clone() act />
                 }.into_any(),
                 ActionKind::Approve => view! {
                     <Common id action=a version=v />
@@ -547,8 +548,14 @@ fn ThroughNetwork(d: MessageDetailDto, via: ServerAction<PublishViaNetwork>) -> 
     }
 }
 
+/// The answer's editor. In the browser it keeps what is typed (text, kind, files) in the
+/// browser's storage and brings it back after a reload, with a notice (issue 22).
 #[component]
-fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
+fn DraftEditor(
+    d: MessageDetailDto,
+    ready: Ready,
+    act: ServerAction<ActOnMessage>,
+) -> impl IntoView {
     let m = d.message.clone();
     let network_limit = ready.setup.limits.get(m.network);
     let limit = network_limit.max_chars as usize;
@@ -559,14 +566,57 @@ fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
         .map(|c| format!(" (с фото или видео — не больше {c})"));
     let first_name = m.author.split_whitespace().next().unwrap_or("").to_owned();
     let last = d.drafts.last().cloned();
-    let text = RwSignal::new(last.as_ref().map(|x| x.text.clone()).unwrap_or_default());
-    let kind = RwSignal::new(last.as_ref().map(|x| x.kind).unwrap_or(AnswerKind::Final));
+    let server = DraftState {
+        text: last.as_ref().map(|x| x.text.clone()).unwrap_or_default(),
+        kind: last.as_ref().map(|x| x.kind).unwrap_or(AnswerKind::Final),
+        files: Vec::new(),
+    };
+    let text = RwSignal::new(server.text.clone());
+    let kind = RwSignal::new(server.kind);
+    // Uploaded, not yet attached to a draft.
+    let uploaded: Vec<AttachmentDto> = d
+        .attachments
+        .iter()
+        .filter(|f| f.draft.is_none())
+        .cloned()
+        .collect();
+    let files = RwSignal::new(uploaded.clone());
+    let restored = RwSignal::new(None::<String>);
+    let editor = Editor {
+        message: m.id,
+        text,
+        kind,
+        files,
+        restored,
+    };
+    let server = StoredValue::new((server, uploaded));
+    #[cfg(feature = "hydrate")]
+    keep::keep(editor, server, act, ready.cal.tz());
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (act, editor);
+    let discard = move |_| {
+        server.with_value(|(s, uploaded)| {
+            text.set(s.text.clone());
+            kind.set(s.kind);
+            files.set(uploaded.clone());
+        });
+        restored.set(None);
+        #[cfg(feature = "hydrate")]
+        keep::forget(editor);
+    };
     let count = move || text.with(|t| t.trim().chars().count());
     let over = move || count() > limit;
     let near = move || !over() && count() * 10 >= limit * 9;
     let date = crate::domain::countdown::format_datetime(ready.base, ready.cal.tz());
     let date = date.split(' ').next().unwrap_or("").to_owned();
     view! {
+        {move || restored.get().map(|notice| view! {
+            <p class="notice restored" role="status" data-testid="draft-restored">
+                <span>{notice}</span>
+                " "
+                <button type="button" class="button small secondary" on:click=discard>"Отбросить"</button>
+            </p>
+        })}
         <label for="kind">"Вид ответа"</label>
         <select id="kind" name="input[kind]" on:change=move |ev| {
             if let Some(k) = AnswerKind::from_name(&event_target_value(&ev)) { kind.set(k) }
@@ -601,7 +651,7 @@ fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
             {move || over().then_some(" — длиннее, чем допускает сеть")}
             {move || near().then_some(" — близко к пределу")}
         </p>
-        <Uploader message=m.id existing=d.attachments.iter().filter(|f| f.draft.is_none()).cloned().collect() />
+        <Uploader message=m.id files />
         <details class="preview">
             <summary>"Как ответ будет выглядеть"</summary>
             <div class="reply-preview">
@@ -614,6 +664,129 @@ fn DraftEditor(d: MessageDetailDto, ready: Ready) -> impl IntoView {
     // Erased at the component boundary: keeps the page's nested view type shallower
     // (see the recursion limit in `frontend`).
     .into_any()
+}
+
+/// The editor's signals (read by the browser's keeping of the draft).
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+struct Editor {
+    message: MessageId,
+    text: RwSignal<String>,
+    kind: RwSignal<AnswerKind>,
+    files: RwSignal<Vec<AttachmentDto>>,
+    /// The notice of a restored draft.
+    restored: RwSignal<Option<String>>,
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+impl Editor {
+    /// What the editor holds now (tracked).
+    fn state(&self) -> DraftState {
+        DraftState {
+            text: self.text.get(),
+            kind: self.kind.get(),
+            files: self.files.with(|f| f.iter().map(|x| x.id).collect()),
+        }
+    }
+}
+
+/// Keeping the draft in the browser's storage.
+#[cfg(feature = "hydrate")]
+mod keep {
+    use super::*;
+    use crate::domain::workflow::Command;
+    use crate::ui::draft_store::{browser, key, notice, restorable, KeptDraft};
+
+    /// The storage key of the signed-in user's draft of the editor's message.
+    fn current_key(editor: Editor) -> Option<String> {
+        match crate::ui::auth::use_auth().user.get_untracked() {
+            Some(Ok(Some(user))) => Some(key(user.id, editor.message)),
+            _ => None,
+        }
+    }
+
+    /// Forgets the kept draft.
+    pub fn forget(editor: Editor) {
+        if let Some(k) = current_key(editor) {
+            browser::remove(&k);
+        }
+    }
+
+    /// Brings back the kept draft (if it differs from the server's), then keeps every
+    /// change as it is typed; forgets it once the draft is submitted.
+    pub fn keep(
+        editor: Editor,
+        server: StoredValue<(DraftState, Vec<AttachmentDto>)>,
+        act: ServerAction<ActOnMessage>,
+        tz: chrono_tz::Tz,
+    ) {
+        let auth = crate::ui::auth::use_auth();
+        let live = use_live();
+        // The key the editor was restored under, and the state last kept (or restored):
+        // an unchanged state is not written again, so the time of the notice stays the
+        // time of the typing.
+        let restored_under = StoredValue::new(None::<String>);
+        let last = StoredValue::new(None::<DraftState>);
+        Effect::new(move |_| {
+            let state = editor.state();
+            let Some(Ok(Some(user))) = auth.user.get() else {
+                return;
+            };
+            let k = key(user.id, editor.message);
+            if restored_under.with_value(|r| r.as_deref() != Some(k.as_str())) {
+                restored_under.set_value(Some(k.clone()));
+                let (server_text, uploaded) =
+                    server.with_value(|(s, u)| (s.text.clone(), u.clone()));
+                match browser::read(&k) {
+                    Some(kept) if restorable(&kept, &server_text) => {
+                        // Only files the server still has unattached come back.
+                        let files: Vec<AttachmentDto> = uploaded
+                            .into_iter()
+                            .filter(|f| kept.state.files.contains(&f.id))
+                            .collect();
+                        last.set_value(Some(DraftState {
+                            text: kept.state.text.clone(),
+                            kind: kept.state.kind,
+                            files: files.iter().map(|f| f.id).collect(),
+                        }));
+                        editor.text.set(kept.state.text);
+                        editor.kind.set(kept.state.kind);
+                        editor.files.set(files);
+                        editor.restored.set(Some(notice(kept.saved_at, tz)));
+                    }
+                    // Submitted, or blank: nothing to bring back.
+                    Some(_) => {
+                        browser::remove(&k);
+                        last.set_value(Some(state));
+                    }
+                    None => last.set_value(Some(state)),
+                }
+                return;
+            }
+            if last.with_value(|l| l.as_ref() == Some(&state)) {
+                return;
+            }
+            last.set_value(Some(state.clone()));
+            let saved_at = live.now.get_untracked().unwrap_or_else(Utc::now);
+            browser::write(&k, &KeptDraft { state, saved_at });
+        });
+        // A submitted draft is forgotten once the server has taken it.
+        let submitting = StoredValue::new(false);
+        Effect::new(move |_| {
+            if let Some(a) = act.input().get() {
+                let ours = a.id == editor.message && matches!(a.input, Command::SubmitDraft { .. });
+                submitting.set_value(ours);
+            }
+        });
+        Effect::new(move |_| {
+            let taken = act.value().with(|v| matches!(v, Some(Ok(_))));
+            if submitting.get_value() && taken {
+                submitting.set_value(false);
+                forget(editor);
+                last.set_value(None);
+            }
+        });
+    }
 }
 
 #[component]
