@@ -99,7 +99,14 @@ fn Message(
     let deadlines = d.deadline_history.clone();
     view! {
         <Title text=title.clone() />
-        <p class="crumbs"><a href="/">"← Работа"</a></p>
+        <div class="page-tools">
+            <p class="crumbs"><a href="/">"← Работа"</a></p>
+            // The print style (style/main.css, `@media print`) keeps the post, the answer,
+            // the deadlines and the journal on A4.
+            <button type="button" class="button small secondary" data-testid="print" on:click=move |_| print()>
+                "Печать"
+            </button>
+        </div>
         <article class="message card" data-testid="message" data-id=m.id.0>
             <header class="message-head">
                 <NetworkBadge network=m.network />
@@ -141,6 +148,13 @@ fn Message(
                 </ul>
             })}
         </article>
+
+        {(!d.publications.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="answer-h" data-testid="publications">
+                <h2 id="answer-h">"Ответ"</h2>
+                <Publications d=d.clone() tz />
+            </section>
+        })}
 
         <section class="card" aria-labelledby="deadlines-h">
             <h2 id="deadlines-h">"Сроки"</h2>
@@ -221,6 +235,43 @@ fn Message(
     // Erased at the component boundary: keeps the page's nested view type shallower
     // (see the recursion limit in `frontend`).
     .into_any()
+}
+
+/// Opens the browser's print dialog (the page's print style applies).
+fn print() {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+/// The published answers: the text of the published version, when and by whom, and the
+/// link written out (it is read on paper too).
+#[component]
+fn Publications(d: MessageDetailDto, tz: chrono_tz::Tz) -> impl IntoView {
+    d.publications
+        .iter()
+        .map(|p| {
+            let text = d
+                .drafts
+                .iter()
+                .find(|x| x.number == p.draft)
+                .map(|x| x.text.clone());
+            let by = p.published_by.clone().map(|b| format!(" · {b}"));
+            view! {
+                <div class="publication" data-testid="publication">
+                    {text.map(|t| view! { <p class="post-text">{t}</p> })}
+                    <p class="muted">
+                        "Размещён " {format_datetime(p.published_at.with_timezone(&Utc), tz)} {by}
+                    </p>
+                    <p class="publication-link">
+                        "Ссылка: "
+                        <a href=p.link.clone() rel="noopener noreferrer" target="_blank">{p.link.clone()}</a>
+                    </p>
+                </div>
+            }
+        })
+        .collect_view()
 }
 
 /// What an action did to the deadlines, as its journal event recorded it (the deadlines
