@@ -110,9 +110,9 @@ fn UserBar(user: CurrentUser) -> impl IntoView {
     }
 }
 
-/// The alerts bell: the unread count, read in the browser after hydration and again
-/// whenever an alert arrives (not part of the server render, so that the page's
-/// serialized resources stay in the same order on both sides).
+/// The alerts bell, an inline SVG icon, with the unread count: read in the browser after
+/// hydration and again whenever an alert arrives (not part of the server render, so that
+/// the page's serialized resources stay in the same order on both sides).
 #[component]
 fn Bell() -> impl IntoView {
     let count = RwSignal::new(0i64);
@@ -133,7 +133,10 @@ fn Bell() -> impl IntoView {
     }
     view! {
         <A href="/alerts" attr:class="bell" attr:data-testid="bell">
-            <span aria-hidden="true">"🔔"</span>
+            // An icon of its own, not the emoji: offices without an emoji font show a box.
+            <svg class="bell-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+                <path fill="currentColor" d="M12 2.5a1.5 1.5 0 0 0-1.5 1.5v.7A6.5 6.5 0 0 0 5.5 11v4.2L3.5 18v1h17v-1l-2-2.8V11a6.5 6.5 0 0 0-5-6.3V4A1.5 1.5 0 0 0 12 2.5zM9.5 20.5a2.5 2.5 0 0 0 5 0z" />
+            </svg>
             <span class="sr-only">"Уведомления"</span>
             <Show when=move || { count.get() > 0 }>
                 <span class="bell-count" data-testid="bell-count">

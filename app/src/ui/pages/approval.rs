@@ -77,7 +77,15 @@ fn Item(d: MessageDetailDto, ready: Ready, act: ServerAction<ActOnMessage>) -> i
             <header class="message-head">
                 <NetworkBadge network=m.network />
                 <h2><a href=href>{format!("№{} · {}", m.id, m.author)}</a></h2>
-                {answer.map(|a| view! { <Countdown deadline=a rule=DeadlineRule::AnswerBy clock=ready.clock() label="Ответ" /> })}
+                {answer.map(|a| {
+                    let rule = DeadlineRule::AnswerBy;
+                    view! {
+                        <span class="named-countdown" data-testid="approval-deadline">
+                            <span class="rule">{rule.label()}</span>
+                            <Countdown deadline=a rule clock=ready.clock() label=rule.label() />
+                        </span>
+                    }
+                })}
             </header>
             <div class="side-by-side">
                 <section>

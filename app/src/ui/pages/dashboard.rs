@@ -172,7 +172,7 @@ pub fn DashboardPage() -> impl IntoView {
                 let people = people.await.unwrap_or_default();
                 let units = units.await.unwrap_or_default();
                 let topics = topics.await.unwrap_or_default();
-                view! { <Filters role people units topics /> }
+                view! { <FilterFold><Filters role people units topics /></FilterFold> }
             })}
         </Suspense>
         <Show when=move || { fresh.get() > 0 }>
@@ -220,6 +220,56 @@ pub fn rows_html(page: crate::service::messages::query::Page, clock: Clock) -> D
         html,
         next: page.next.map(|c| c.to_string()),
         ids,
+    }
+}
+
+/// Query parameters that page or sort the list, not filter it.
+const NOT_FILTERS: [&str; 3] = ["page", "after", "sort"];
+
+/// How many filters the address sets: every query parameter with a value but paging and
+/// sorting.
+fn set_filters(q: &leptos_router::params::ParamsMap) -> usize {
+    let mut keys: Vec<String> = q
+        .into_iter()
+        .filter(|(k, v)| !NOT_FILTERS.contains(&k.as_ref()) && !v.trim().is_empty())
+        .map(|(k, _)| k.to_string())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys.len()
+}
+
+/// «Фильтры», «Фильтры (2)».
+fn filters_summary(set: usize) -> String {
+    match set {
+        0 => "Фильтры".to_owned(),
+        n => format!("Фильтры ({n})"),
+    }
+}
+
+/// The filters folded behind «Фильтры (n)» on a phone (a `<details>`: it works without
+/// the WASM). On a wide screen the summary is hidden and the filters show: by the CSS
+/// where the browser styles the fold's content (`::details-content`), and by opening the
+/// fold once hydrated elsewhere.
+#[component]
+fn FilterFold(children: Children) -> impl IntoView {
+    let query = use_query_map();
+    let fold = NodeRef::<leptos::html::Details>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let wide = web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .is_some_and(|w| w > 760.0);
+        if let (true, Some(el)) = (wide, fold.get()) {
+            let _ = el.set_attribute("open", "");
+        }
+    });
+    view! {
+        <details class="filters-fold" node_ref=fold data-testid="filters-fold">
+            <summary data-testid="filters-summary">{move || query.with(|q| filters_summary(set_filters(q)))}</summary>
+            {children()}
+        </details>
     }
 }
 
@@ -416,6 +466,9 @@ pub fn MessageTable(
                                 </td>
                                 <td data-label="Сообщение" class="msg-main">
                                     <a href=href class="msg-link">
+                                        // On a phone the state shows here, on the author's line
+                                        // (its own column is hidden there; style/main.css).
+                                        <span class=format!("state state-{} state-inline", m.status.as_str())>{m.status.label()}</span>
                                         <strong>{m.author.clone()}</strong>
                                         {m.urgent.then(|| view! { <span class="tag urgent">"срочно"</span> })}
                                         {m.flags.is_flagged().then(|| view! { <span class="tag flag" title="Текст похож на §12">"§12"</span> })}
@@ -510,6 +563,26 @@ fn urlencode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fold_counts_the_filters_in_the_address() {
+        let mut q = leptos_router::params::ParamsMap::new();
+        assert_eq!(filters_summary(set_filters(&q)), "Фильтры");
+        // An empty field of the submitted form is not a filter; paging is not either.
+        for (k, v) in [
+            ("q", ""),
+            ("status", "in_work"),
+            ("network", ""),
+            ("overdue", "1"),
+            ("after", "500.7"),
+            ("page", "1"),
+        ] {
+            q.insert(k, v.to_owned());
+        }
+        assert_eq!(set_filters(&q), 2);
+        q.insert("detected_from", "2026-03-01".to_owned());
+        assert_eq!(filters_summary(set_filters(&q)), "Фильтры (3)");
+    }
 
     #[test]
     fn a_case_counts_its_posts_in_russian() {
