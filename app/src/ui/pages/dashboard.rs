@@ -172,7 +172,11 @@ pub fn DashboardPage() -> impl IntoView {
                 let people = people.await.unwrap_or_default();
                 let units = units.await.unwrap_or_default();
                 let topics = topics.await.unwrap_or_default();
-                view! { <FilterFold><Filters role people units topics /></FilterFold> }
+                let me = auth.user.await.ok().flatten().map(|u| u.id);
+                view! {
+                    <FilterFold><Filters role people units topics /></FilterFold>
+                    <ExportLinks me />
+                }
             })}
         </Suspense>
         <Show when=move || { fresh.get() > 0 }>
@@ -270,6 +274,28 @@ fn FilterFold(children: Children) -> impl IntoView {
             <summary data-testid="filters-summary">{move || query.with(|q| filters_summary(set_filters(q)))}</summary>
             {children()}
         </details>
+    }
+}
+
+/// «Скачать: XLSX, CSV» — the list as shown, with its filters.
+#[component]
+fn ExportLinks(me: Option<crate::domain::ids::UserId>) -> impl IntoView {
+    let query = use_query_map();
+    let href = move |ext: &'static str| {
+        query.with(|q| {
+            format!(
+                "/api/v1/messages.{ext}?{}",
+                filter_from_query(q, me).to_query()
+            )
+        })
+    };
+    view! {
+        <p class="export-links" data-testid="export-links">
+            "Скачать список: "
+            <a href=move || href("xlsx") download data-testid="export-xlsx">"XLSX"</a>
+            ", "
+            <a href=move || href("csv") download data-testid="export-csv">"CSV"</a>
+        </p>
     }
 }
 
