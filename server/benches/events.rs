@@ -107,7 +107,7 @@ fn main() {
             .await
             .unwrap();
         app::service::demo::seed(&state.pool, now).await.unwrap();
-        let token = app::service::auth::issue_token(&state.pool, "bench", Role::Observer, Some(app::domain::ids::AdministrationId(1)), now)
+        let token = app::service::auth::issue_token(&state.pool, "bench", Role::Observer, Some(app::domain::ids::AdministrationId(1)), None, now)
             .await
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

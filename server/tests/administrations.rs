@@ -361,7 +361,7 @@ async fn an_administrations_admin_manages_only_its_own_people() {
         "{logins:?}"
     );
     let luga_coord = app::domain::ids::UserId(app.user_id("luga-coord").await);
-    let e = app::service::admin::set_user_active(pool, &admin, luga_coord, false)
+    let e = app::service::accounts::set_active(pool, &admin, luga_coord, false, now)
         .await
         .unwrap_err();
     assert_eq!(e.status(), 404);

@@ -501,12 +501,12 @@ fn states(filter: &MessageFilter) -> Result<Option<Vec<MessageState>>, AppError>
         .map(Some)
 }
 
+/// A period's bounds: from (inclusive), until (exclusive).
+type Period = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// The filter's period as instants: the start of `from` and of the day after `to`, in
 /// `tz`; a period that ends before it starts is refused.
-fn period(
-    filter: &MessageFilter,
-    tz: chrono_tz::Tz,
-) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), AppError> {
+fn period(filter: &MessageFilter, tz: chrono_tz::Tz) -> Result<Period, AppError> {
     for (field, day) in [("from", filter.from), ("to", filter.to)] {
         if day.is_some_and(|d| !(2000..=2100).contains(&chrono::Datelike::year(&d))) {
             return Err(AppError::validation(

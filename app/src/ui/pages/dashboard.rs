@@ -174,8 +174,10 @@ pub fn DashboardPage() -> impl IntoView {
                 let topics = topics.await.unwrap_or_default();
                 let me = auth.user.await.ok().flatten().map(|u| u.id);
                 view! {
-                    <FilterFold><Filters role people units topics /></FilterFold>
-                    <ExportLinks me />
+                    <FilterFold>
+                        <Filters role people units topics />
+                        <ExportLinks me />
+                    </FilterFold>
                 }
             })}
         </Suspense>
