@@ -73,6 +73,28 @@ fn migrate_user_add_token_add_and_backup() {
     );
     assert!(!stdout(&out).contains("s3cret-pass"));
 
+    // A typed password the app would refuse is taken from the operator, with a warning.
+    let out = otklik(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "--login",
+            "kratkov",
+            "--name",
+            "Кратков",
+            "--role",
+            "observer",
+        ],
+        "demo-luga\n",
+    );
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("не меньше 10 символов"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     // No stdin: a generated password printed once.
     let out = otklik(
         dir.path(),
