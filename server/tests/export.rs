@@ -296,6 +296,11 @@ async fn the_exported_csv_is_for_excel_and_guards_formulas() {
     assert_eq!(res.status(), StatusCode::OK);
     let body = body_text(res).await;
     assert_eq!(body.lines().count(), 1, "only the header: {body}");
+    // Paging is ignored, but a malformed cursor is refused as by the list.
+    let (s, _) = app
+        .api("GET", "/api/v1/messages.csv?cursor=", Auth::Token(&t), None)
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     // Without a caller: the JSON error.
     let res = app.send(get("/api/v1/messages.xlsx", None)).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);

@@ -76,6 +76,11 @@ pub async fn rows(
     caller: &Caller,
     filter: &MessageFilter,
 ) -> Result<Vec<MessageDto>, AppError> {
+    // Paging is ignored, but a malformed cursor is refused as by the list.
+    if let Some(c) = filter.cursor.as_deref() {
+        c.parse::<crate::domain::listing::Cursor>()
+            .map_err(|e| AppError::validation("cursor", e))?;
+    }
     let filter = MessageFilter {
         limit: Some(MAX_LIST),
         offset: None,
