@@ -30,8 +30,12 @@ const IN_SCOPE: &str = "($2 IS NULL OR u.administration_id = $2 \
 
 /// A message of `m` still to be answered, and not a case's post (a post follows its lead):
 /// what a deactivated executor hands over.
-pub(crate) const OPEN_TO_HAND_OVER: &str =
-    "m.case_lead_id IS NULL AND m.state NOT IN ('answered', 'returned', 'rejected')";
+pub(crate) fn open_to_hand_over() -> String {
+    format!(
+        "m.case_lead_id IS NULL AND m.state NOT IN {}",
+        crate::service::messages::query::CLOSED_STATES
+    )
+}
 
 /// A user as an account edit reads them.
 #[derive(sqlx::FromRow)]
@@ -349,7 +353,8 @@ pub async fn open_messages(
         "SELECT m.id, m.network, m.author, substr(m.text, 1, 160) AS text, m.state \
          FROM messages m \
          WHERE m.assignee_id = $1 AND ($2 IS NULL OR m.administration_id = $2) \
-           AND {OPEN_TO_HAND_OVER} ORDER BY m.detected_at, m.id"
+           AND {} ORDER BY m.detected_at, m.id",
+        open_to_hand_over()
     );
     Ok(on_db!(pool, p => sqlx::query_as::<_, OpenMessage>(&sql)
     .bind(id)

@@ -59,7 +59,7 @@ pub async fn users_page(ctx: &Ctx, me: &Admin) -> Result<UsersPage, AppError> {
          FROM users u LEFT JOIN departments d ON d.id = u.department_id \
          WHERE ($1 IS NULL OR u.administration_id = $1 OR (u.administration_id IS NULL AND (SELECT COUNT(*) FROM administrations) = 1)) \
          ORDER BY u.active DESC, u.full_name, u.login",
-        crate::service::accounts::OPEN_TO_HAND_OVER
+        crate::service::accounts::open_to_hand_over()
     );
     let mut users = on_db!(pool, p => sqlx::query_as::<_, AdminUser>(&sql)
     .bind(me.scope.only())

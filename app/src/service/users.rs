@@ -29,9 +29,10 @@ pub struct UserRow {
     pub administration_id: Option<AdministrationId>,
 }
 
+/// A user's columns (an [`Account`]'s: a [`UserRow`] reads the ones it names).
 const USER_COLUMNS: &str =
     "SELECT u.id, u.login, u.full_name, u.role, u.department_id, d.name AS department_name, \
-            u.administration_id \
+            u.administration_id, u.must_change_password, u.session_epoch \
      FROM users u LEFT JOIN departments d ON d.id = u.department_id";
 
 /// An active user by id.
@@ -69,12 +70,7 @@ pub struct Account {
 /// An active user by id, with what their sessions depend on.
 pub async fn account(pool: &Db, id: UserId) -> Result<Option<Account>, AppError> {
     Ok(on_db!(pool, p => sqlx::query_as::<_, Account>(&format!(
-        "{} WHERE u.id = $1 AND u.active = TRUE",
-        USER_COLUMNS.replacen(
-            " FROM users u",
-            ", u.must_change_password, u.session_epoch FROM users u",
-            1
-        )
+        "{USER_COLUMNS} WHERE u.id = $1 AND u.active = TRUE"
     ))
     .bind(id)
     .fetch_optional(p)

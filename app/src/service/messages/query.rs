@@ -27,6 +27,10 @@ use std::collections::{BTreeMap, HashMap};
 /// Most messages one list returns.
 pub const MAX_LIST: u32 = 5000;
 
+/// The states in which nobody has to act any more (`MessageState::is_active` false), as an
+/// SQL list.
+pub(crate) const CLOSED_STATES: &str = "('answered', 'returned', 'rejected')";
+
 /// Whether `caller` may read a message of this administration with this assignee and
 /// department (`domain::administration::Scope`, `domain::listing::Visibility`).
 pub fn can_read(
@@ -630,14 +634,16 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
             q.push(" AND m.case_lead_id IS NULL");
         }
         if closed {
-            q.push(" AND m.state IN ('answered', 'returned', 'rejected')");
+            q.push(format!(" AND m.state IN {CLOSED_STATES}"));
         }
         // The period bounds the day of detection, or of closing (the latest closing).
         let at = if closed {
-            "(SELECT MAX(j.at) FROM journal j WHERE j.message_id = m.id \
-              AND j.to_state IN ('answered', 'returned', 'rejected'))"
+            format!(
+                "(SELECT MAX(j.at) FROM journal j WHERE j.message_id = m.id \
+                  AND j.to_state IN {CLOSED_STATES})"
+            )
         } else {
-            "m.detected_at"
+            "m.detected_at".to_owned()
         };
         if let Some(t) = since {
             q.push(format!(" AND {at} >= ")).push_bind(t);
@@ -766,4 +772,19 @@ pub async fn list(ctx: &Ctx, caller: &Caller, filter: &MessageFilter) -> Result<
     let items = rows.into_iter().map(&mut dto).collect();
     let posts = post_rows.into_iter().map(&mut dto).collect();
     Ok(Page { items, next, posts })
+}
+
+#[cfg(test)]
+mod closed_states_tests {
+    use super::*;
+
+    #[test]
+    fn the_sql_list_of_closed_states_is_the_domains() {
+        let closed: Vec<String> = MessageState::ALL
+            .into_iter()
+            .filter(|s| !s.is_active())
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        assert_eq!(CLOSED_STATES, format!("({})", closed.join(", ")));
+    }
 }
