@@ -138,6 +138,40 @@ async fn the_dashboard_rows_are_rendered_by_the_server() {
     );
 }
 
+/// The dashboard's rows reach the page once: in its markup, not again inside the
+/// serialized page data (the browser hydrates the server's rows in place).
+#[tokio::test]
+async fn the_dashboard_sends_its_rows_once() {
+    let app = TestApp::new().await;
+    let token = app.token(Role::Authority).await;
+    let body = json!({
+        "external_id": "once-1", "network": "vk", "url": "https://vk.com/wall-1_77",
+        "author": "Единожды Автор", "text": "Текст-однажды про двор",
+        "detected_at": "2026-03-16T09:30:00+03:00",
+    });
+    let m = app.register(&token, &body).await;
+    let cookie = app.sign_in("coordinator", "demo").await;
+    let html = body_text(app.send(get("/", Some(&cookie))).await).await;
+    assert_eq!(html.matches("Текст-однажды про двор").count(), 1, "{html}");
+    assert_eq!(html.matches("Единожды Автор").count(), 1);
+    // The page data still names the rows shown (for the live updates), without their HTML.
+    let id = m["id"].as_i64().unwrap();
+    let data = html
+        .split("__RESOLVED_RESOURCES[")
+        .find(|r| r.contains("ids"))
+        .expect("the rows' page data");
+    let ids = data
+        .split("ids\\\":[")
+        .nth(1)
+        .and_then(|r| r.split(']').next())
+        .expect("the ids");
+    assert!(ids.split(',').any(|i| i == id.to_string()), "{ids}");
+    assert!(data.contains("html\\\":\\\"\\\""), "{data}");
+    // The filter form is rendered by the server, once, with its fields.
+    assert_eq!(html.matches("Период обнаружения").count(), 1);
+    assert_eq!(html.matches("name=\"q\"").count(), 1);
+}
+
 /// The report page renders the table, the SVG charts and the rating for the roles that
 /// read reports; an executor gets the refusal and their own figures instead; the rating's
 /// method is the admin's to change.

@@ -35,6 +35,21 @@ pub fn iso_date(d: &impl Datelike) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
+/// A date input's value (`2026-04-06`, surrounding blanks allowed) as a date; `None` for
+/// anything else. The browser reads the dashboard's address with it, without chrono's
+/// strftime parser.
+pub fn parse_iso_date(s: &str) -> Option<chrono::NaiveDate> {
+    let mut parts = s.trim().splitn(3, '-');
+    let mut field = |digits: usize| {
+        parts
+            .next()
+            .filter(|p| p.len() == digits && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (year, month, day) = (field(4)?, field(2)?, field(2)?);
+    chrono::NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -53,5 +68,31 @@ mod tests {
         assert_eq!(iso_date(&day), "2026-04-06");
         let late = NaiveDate::from_ymd_opt(2027, 12, 31).unwrap();
         assert_eq!(dmy(&late), "31.12.2027");
+    }
+
+    #[test]
+    fn date_inputs_parse_as_chrono_does() {
+        for s in ["2026-04-06", " 2026-12-31 ", "2000-02-29", "2100-01-01"] {
+            assert_eq!(
+                parse_iso_date(s),
+                NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok(),
+                "{s}"
+            );
+            assert!(parse_iso_date(s).is_some(), "{s}");
+        }
+        for s in [
+            "",
+            "2026-4-6",
+            "2026-02-30",
+            "2026-13-01",
+            "20260406",
+            "2026-04-06x",
+            "+2026-04-06",
+            "2026-04-+6",
+            "вчера",
+            "2026-04",
+        ] {
+            assert_eq!(parse_iso_date(s), None, "{s}");
+        }
     }
 }

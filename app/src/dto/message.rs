@@ -430,8 +430,11 @@ impl MessageFilter {
         put("pressing", self.pressing.map(|b| b.to_string()));
         put("q", self.q.clone());
         put("posts", self.posts.map(|b| b.to_string()));
-        put("from", self.from.map(|d| d.format("%Y-%m-%d").to_string()));
-        put("to", self.to.map(|d| d.format("%Y-%m-%d").to_string()));
+        put(
+            "from",
+            self.from.map(|d| crate::domain::datefmt::iso_date(&d)),
+        );
+        put("to", self.to.map(|d| crate::domain::datefmt::iso_date(&d)));
         put("closed", self.closed.map(|b| b.to_string()));
         pairs
             .iter()

@@ -27,6 +27,14 @@ use crate::domain::ids::{DepartmentId, UserId};
 use crate::domain::role::Role;
 use serde::{Deserialize, Serialize};
 
+/// A part of a page rendered by the server as HTML (every text in it escaped by Leptos),
+/// put in place by the browser without code of its own for it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Markup {
+    /// The HTML.
+    pub html: String,
+}
+
 /// The signed-in user as the interface needs them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {

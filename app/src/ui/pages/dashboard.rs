@@ -2,13 +2,14 @@
 //! current stage and of `answer_by`; filters and search in the address (a plain GET form,
 //! so it works before the WASM arrives and links can be shared).
 
+#[cfg(feature = "ssr")]
 use crate::api::messages::{departments, executors};
 use crate::domain::deadline::DeadlineRule;
 use crate::domain::ids::MessageId;
 use crate::domain::listing::Cursor;
 use crate::domain::network::Network;
-use crate::domain::role::Role;
-use crate::domain::workflow::MessageState;
+#[cfg(feature = "ssr")]
+use crate::domain::{role::Role, workflow::MessageState};
 use crate::dto::message::{DashboardRows, MessageDto, MessageFilter};
 use crate::error::AppError;
 use crate::ui::auth::use_auth;
@@ -28,8 +29,7 @@ fn filter_from_query(
     let get = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
     let flag = |k: &str| get(k).map(|v| v == "1" || v == "on" || v == "true");
     let status = get("status");
-    let day =
-        |k: &str| get(k).and_then(|v| chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok());
+    let day = |k: &str| get(k).and_then(|v| crate::domain::datefmt::parse_iso_date(&v));
     let (from, to) = (day("from"), day("to"));
     let closed = flag("closed").filter(|c| *c);
     // A period shows every message of it, closed ones too.
@@ -152,7 +152,7 @@ pub fn DashboardPage() -> impl IntoView {
         }
         now
     });
-    let data = crate::ui::data::load(
+    let data = crate::ui::data::load_in_markup(
         move || (query.get(), reread.get()),
         move |(q, _)| async move {
             let me = auth.user.await.ok().flatten();
@@ -160,22 +160,23 @@ pub fn DashboardPage() -> impl IntoView {
             message_rows(filter).await
         },
     );
-    let people = crate::ui::data::load(|| (), |_| executors());
-    let units = crate::ui::data::load(|| (), |_| departments());
-    let topics = crate::ui::data::load(|| (), |_| crate::api::messages::topic_choices());
+    // The filter form comes rendered by the server with the address's values: a plain GET
+    // form, which the browser only puts in place (no code for it in the first download).
+    let location = leptos_router::hooks::use_location();
+    let form = crate::ui::data::load_in_markup(
+        || (),
+        move |_| dashboard_filters(location.search.get_untracked()),
+    );
     view! {
         <Title text="Работа" />
         <h1>"Работа"</h1>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let role = auth.user.await.ok().flatten().map(|u| u.role);
-                let people = people.await.unwrap_or_default();
-                let units = units.await.unwrap_or_default();
-                let topics = topics.await.unwrap_or_default();
+                let fields = form.await.map(|m| m.html).unwrap_or_default();
                 let me = auth.user.await.ok().flatten().map(|u| u.id);
                 view! {
                     <FilterFold>
-                        <Filters role people units topics />
+                        <form method="get" action="/" class="filters" role="search" aria-label="Фильтры" inner_html=fields></form>
                         <ExportLinks me />
                     </FilterFold>
                 }
@@ -211,6 +212,18 @@ pub fn DashboardPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The page's serialized rows leave out their HTML: the markup has it (see
+/// [`crate::ui::data::InMarkup`]), so the rows reach the browser once.
+impl crate::ui::data::InMarkup for DashboardRows {
+    fn for_page(&self) -> Self {
+        DashboardRows {
+            html: String::new(),
+            next: self.next.clone(),
+            ids: self.ids.clone(),
+        }
     }
 }
 
@@ -301,18 +314,39 @@ fn ExportLinks(me: Option<crate::domain::ids::UserId>) -> impl IntoView {
     }
 }
 
+/// The fields of the dashboard's filter form as HTML, with the values of the page's
+/// address (`search`, its query string): rendered here so that the browser needs no code
+/// for them (see [`DashboardPage`]).
+#[server(prefix = "/serverfn", endpoint = "dashboard_filters")]
+pub async fn dashboard_filters(search: String) -> Result<crate::dto::Markup, AppError> {
+    use leptos::tachys::view::RenderHtml;
+    let role = crate::api::ssr::signed_in(|_, caller| async move { Ok(caller.role) }).await?;
+    let people = executors().await.unwrap_or_default();
+    let units = departments().await.unwrap_or_default();
+    let topics = crate::api::messages::topic_choices()
+        .await
+        .unwrap_or_default();
+    let values: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
+            .into_owned()
+            .collect();
+    let html =
+        Owner::new().with(|| view! { <FilterFields role people units topics values /> }.to_html());
+    Ok(crate::dto::Markup { html })
+}
+
+#[cfg(feature = "ssr")]
 #[component]
-fn Filters(
-    role: Option<Role>,
+fn FilterFields(
+    role: Role,
     people: Vec<crate::dto::message::ExecutorOption>,
     units: Vec<crate::dto::message::DepartmentRef>,
     topics: Vec<crate::dto::message::TopicDto>,
+    values: std::collections::HashMap<String, String>,
 ) -> impl IntoView {
-    let query = use_query_map();
-    let q = move |k: &str| query.with_untracked(|m| m.get(k).unwrap_or_default());
-    let checked = move |k: &str| !q(k).is_empty();
+    let q = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let checked = |k: &str| !q(k).is_empty();
     view! {
-        <form method="get" action="/" class="filters" role="search" aria-label="Фильтры">
             <label class="grow">
                 <span>"Поиск"</span>
                 <input type="search" name="q" value=q("q") placeholder="автор, текст, номер" />
@@ -353,7 +387,7 @@ fn Filters(
                     </select>
                 </label>
             })}
-            {(role != Some(Role::Executor)).then(|| view! {
+            {(role != Role::Executor).then(|| view! {
                 <label>
                     <span>"Исполнитель"</span>
                     <select name="assignee">
@@ -400,7 +434,7 @@ fn Filters(
             </fieldset>
             <fieldset class="checks">
                 <legend class="sr-only">"Отметки"</legend>
-                {(role == Some(Role::Executor)).then(|| view! {
+                {(role == Role::Executor).then(|| view! {
                     <label><input type="checkbox" name="mine" value="1" checked=checked("mine") />" Только мои"</label>
                 })}
                 <label><input type="checkbox" name="overdue" value="1" checked=checked("overdue") />" Просроченные"</label>
@@ -408,7 +442,6 @@ fn Filters(
                 <label><input type="checkbox" name="flagged" value="1" checked=checked("flagged") />" §12"</label>
             </fieldset>
             <button type="submit" class="button primary">"Показать"</button>
-        </form>
     }
 }
 
