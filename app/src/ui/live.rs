@@ -86,7 +86,7 @@ impl Live {
 pub fn provide_live() {
     let auth = crate::ui::auth::use_auth();
     let setup = crate::ui::data::load(
-        move || (auth.login.version().get(), auth.logout.version().get()),
+        move || auth.version(),
         move |_| async move {
             // Only a signed-in user gets the setup (the sign-in page needs none).
             match auth.user.await {
@@ -113,7 +113,9 @@ pub fn provide_live() {
                 if !streaming.get_value() {
                     streaming.set_value(true);
                     let after = s.last_event_id;
-                    later(move || crate::ui::stream::connect(events, after));
+                    later(move || {
+                        leptos::task::spawn_local(crate::ui::stream::connect(events, after))
+                    });
                 }
                 if started.get_value() {
                     return;

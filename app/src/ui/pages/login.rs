@@ -13,6 +13,13 @@ use leptos_meta::Title;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
+    let sign_in = ServerAction::<Login>::new();
+    // Every completed attempt re-reads the user (and, signed in, the page's setup).
+    Effect::new(move |_| {
+        if sign_in.version().get() > 0 {
+            auth.signed_in.update(|n| *n += 1);
+        }
+    });
     let show_password = RwSignal::new(false);
     let login_field = NodeRef::<Input>::new();
     let password_field = NodeRef::<Input>::new();
@@ -23,14 +30,14 @@ pub fn LoginPage() -> impl IntoView {
         if let (Some(login), Some(password)) =
             (login_field.get_untracked(), password_field.get_untracked())
         {
-            auth.login.dispatch(Login {
+            sign_in.dispatch(Login {
                 login: login.value(),
                 password: password.value(),
             });
         }
     };
     let error = move || {
-        auth.login
+        sign_in
             .value()
             .get()
             .and_then(|r| r.err())
@@ -72,7 +79,7 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </div>
                 {move || error().map(|message| view! { <ErrorBox message /> })}
-                <button type="submit" class="button primary" disabled=move || auth.login.pending().get()>
+                <button type="submit" class="button primary" disabled=move || sign_in.pending().get()>
                     "Войти"
                 </button>
             </form>
