@@ -45,8 +45,9 @@ impl CalendarDayDto {
 }
 
 /// What the browser needs to run the countdowns itself: the server's time, the
-/// deployment's schedule and production calendar (around `now`), and the networks'
-/// answer limits.
+/// deployment's schedule and production calendar (around `now`). (The draft editor's
+/// limits and templates are [`crate::dto::networks::EditorSetup`], loaded by the message
+/// page: every page needs this setup, only that one needs those.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LiveSetup {
     /// The server's "now" when the page was rendered (the browser keeps its offset to it).
@@ -56,10 +57,6 @@ pub struct LiveSetup {
     /// The deployment's production calendar (built-in data with its corrections) for
     /// [`LiveSetup::years`] of `now`.
     pub production: crate::domain::calendar::MarkWindow,
-    /// Answer limits per network (§11).
-    pub limits: crate::domain::network::NetworkLimits,
-    /// Answer templates for the draft editor.
-    pub templates: crate::domain::network::AnswerTemplates,
     /// A running deadline is due soon in this last share of its budget, in percent (the
     /// admin's alert setting: the countdowns' colours follow the alerts).
     pub due_soon_percent: u8,
@@ -113,8 +110,6 @@ mod tests {
             now,
             schedule: Schedule::default(),
             production: production.window(LiveSetup::years(now)),
-            limits: Default::default(),
-            templates: Default::default(),
             due_soon_percent: 25,
             last_event_id: 0,
         }

@@ -6,6 +6,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// What the draft editor needs: the networks' answer limits (§11) and the answer
+/// templates of the caller's administration.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorSetup {
+    /// Answer limits per network.
+    pub limits: crate::domain::network::NetworkLimits,
+    /// Answer templates.
+    pub templates: crate::domain::network::AnswerTemplates,
+}
+
 /// A connection as shown.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectionInfo {

@@ -599,16 +599,40 @@ fn ThroughNetwork(d: MessageDetailDto, via: ServerAction<PublishViaNetwork>) -> 
     }
 }
 
-/// The answer's editor. In the browser it keeps what is typed (text, kind, files) in the
-/// browser's storage and brings it back after a reload, with a notice (issue 22).
+/// The answer's editor, once its limits and templates have arrived.
 #[component]
 fn DraftEditor(
     d: MessageDetailDto,
     ready: Ready,
     act: ServerAction<ActOnMessage>,
 ) -> impl IntoView {
+    let setup = crate::ui::data::load(|| (), |_| crate::api::live::editor_setup());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let (d, ready) = (d.clone(), ready.clone());
+                Suspend::new(async move {
+                    match setup.await {
+                        Ok(setup) => view! { <DraftFields d ready act setup /> }.into_any(),
+                        Err(e) => view! { <ErrorBox message=e.to_string() /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The answer's fields. In the browser it keeps what is typed (text, kind, files) in the
+/// browser's storage and brings it back after a reload, with a notice (issue 22).
+#[component]
+fn DraftFields(
+    d: MessageDetailDto,
+    ready: Ready,
+    act: ServerAction<ActOnMessage>,
+    setup: crate::dto::networks::EditorSetup,
+) -> impl IntoView {
     let m = d.message.clone();
-    let network_limit = ready.setup.limits.get(m.network);
+    let network_limit = setup.limits.get(m.network);
     let limit = network_limit.max_chars as usize;
     // §11: with photos or videos the text is a caption (Telegram: 1,024 characters).
     let caption = network_limit
@@ -677,7 +701,7 @@ fn DraftEditor(
             }).collect_view()}
         </select>
         <div class="templates" role="group" aria-label="Шаблоны">
-            {ready.setup.templates.0.iter().map(|t| {
+            {setup.templates.0.iter().map(|t| {
                 let filled = t.fill(&first_name, &date);
                 view! {
                     <button type="button" class="button small secondary" on:click=move |_| text.set(filled.clone())>{t.name.clone()}</button>
