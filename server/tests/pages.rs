@@ -172,6 +172,25 @@ async fn the_dashboard_sends_its_rows_once() {
     assert_eq!(html.matches("name=\"q\"").count(), 1);
 }
 
+/// The filter form is rendered by the server from the address: what the address carries
+/// comes back in the fields as text, never as markup.
+#[tokio::test]
+async fn the_filter_form_renders_the_address_escaped() {
+    let app = TestApp::new().await;
+    let cookie = app.sign_in("coordinator", "demo").await;
+    let q = urlencode("\"><script>alert(3)</script>");
+    let res = app.send(get(&format!("/?q={q}"), Some(&cookie))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = body_text(res).await;
+    assert!(!html.contains("<script>alert(3)"), "raw script in the form");
+    assert!(html.contains("name=\"q\""));
+    assert!(
+        html.contains("&quot;&gt;&lt;script&gt;alert(3)")
+            || html.contains("&quot;>&lt;script>alert(3)"),
+        "{html}"
+    );
+}
+
 /// The report page renders the table, the SVG charts and the rating for the roles that
 /// read reports; an executor gets the refusal and their own figures instead; the rating's
 /// method is the admin's to change.
