@@ -29,9 +29,17 @@ step "clippy (server side and browser side, separately)"
 CARGO_TARGET_DIR=target/clippy cargo clippy -p app -p server --features app/ssr --all-targets -- -D warnings
 CARGO_TARGET_DIR=target/clippy cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-step "cargo leptos build (server + hydrating wasm)"
-# Without a backtrace, cargo-leptos ends its output with the error itself.
-RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0 cargo leptos build --split
+step "cargo leptos build: the server (debug) and the browser bundle (release, as users get it)"
+# Without a backtrace, cargo-leptos ends its output with the error itself. One build of
+# each serves every step below: the browser tests run the release bundle (wasm-opt,
+# precompressed) whose first load is checked next.
+export RUST_BACKTRACE=0 RUST_LIB_BACKTRACE=0
+cargo leptos build --split --server-only
+cargo leptos build --release --precompress --split --frontend-only
+unset RUST_BACKTRACE RUST_LIB_BACKTRACE
+
+step "the dashboard's first load within the budget of budget.toml"
+python3 scripts/first_load.py "$LEPTOS_SITE_ROOT" --check
 
 step "API fuzzing from the OpenAPI document (schemathesis, every check, 90 s)"
 scripts/schemathesis.sh 90

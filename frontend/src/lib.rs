@@ -15,6 +15,11 @@ pub fn hydrate() {
             let owner = leptos::mount::hydrate_from_async(body.clone(), app::ui::App).await;
             owner.forget();
             let _ = body.set_attribute("data-hydrated", "");
+            // The same moment on the performance timeline: the browser test of the first
+            // load tells which files were fetched before it.
+            if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = performance.mark("otklik-hydrated");
+            }
         }
     });
 }
