@@ -113,9 +113,7 @@ pub fn provide_live() {
                 if !streaming.get_value() {
                     streaming.set_value(true);
                     let after = s.last_event_id;
-                    later(move || {
-                        leptos::task::spawn_local(crate::ui::stream::connect(events, after))
-                    });
+                    later(move || crate::ui::stream::connect(events, after));
                 }
                 if started.get_value() {
                     return;

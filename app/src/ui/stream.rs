@@ -213,9 +213,9 @@ mod browser {
     }
 
     /// Opens the stream, resuming after `after` unless a later event was already applied.
-    /// Loaded on demand (`#[lazy]`, a chunk of its own): the page connects once it is
-    /// interactive, so the stream's code is not in the first download.
-    #[leptos::lazy]
+    /// Part of the first chunk on purpose: as a lazy chunk (`#[lazy]`) it came in 16
+    /// small files whose fetches and instantiations doubled the dashboard's blocking time
+    /// after hydration (docs/benchmarks.md, issue 23).
     pub fn connect(events: LiveEvents, after: i64) {
         LAST_ID.with(|l| l.set(l.get().max(after)));
         let generation = GENERATION.with(Cell::get);
