@@ -172,11 +172,22 @@ async fn the_dashboard_sends_its_rows_once() {
     assert_eq!(html.matches("name=\"q\"").count(), 1);
 }
 
-/// The filter form is rendered by the server from the address: what the address carries
-/// comes back in the fields as text, never as markup.
+/// The filter form is rendered by the server from the address and the stored names: what
+/// they carry comes back in the fields as text, never as markup.
 #[tokio::test]
 async fn the_filter_form_renders_the_address_escaped() {
     let app = TestApp::new().await;
+    // Stored payloads: a department's and an executor's name, shown in the form's options.
+    app::on_db!(&app.state.pool, p => sqlx::query(
+        "UPDATE departments SET name = '<img src=x onerror=alert(4)>' WHERE id = (SELECT MIN(id) FROM departments)",
+    )
+    .execute(p).await.map(|_| ()))
+    .unwrap();
+    app::on_db!(&app.state.pool, p => sqlx::query(
+        "UPDATE users SET full_name = '<b>Исполнитель</b><script>alert(5)</script>' WHERE login = 'executor'",
+    )
+    .execute(p).await.map(|_| ()))
+    .unwrap();
     let cookie = app.sign_in("coordinator", "demo").await;
     let q = urlencode("\"><script>alert(3)</script>");
     let res = app.send(get(&format!("/?q={q}"), Some(&cookie))).await;
@@ -184,6 +195,19 @@ async fn the_filter_form_renders_the_address_escaped() {
     let html = body_text(res).await;
     assert!(!html.contains("<script>alert(3)"), "raw script in the form");
     assert!(html.contains("name=\"q\""));
+    assert!(
+        !html.contains("<img src=x onerror=alert(4)>"),
+        "raw department markup"
+    );
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(4)&gt;"),
+        "the department's name as text"
+    );
+    assert!(!html.contains("<script>alert(5)"), "raw executor markup");
+    assert!(
+        html.contains("&lt;b&gt;Исполнитель&lt;/b&gt;&lt;script&gt;alert(5)"),
+        "the executor's name as text"
+    );
     assert!(
         html.contains("&quot;&gt;&lt;script&gt;alert(3)")
             || html.contains("&quot;>&lt;script>alert(3)"),
