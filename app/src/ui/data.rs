@@ -69,12 +69,13 @@ impl<T: Serialize + InMarkup> Encoder<T> for MarkupJson {
     }
 }
 
+/// Read back as [`Json`] reads (the same decoder code).
 impl<T: DeserializeOwned> Decoder<T> for MarkupJson {
     type Error = serde_json::Error;
     type Encoded = str;
 
     fn decode(val: &str) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(val.as_bytes())
+        <Json as Decoder<T>>::decode(val)
     }
 }
 
