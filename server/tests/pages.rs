@@ -281,3 +281,34 @@ async fn the_reports_page_renders_for_readers_and_the_rating_method_is_the_admin
     assert!(html.contains("не позже 6 раб. ч"));
     assert!(html.contains("не меньше чем с 3 оценёнными"));
 }
+
+/// The doors this issue added answer only a signed-in caller: the filter form's fields and
+/// the draft editor's limits and templates (the caller's administration's).
+#[tokio::test]
+async fn the_filter_form_and_the_editor_setup_need_a_session() {
+    let app = TestApp::new().await;
+    for path in ["/serverfn/dashboard_filters", "/serverfn/editor_setup"] {
+        let res = app.server_fn(path, &[("search", "")], None).await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let cookie = app.sign_in("executor", "demo").await;
+    let res = app
+        .server_fn("/serverfn/editor_setup", &[], Some(&cookie))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let setup = body_json(res).await;
+    assert!(setup["limits"].is_object(), "{setup}");
+    assert!(setup["templates"].is_array(), "{setup}");
+    let res = app
+        .server_fn(
+            "/serverfn/dashboard_filters",
+            &[("search", "q=двор")],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = body_json(res).await["html"].as_str().unwrap().to_owned();
+    assert!(html.contains("value=\"двор\""), "{html}");
+    // An executor filters only their own messages: no executor choice.
+    assert!(!html.contains("name=\"assignee\""), "{html}");
+}
